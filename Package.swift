@@ -1,0 +1,50 @@
+// swift-tools-version:6.1
+// Liaison: a college's home-school contact daemon (liaisond), its control CLI
+// (liaisonctl) and the libraries between them. The module map and the rule
+// about which module may import which are in docs/ARCHITECTURE.md.
+import PackageDescription
+
+let package = Package(
+    name: "Liaison",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "liaisond", targets: ["liaisond"]),
+        .executable(name: "liaisonctl", targets: ["liaisonctl"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        // Domain values and pure rules. Foundation only.
+        .target(name: "LiaisonCore"),
+        .target(name: "LiaisonConfig", dependencies: ["LiaisonCore", "Yams"]),
+        .target(name: "LiaisonStore", dependencies: ["LiaisonCore", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "LiaisonProtocol", dependencies: ["LiaisonCore"]),
+        .target(name: "LiaisonEngine", dependencies: ["LiaisonCore", "LiaisonStore", "LiaisonConfig"]),
+        .target(name: "LiaisonServer", dependencies: ["LiaisonProtocol", "LiaisonEngine", .product(name: "Logging", package: "swift-log")]),
+        .target(name: "LiaisonClient", dependencies: ["LiaisonProtocol"]),
+        .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
+        .target(name: "LiaisonSystemd", dependencies: ["CSystemd", .product(name: "Logging", package: "swift-log")]),
+
+        .executableTarget(name: "liaisond", dependencies: [
+            "LiaisonConfig", "LiaisonStore", "LiaisonEngine", "LiaisonServer", "LiaisonSystemd",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .executableTarget(name: "liaisonctl", dependencies: [
+            "LiaisonClient", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "liaison-bench", dependencies: [
+            "LiaisonClient", .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
+
+        .testTarget(name: "LiaisonCoreTests", dependencies: ["LiaisonCore"]),
+        .testTarget(name: "LiaisonConfigTests", dependencies: ["LiaisonConfig"]),
+        .testTarget(name: "LiaisonStoreTests", dependencies: ["LiaisonStore", "LiaisonEngine"]),
+        .testTarget(name: "LiaisonClientTests", dependencies: ["LiaisonClient"]),
+        // Drives the real binaries; depending on them makes `swift test` build them.
+        .testTarget(name: "LiaisonIntegrationTests", dependencies: ["LiaisonClient", "liaisond", "liaisonctl"]),
+    ]
+)

@@ -1,0 +1,59 @@
+/// Turns the bytes of an exported file into text, or says exactly why not.
+/// UTF-8 with or without a byte order mark is accepted. GBK / GB18030, which
+/// Excel writes on Chinese Windows, is recognised and refused with the
+/// command that converts it: guessing an encoding silently garbles names.
+public enum TextDecoding {
+    public static func decodeUTF8(_ bytes: [UInt8], file: String) throws -> String {
+        var body = bytes[...]
+        if body.starts(with: [0xEF, 0xBB, 0xBF]) { body = body.dropFirst(3) }
+        if body.starts(with: [0xFF, 0xFE]) || body.starts(with: [0xFE, 0xFF]) {
+            throw LiaisonError.invalid("\(file) is UTF-16 (Excel's \"Unicode text\"); save it as \"CSV UTF-8 (comma delimited)\" and import again")
+        }
+        if let text = String(validating: body, as: UTF8.self) { return text }
+        let (offset, line, column) = firstInvalidUTF8(body)
+        let byte = String(body[body.startIndex + offset], radix: 16, uppercase: true)
+        if looksLikeGBK(body) {
+            throw LiaisonError.invalid(
+                "\(file):\(line):\(column): the file is not UTF-8; byte 0x\(byte) and the rest look like GBK/GB18030 (Excel on Chinese Windows). Nothing was imported. Convert it and import again: iconv -f GB18030 -t UTF-8 \(file) > utf8-\(file.split(separator: "/").last ?? "")")
+        }
+        throw LiaisonError.invalid("\(file):\(line):\(column): the file is not UTF-8 (byte 0x\(byte)); save it as \"CSV UTF-8\" and import again. Nothing was imported.")
+    }
+
+    /// Byte offset, line and column (in characters) of the first byte that is
+    /// not valid UTF-8.
+    static func firstInvalidUTF8(_ bytes: ArraySlice<UInt8>) -> (Int, Int, Int) {
+        var line = 1, column = 1
+        var i = bytes.startIndex
+        while i < bytes.endIndex {
+            let b = bytes[i]
+            let length = b < 0x80 ? 1 : b >> 5 == 0b110 ? 2 : b >> 4 == 0b1110 ? 3 : b >> 3 == 0b11110 ? 4 : 0
+            guard length > 0, i + length <= bytes.endIndex,
+                  String(validating: bytes[i..<(i + length)], as: UTF8.self) != nil else {
+                return (i - bytes.startIndex, line, column)
+            }
+            if b == 0x0A { line += 1; column = 1 } else { column += 1 }
+            i += length
+        }
+        return (bytes.count, line, column)
+    }
+
+    /// True when nearly every byte above ASCII pairs up as a GBK double-byte
+    /// character (lead 0x81–0xFE, trail 0x40–0xFE except 0x7F).
+    public static func looksLikeGBK<C: Collection>(_ bytes: C) -> Bool where C.Element == UInt8 {
+        let a = Array(bytes)
+        var paired = 0, high = 0, i = 0
+        while i < a.count {
+            let b = a[i]
+            if b < 0x80 { i += 1; continue }
+            high += 1
+            if (0x81...0xFE).contains(b), i + 1 < a.count, (0x40...0xFE).contains(a[i + 1]), a[i + 1] != 0x7F {
+                paired += 1
+                if a[i + 1] >= 0x80 { high += 1 }
+                i += 2
+            } else {
+                i += 1
+            }
+        }
+        return high > 0 && Double(paired * 2) >= Double(high) * 0.9
+    }
+}

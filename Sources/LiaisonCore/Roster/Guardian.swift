@@ -1,0 +1,59 @@
+import Foundation
+
+/// A way to reach a parent, and the kind of contact a counselor records
+/// (P2.1.2, P2.2.1: letter, phone, SMS, QQ, WeChat; plus a home visit, P2.4).
+public enum ContactChannel: String, Codable, Sendable, CaseIterable {
+    case phone, sms, wechat, qq, letter, visit
+
+    public var chineseName: String {
+        switch self {
+        case .phone: "电话"
+        case .sms: "短信"
+        case .wechat: "微信"
+        case .qq: "QQ"
+        case .letter: "信函"
+        case .visit: "家访"
+        }
+    }
+
+    public init?(text: String) {
+        let t = text.trimmingCharacters(in: .whitespaces)
+        if let v = ContactChannel(rawValue: t.lowercased()) { self = v; return }
+        guard let v = ContactChannel.allCases.first(where: { $0.chineseName == t }) else { return nil }
+        self = v
+    }
+}
+
+/// A parent or guardian of one student, with the addresses each channel
+/// needs and the order in which the guardian prefers to be reached.
+public struct Guardian: Codable, Sendable, Equatable, Hashable {
+    public var id: String
+    public var studentID: String
+    public var name: String
+    public var relation: String
+    public var phone: String
+    public var wechat: String
+    public var qq: String
+    public var address: String
+    /// Most preferred first. Only channels this guardian has an address for.
+    public var preference: [ContactChannel]
+
+    public init(id: String, studentID: String, name: String, relation: String, phone: String = "",
+                wechat: String = "", qq: String = "", address: String = "", preference: [ContactChannel] = []) {
+        self.id = id; self.studentID = studentID; self.name = name; self.relation = relation
+        self.phone = phone; self.wechat = wechat; self.qq = qq; self.address = address
+        self.preference = preference
+    }
+
+    /// The address a channel uses for this guardian, or nil if none is known.
+    public func address(for channel: ContactChannel) -> String? {
+        let value: String
+        switch channel {
+        case .phone, .sms: value = phone
+        case .wechat: value = wechat
+        case .qq: value = qq
+        case .letter, .visit: value = address
+        }
+        return value.isEmpty ? nil : value
+    }
+}

@@ -1,0 +1,56 @@
+import Foundation
+
+/// What a member of staff does in Liaison. Role-based scoping (PIPL Art. 51)
+/// grows from here; the admin is the Unix root user.
+public enum StaffRole: String, Codable, Sendable, CaseIterable {
+    case counselor, supervisor, office, ops, admin
+
+    public var chineseName: String {
+        switch self {
+        case .counselor: "辅导员"
+        case .supervisor: "分管领导"
+        case .office: "学生工作处"
+        case .ops: "运维"
+        case .admin: "管理员"
+        }
+    }
+
+    public init?(text: String) {
+        let t = text.trimmingCharacters(in: .whitespaces)
+        if let v = StaffRole(rawValue: t.lowercased()) { self = v; return }
+        if t == "班主任" { self = .counselor; return }
+        guard let v = StaffRole.allCases.first(where: { $0.chineseName == t }) else { return nil }
+        self = v
+    }
+}
+
+/// A member of staff, mapped to the Unix account they log in with.
+public struct Staff: Codable, Sendable, Equatable, Hashable {
+    public var id: String
+    public var name: String
+    public var role: StaffRole
+    public var college: String
+    /// The Unix login name whose connections act as this person; empty if
+    /// this person does not use liaisonctl.
+    public var unixUser: String
+    public var phone: String
+
+    public init(id: String, name: String, role: StaffRole, college: String = "", unixUser: String = "", phone: String = "") {
+        self.id = id; self.name = name; self.role = role; self.college = college
+        self.unixUser = unixUser; self.phone = phone
+    }
+
+    /// The identity of the Unix root user: the administrator.
+    public static let administrator = Staff(id: "root", name: "管理员", role: .admin, unixUser: "root")
+}
+
+/// The whole roster, as imported or as currently held.
+public struct Roster: Sendable, Equatable {
+    public var students: [Student]
+    public var guardians: [Guardian]
+    public var staff: [Staff]
+
+    public init(students: [Student] = [], guardians: [Guardian] = [], staff: [Staff] = []) {
+        self.students = students; self.guardians = guardians; self.staff = staff
+    }
+}

@@ -1,0 +1,46 @@
+import Foundation
+
+/// How closely a counselor must follow a student (P3.1): special students
+/// are contacted often, key students more, general students kept in touch.
+public enum Tier: String, Codable, Sendable, CaseIterable {
+    case special, key, general
+
+    public var chineseName: String {
+        switch self {
+        case .special: "特殊"
+        case .key: "重点"
+        case .general: "一般"
+        }
+    }
+
+    /// Accepts the English id or the Chinese name, as SIS exports use either.
+    public init?(text: String) {
+        let t = text.trimmingCharacters(in: .whitespaces)
+        if let v = Tier(rawValue: t.lowercased()) { self = v; return }
+        guard let v = Tier.allCases.first(where: { $0.chineseName == t || $0.chineseName + "关注" == t }) else { return nil }
+        self = v
+    }
+}
+
+/// A student as the roster knows them (P2.1.1).
+public struct Student: Codable, Sendable, Equatable, Hashable {
+    public var id: String
+    public var name: String
+    public var gender: String
+    public var college: String
+    public var major: String
+    public var className: String
+    public var counselorID: String
+    public var tier: Tier
+    public var phone: String
+    /// yyyy-MM-dd, or empty when the export has none. Later rulebooks ask
+    /// "is the student a minor".
+    public var birthDate: String
+
+    public init(id: String, name: String, gender: String = "", college: String, major: String = "",
+                className: String, counselorID: String, tier: Tier = .general, phone: String = "", birthDate: String = "") {
+        self.id = id; self.name = name; self.gender = gender; self.college = college; self.major = major
+        self.className = className; self.counselorID = counselorID; self.tier = tier; self.phone = phone
+        self.birthDate = birthDate
+    }
+}
