@@ -1,0 +1,59 @@
+import Foundation
+import LiaisonCore
+
+/// The daemon's configuration (Config/liaison.yaml documents every key at its
+/// default). Relative paths are taken from the directory the daemon starts in.
+public struct DaemonConfig: Sendable, Equatable {
+    public var database: String = "/var/lib/liaison/liaison.db"
+    public var socketPath: String = "/run/liaison/liaison.sock"
+    /// Group the socket file is given (mode 0660); nil keeps the daemon's.
+    public var socketGroup: String?
+    public var timeZone: TimeZone = TimeZone(identifier: "Asia/Shanghai")!
+    /// Load the synthetic demo roster on first start (the dev profile only).
+    public var demoRoster = false
+    public var logLevel = "info"
+    /// The file this came from.
+    public var file = ""
+
+    public init() {}
+
+    public static let logLevels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
+
+    public static func load(path: String) throws -> DaemonConfig {
+        try parse(YAMLNode.load(path: path))
+    }
+
+    public static func parse(_ root: YAMLNode) throws -> DaemonConfig {
+        var c = DaemonConfig()
+        c.file = root.file
+        let top = try root.mapping(allowed: ["database", "socket", "school", "demo_roster", "log_level"], what: "the daemon config")
+        if let v = top["database"] { c.database = try v.string("database") }
+        if let socket = top["socket"] {
+            let s = try socket.mapping(allowed: ["path", "group"], what: "socket")
+            if let v = s["path"] {
+                c.socketPath = try v.string("socket.path")
+                // sun_path holds 108 bytes with its terminating NUL.
+                if c.socketPath.utf8.count > 107 { throw v.error("socket.path is \(c.socketPath.utf8.count) bytes; a Unix socket path must be under 108") }
+            }
+            if let v = s["group"] { c.socketGroup = try v.string("socket.group") }
+        }
+        if let school = top["school"] {
+            let s = try school.mapping(allowed: ["timezone"], what: "school")
+            if let v = s["timezone"] {
+                let name = try v.string("school.timezone")
+                guard let tz = TimeZone(identifier: name) else {
+                    throw v.error("school.timezone \"\(name)\" is not a time zone; use an IANA name such as Asia/Shanghai")
+                }
+                c.timeZone = tz
+            }
+        }
+        if let v = top["demo_roster"] { c.demoRoster = try v.bool("demo_roster") }
+        if let v = top["log_level"] {
+            c.logLevel = try v.string("log_level")
+            guard logLevels.contains(c.logLevel) else {
+                throw v.error("log_level \"\(c.logLevel)\" is not one of \(logLevels.joined(separator: ", "))")
+            }
+        }
+        return c
+    }
+}

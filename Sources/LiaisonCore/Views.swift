@@ -1,0 +1,37 @@
+/// Composite read views the engine returns and the protocol carries.
+
+public struct StudentDetail: Codable, Sendable, Equatable {
+    public var student: Student
+    public var guardians: [Guardian]
+    public var counselor: Staff?
+    public var openCases: [CaseRecord]
+    public var contactsThisTerm: Int
+    public var term: String
+
+    public init(student: Student, guardians: [Guardian], counselor: Staff?, openCases: [CaseRecord], contactsThisTerm: Int, term: String) {
+        self.student = student; self.guardians = guardians; self.counselor = counselor; self.openCases = openCases
+        self.contactsThisTerm = contactsThisTerm; self.term = term
+    }
+}
+
+public struct CaseDetail: Codable, Sendable, Equatable {
+    public var record: CaseRecord
+    public var student: Student?
+    /// The case's timeline: every event about it, oldest first.
+    public var events: [Event]
+
+    public init(record: CaseRecord, student: Student?, events: [Event]) {
+        self.record = record; self.student = student; self.events = events
+    }
+}
+
+public struct RosterImportResult: Codable, Sendable, Equatable {
+    public var dryRun: Bool
+    public var diff: RosterDiff
+    /// Events appended (0 on a dry run or when nothing changed).
+    public var events: Int
+
+    public init(dryRun: Bool, diff: RosterDiff, events: Int) {
+        self.dryRun = dryRun; self.diff = diff; self.events = events
+    }
+}

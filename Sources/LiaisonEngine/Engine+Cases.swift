@@ -1,0 +1,49 @@
+import Foundation
+import LiaisonCore
+import LiaisonStore
+
+extension Engine {
+    /// Opens an incident case for a student (P2.2.3, P2.2.2, P1.5).
+    public func openCase(kind: CaseKind, studentID: String, summary: String, occurredAt: Date?, by actor: Staff) throws -> CaseRecord {
+        let now = clock.now()
+        return try store.write { tx in
+            let student = try requireStudent(studentID, tx)
+            let year = calendar.year(of: now)
+            let id = CaseRecord.makeID(year: year, sequence: try tx.nextSequence("case-\(year)"))
+            let events = try CaseMachine.decide(nil, .open(kind: kind, student: student, summary: summary, occurredAt: occurredAt),
+                                                caseID: id, actor: actor.id, now: now)
+            try Projector.record(events, in: tx)
+            return try tx.caseRecord(id)!
+        }
+    }
+
+    public func noteCase(_ id: String, text: String, by actor: Staff) throws -> CaseRecord {
+        try command(id, .note(text: text), by: actor)
+    }
+
+    public func closeCase(_ id: String, resolution: String, by actor: Staff) throws -> CaseRecord {
+        try command(id, .close(resolution: resolution), by: actor)
+    }
+
+    func command(_ id: String, _ command: CaseCommand, by actor: Staff) throws -> CaseRecord {
+        let now = clock.now()
+        return try store.write { tx in
+            let events = try CaseMachine.decide(try tx.caseRecord(id), command, caseID: id, actor: actor.id, now: now)
+            try Projector.record(events, in: tx)
+            return try tx.caseRecord(id)!
+        }
+    }
+
+    public func caseDetail(_ id: String) throws -> CaseDetail {
+        try store.read { tx in
+            guard let record = try tx.caseRecord(id) else {
+                throw LiaisonError.notFound("no case \(id); `liaisonctl case list` shows the cases")
+            }
+            return CaseDetail(record: record, student: try tx.student(record.studentID), events: try tx.events(caseID: id))
+        }
+    }
+
+    public func cases(_ filter: CaseFilter) throws -> [CaseRecord] {
+        try store.read { try $0.cases(filter) }
+    }
+}

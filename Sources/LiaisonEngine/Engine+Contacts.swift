@@ -1,0 +1,58 @@
+import Foundation
+import LiaisonCore
+import LiaisonStore
+
+extension Engine {
+    /// Records one individual contact with a parent (P2.2.1, P3.2).
+    /// `guardian` is the guardian's id or name.
+    public func logContact(studentID: String, guardian: String, channel: ContactChannel, topics: [ContactTopic],
+                           summary: String, feedback: String, contactedAt: Date?, by actor: Staff) throws -> ContactRecord {
+        let now = clock.now()
+        return try store.write { tx in
+            let student = try requireStudent(studentID, tx)
+            let g = try resolveGuardian(guardian, of: student, tx)
+            let report = ContactReport(student: student, guardian: g, channel: channel, topics: topics, summary: summary,
+                                       feedback: feedback, contactedAt: contactedAt)
+            var event = try report.decide(actor: actor.id, now: now, calendar: calendar)
+            event.seq = try tx.append(event)
+            try Projector.project(event, in: tx)
+            return try tx.contacts(studentID: student.id).first { $0.id == event.seq }!
+        }
+    }
+
+    public func contacts(studentID: String) throws -> [ContactRecord] {
+        try store.read { tx in
+            _ = try requireStudent(studentID, tx)
+            return try tx.contacts(studentID: studentID)
+        }
+    }
+
+    func resolveGuardian(_ ref: String, of student: Student, _ tx: any StoreReader) throws -> Guardian {
+        let guardians = try tx.guardians(ofStudent: student.id)
+        let ref = ref.trimmingCharacters(in: .whitespaces)
+        if let g = guardians.first(where: { $0.id == ref }) { return g }
+        let byName = guardians.filter { $0.name == ref || $0.relation == ref }
+        if byName.count == 1 { return byName[0] }
+        let known = guardians.map { "\($0.id) \($0.name) (\($0.relation))" }.joined(separator: ", ")
+        if byName.count > 1 {
+            throw LiaisonError.invalid("\"\(ref)\" matches \(byName.count) guardians of \(student.id); give the guardian id: \(known)")
+        }
+        throw LiaisonError.notFound(guardians.isEmpty
+            ? "student \(student.id) (\(student.name)) has no guardian on record; import guardians.csv first"
+            : "student \(student.id) (\(student.name)) has no guardian \"\(ref)\"; the guardians are \(known)")
+    }
+
+    public func studentDetail(_ id: String) throws -> StudentDetail {
+        let term = calendar.term(containing: clock.now())
+        return try store.read { tx in
+            let s = try requireStudent(id, tx)
+            return StudentDetail(student: s, guardians: try tx.guardians(ofStudent: id), counselor: try tx.staff(s.counselorID),
+                                 openCases: try tx.cases(CaseFilter(state: .open, studentID: id)),
+                                 contactsThisTerm: try tx.contacts(studentID: id).filter { $0.term == term }.count, term: term)
+        }
+    }
+
+    public func students(className: String?, counselorID: String?) throws -> [Student] {
+        try store.read { try $0.students(className: className, counselorID: counselorID) }
+    }
+}

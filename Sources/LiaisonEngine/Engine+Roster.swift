@@ -1,0 +1,76 @@
+import Foundation
+import LiaisonCore
+import LiaisonStore
+
+extension Engine {
+    /// Imports the roster from the three CSV exports (P2.1.1): an idempotent
+    /// upsert, all or nothing. A dry run returns the same diff and changes
+    /// nothing. Files not given are left as they are.
+    public func importRoster(students: CSVTable?, guardians: CSVTable?, staff: CSVTable?, dryRun: Bool, by actor: Staff) throws -> RosterImportResult {
+        let now = clock.now()
+        if dryRun {
+            return try store.read { tx in
+                let existing = try tx.roster()
+                let incoming = try RosterParser.parse(students: students, guardians: guardians, staff: staff, existing: existing)
+                return RosterImportResult(dryRun: true, diff: Self.diff(existing, incoming, students, guardians, staff), events: 0)
+            }
+        }
+        return try store.write { tx in
+            let existing = try tx.roster()
+            let incoming = try RosterParser.parse(students: students, guardians: guardians, staff: staff, existing: existing)
+            let diff = Self.diff(existing, incoming, students, guardians, staff)
+            let events = Self.events(for: diff, incoming: incoming, actor: actor.id, now: now)
+            try Projector.record(events, in: tx)
+            return RosterImportResult(dryRun: false, diff: diff, events: events.count)
+        }
+    }
+
+    /// Loads the synthetic demo roster when no student is held yet.
+    /// Returns the number of students loaded.
+    public func loadDemoRosterIfEmpty() throws -> Int {
+        let now = clock.now()
+        return try store.write { tx in
+            guard try tx.counts().students == 0 else { return 0 }
+            let demo = DemoRoster.make()
+            let diff = RosterDiff(existing: Roster(), incoming: demo)
+            try Projector.record(Self.events(for: diff, incoming: demo, actor: "system", now: now, source: "demo"), in: tx)
+            return demo.students.count
+        }
+    }
+
+    /// A diff that only reports "removed from source" for the kinds of
+    /// record whose file was given.
+    static func diff(_ existing: Roster, _ incoming: Roster, _ s: CSVTable?, _ g: CSVTable?, _ st: CSVTable?) -> RosterDiff {
+        var d = RosterDiff(existing: existing, incoming: incoming)
+        if s == nil { d.students.removedFromSource = [] }
+        if g == nil { d.guardians.removedFromSource = [] }
+        if st == nil { d.staff.removedFromSource = [] }
+        return d
+    }
+
+    static func events(for diff: RosterDiff, incoming: Roster, actor: String, now: Date, source: String = "csv") -> [Event] {
+        var out: [Event] = []
+        func emit<T: DiffableRecord>(_ records: [T], _ d: EntityDiff, added: EventType, changed: EventType, student: (T) -> String?) {
+            let addedIDs = Set(d.added)
+            let changedFields = Dictionary(d.changed.map { ($0.id, $0.fields.map(\.field).joined(separator: ",")) }, uniquingKeysWith: { a, _ in a })
+            for r in records {
+                if addedIDs.contains(r.id) {
+                    out.append(Event(at: now, actor: actor, type: added, studentID: student(r), policy: [Policy.archives], payload: r.fields))
+                } else if let fields = changedFields[r.id] {
+                    var payload = r.fields
+                    payload["changed"] = fields
+                    out.append(Event(at: now, actor: actor, type: changed, studentID: student(r), policy: [Policy.archives], payload: payload))
+                }
+            }
+        }
+        emit(incoming.staff, diff.staff, added: .staffAdded, changed: .staffChanged) { _ in nil }
+        emit(incoming.students, diff.students, added: .studentAdded, changed: .studentChanged) { $0.id }
+        emit(incoming.guardians, diff.guardians, added: .guardianAdded, changed: .guardianChanged) { $0.studentID }
+        guard !out.isEmpty else { return [] }
+        func summary(_ e: EntityDiff) -> String { "+\(e.added.count) ~\(e.changed.count) =\(e.unchanged) absent \(e.removedFromSource.count)" }
+        out.append(Event(at: now, actor: actor, type: .rosterImported, policy: [Policy.archives], payload: [
+            "source": source, "students": summary(diff.students), "guardians": summary(diff.guardians), "staff": summary(diff.staff),
+        ]))
+        return out
+    }
+}

@@ -1,0 +1,37 @@
+import Foundation
+import LiaisonCore
+import LiaisonStore
+
+/// Does the work staff ask for: decides with the pure rules in Core, and
+/// commits the resulting events and their projections in one transaction
+/// before returning. Thread-safe; every method may be called concurrently
+/// (concurrent writes are group-committed by the store).
+public final class Engine: Sendable {
+    public let store: any Store
+    public let clock: any WallClock
+    public let calendar: SchoolCalendar
+
+    public init(store: any Store, clock: any WallClock = SystemClock(), calendar: SchoolCalendar = SchoolCalendar()) {
+        self.store = store
+        self.clock = clock
+        self.calendar = calendar
+    }
+
+    /// The staff record a Unix login name acts as, or nil. Root is always
+    /// the administrator.
+    public func staff(unixUser: String) throws -> Staff? {
+        if unixUser == "root" { return Staff.administrator }
+        return try store.read { try $0.staff(unixUser: unixUser) }
+    }
+
+    public func counts() throws -> StoreCounts {
+        try store.read { try $0.counts() }
+    }
+
+    func requireStudent(_ id: String, _ tx: any StoreReader) throws -> Student {
+        guard let s = try tx.student(id) else {
+            throw LiaisonError.notFound("no student \(id); `liaisonctl student list` shows the students")
+        }
+        return s
+    }
+}

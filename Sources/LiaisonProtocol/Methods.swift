@@ -1,0 +1,134 @@
+import Foundation
+import LiaisonCore
+
+/// Every method of the control protocol, with its params and result types.
+/// docs/PROTOCOL.md is the prose version of this file.
+public enum Method {
+    public static let hello = "hello"
+    public static let uploadBegin = "upload.begin"
+    public static let uploadAppend = "upload.append"
+    public static let rosterImport = "roster.import"
+    public static let studentShow = "student.show"
+    public static let studentList = "student.list"
+    public static let caseOpen = "case.open"
+    public static let caseList = "case.list"
+    public static let caseShow = "case.show"
+    public static let caseNote = "case.note"
+    public static let caseClose = "case.close"
+    public static let contactLog = "contact.log"
+    public static let contactList = "contact.list"
+}
+
+public struct HelloParams: Codable, Sendable {
+    public var protocolVersion: Int
+    public var client: String
+    public init(protocolVersion: Int = LiaisonProtocol.protocolVersion, client: String) {
+        self.protocolVersion = protocolVersion; self.client = client
+    }
+}
+
+public struct HelloResult: Codable, Sendable {
+    public var protocolVersion: Int
+    public var server: String
+    /// Who the daemon takes this connection to be (from SO_PEERCRED).
+    public var user: Staff
+    public var timeZone: String
+    public init(protocolVersion: Int, server: String, user: Staff, timeZone: String) {
+        self.protocolVersion = protocolVersion; self.server = server; self.user = user; self.timeZone = timeZone
+    }
+}
+
+public struct UploadBeginParams: Codable, Sendable {
+    /// The file name, used in error messages (file:line:column).
+    public var name: String
+    public init(name: String) { self.name = name }
+}
+
+public struct UploadAppendParams: Codable, Sendable {
+    public var upload: String
+    /// Base64 of the next chunk; keep each frame under 64 KiB.
+    public var data: String
+    public init(upload: String, data: String) { self.upload = upload; self.data = data }
+}
+
+public struct UploadResult: Codable, Sendable {
+    public var upload: String
+    public var size: Int
+    public init(upload: String, size: Int) { self.upload = upload; self.size = size }
+}
+
+public struct RosterImportParams: Codable, Sendable {
+    /// Upload ids of the three files; each may be absent.
+    public var students: String?
+    public var guardians: String?
+    public var staff: String?
+    public var dryRun: Bool
+    public init(students: String?, guardians: String?, staff: String?, dryRun: Bool) {
+        self.students = students; self.guardians = guardians; self.staff = staff; self.dryRun = dryRun
+    }
+}
+
+public struct IDParams: Codable, Sendable {
+    public var id: String
+    public init(id: String) { self.id = id }
+}
+
+public struct StudentListParams: Codable, Sendable {
+    public var className: String?
+    public var counselor: String?
+    public init(className: String? = nil, counselor: String? = nil) { self.className = className; self.counselor = counselor }
+}
+
+public struct CaseOpenParams: Codable, Sendable {
+    public var kind: String
+    public var student: String
+    public var summary: String
+    /// School time or ISO 8601; the daemon reads it in the school's time zone.
+    public var occurredAt: String?
+    public init(kind: String, student: String, summary: String, occurredAt: String? = nil) {
+        self.kind = kind; self.student = student; self.summary = summary; self.occurredAt = occurredAt
+    }
+}
+
+public struct CaseListParams: Codable, Sendable {
+    public var mine: Bool?
+    public var state: String?
+    public var kind: String?
+    public var student: String?
+    public init(mine: Bool? = nil, state: String? = nil, kind: String? = nil, student: String? = nil) {
+        self.mine = mine; self.state = state; self.kind = kind; self.student = student
+    }
+}
+
+public struct CaseNoteParams: Codable, Sendable {
+    public var id: String
+    public var text: String
+    public init(id: String, text: String) { self.id = id; self.text = text }
+}
+
+public struct CaseCloseParams: Codable, Sendable {
+    public var id: String
+    public var resolution: String
+    public init(id: String, resolution: String) { self.id = id; self.resolution = resolution }
+}
+
+public struct ContactLogParams: Codable, Sendable {
+    public var student: String
+    /// The guardian's id or name (or relation, when unique).
+    public var guardian: String
+    public var channel: String
+    public var topics: [String]
+    public var summary: String
+    public var feedback: String?
+    public var contactedAt: String?
+    public init(student: String, guardian: String, channel: String, topics: [String], summary: String,
+                feedback: String? = nil, contactedAt: String? = nil) {
+        self.student = student; self.guardian = guardian; self.channel = channel; self.topics = topics
+        self.summary = summary; self.feedback = feedback; self.contactedAt = contactedAt
+    }
+}
+
+public struct ContactListParams: Codable, Sendable {
+    public var student: String
+    public init(student: String) { self.student = student }
+}

@@ -1,0 +1,35 @@
+import LiaisonCore
+import LiaisonEngine
+
+/// The one place that decides who a connection is and what they may do.
+/// Today: the Unix user maps to a staff record (root is the administrator),
+/// and ops, who see no personal data (POLICY.md "Who the users are"), may
+/// only greet. Scoping by role and by the students a person is responsible
+/// for (PIPL Art. 51) grows here.
+public struct Authorizer: Sendable {
+    let engine: Engine
+
+    public init(engine: Engine) { self.engine = engine }
+
+    public func identify(_ peer: PeerCredentials) throws -> Staff {
+        let name = PeerCredentials.userName(uid: peer.uid)
+        if peer.uid == 0 { return Staff.administrator }
+        guard let name else {
+            throw LiaisonError(.notALiaisonUser, "uid \(peer.uid) has no user name on this machine, so it is not a Liaison user")
+        }
+        guard let staff = try engine.staff(unixUser: name) else {
+            throw LiaisonError(.notALiaisonUser,
+                "Unix user \(name) (uid \(peer.uid)) is not a Liaison user; the Student Affairs Office adds staff with their unix_user in staff.csv (`liaisonctl roster import`)")
+        }
+        return staff
+    }
+
+    /// Methods anyone known may call without touching personal data.
+    static let open: Set<String> = ["hello"]
+
+    public func authorize(_ who: Staff, method: String) throws {
+        if who.role == .ops && !Self.open.contains(method) {
+            throw LiaisonError(.forbidden, "\(who.id) has the ops role, which sees no personal data; \(method) needs a counselor, supervisor, office or admin account")
+        }
+    }
+}

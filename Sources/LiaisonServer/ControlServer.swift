@@ -1,0 +1,124 @@
+import Foundation
+import Glibc
+import LiaisonCore
+import LiaisonEngine
+import LiaisonProtocol
+import Logging
+import Synchronization
+
+/// The control socket server: an accept loop and one thread per client.
+/// A college's staff are tens of people, so a thread per connection is the
+/// simplest thing that is fast enough; every request blocks only its own
+/// client while the store commits.
+public final class ControlServer: Sendable {
+    public let engine: Engine
+    let authorizer: Authorizer
+    let router: Router
+    let logger: Logger
+    let serverName: String
+    let listenFD: Int32
+    let wake: (read: Int32, write: Int32)
+    let live = Mutex<Set<Int32>>([])
+    let finished = DispatchGroup()
+
+    public init(listening fd: Int32, engine: Engine, serverName: String, logger: Logger) {
+        self.listenFD = fd
+        self.engine = engine
+        self.authorizer = Authorizer(engine: engine)
+        self.serverName = serverName
+        self.logger = logger
+        var fds: [Int32] = [0, 0]
+        _ = pipe(&fds)
+        for fd in fds { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+        self.wake = (fds[0], fds[1])
+        self.router = Routes.make(engine: engine, serverName: serverName)
+    }
+
+    /// Starts accepting on a thread of its own; returns at once.
+    public func start() {
+        finished.enter()
+        let t = Thread { [self] in
+            acceptLoop()
+            finished.leave()
+        }
+        t.name = "liaison-accept"
+        t.start()
+    }
+
+    /// Stops accepting, lets every request in progress finish and answer,
+    /// then returns.
+    public func stop() {
+        var one: UInt8 = 1
+        _ = write(wake.write, &one, 1)
+        for fd in live.withLock({ $0 }) { shutdown(fd, Int32(SHUT_RD)) }
+        finished.wait()
+        close(listenFD)
+    }
+
+    func acceptLoop() {
+        var fds = [pollfd(fd: listenFD, events: Int16(POLLIN), revents: 0), pollfd(fd: wake.read, events: Int16(POLLIN), revents: 0)]
+        while true {
+            let rc = poll(&fds, 2, -1)
+            if rc < 0 { if errno == EINTR { continue }; logger.error("poll failed: \(String(cString: strerror(errno)))"); return }
+            if fds[1].revents != 0 { return }
+            let client = accept(listenFD, nil, nil)
+            if client >= 0 { _ = fcntl(client, F_SETFD, FD_CLOEXEC) }
+            if client < 0 {
+                if errno != EINTR && errno != EAGAIN && errno != ECONNABORTED { logger.warning("accept failed: \(String(cString: strerror(errno)))") }
+                continue
+            }
+            guard let peer = PeerCredentials.of(socket: client) else {
+                logger.warning("closing a client whose credentials the kernel would not give")
+                close(client)
+                continue
+            }
+            live.withLock { _ = $0.insert(client) }
+            finished.enter()
+            let connection = Connection(fd: client, server: self, peer: peer)
+            let t = Thread { [self] in
+                connection.run()
+                live.withLock { _ = $0.remove(client) }
+                finished.leave()
+            }
+            t.name = "liaison-client"
+            t.start()
+        }
+    }
+
+    /// Answers one frame. Never throws: every failure becomes an error reply.
+    func handle(frame: [UInt8], context: RequestContext) -> [UInt8] {
+        var id: RequestID?
+        do {
+            guard String(validating: frame, as: UTF8.self) != nil else {
+                throw LiaisonError(.badFrame, "the frame is not valid UTF-8; send JSON text encoded as UTF-8")
+            }
+            let data = Data(frame)
+            let head: RequestHead
+            do {
+                head = try Wire.decoder().decode(RequestHead.self, from: data)
+            } catch {
+                throw LiaisonError(.badFrame, "the frame is not a JSON request object {\"id\", \"method\", \"params\"}: \(Self.reason(error))")
+            }
+            id = head.id
+            if head.method != Method.hello && context.user == nil {
+                throw LiaisonError(.handshakeRequired, "send hello with protocolVersion \(protocolVersion) first")
+            }
+            guard let handler = router.table[head.method] else {
+                throw LiaisonError(.unknownMethod, "no method \"\(head.method)\"; the methods are \(router.methods.joined(separator: ", "))")
+            }
+            if let user = context.user { try authorizer.authorize(user, method: head.method) }
+            return try handler(context, id, data)
+        } catch let error as LiaisonError {
+            if error.code == .internal { logger.error("\(error.message)") }
+            return (try? Wire.frame(ErrorReply(id: id, error: error))) ?? []
+        } catch {
+            logger.error("unexpected error: \(error)")
+            return (try? Wire.frame(ErrorReply(id: id, error: LiaisonError(.internal, "internal error: \(error)")))) ?? []
+        }
+    }
+
+    static func reason(_ error: any Error) -> String {
+        if let d = error as? DecodingError { return Router.describe(d) }
+        return "\(error)"
+    }
+}

@@ -1,0 +1,54 @@
+import Foundation
+import LiaisonCore
+import LiaisonEngine
+import LiaisonProtocol
+
+/// What a handler knows about the connection it serves.
+public final class RequestContext: @unchecked Sendable {
+    public let peer: PeerCredentials
+    /// Set by a successful `hello`.
+    public var user: Staff?
+    /// Files sent with upload.begin/append, by upload id; they live as long
+    /// as the connection.
+    var uploads: [String: (name: String, bytes: [UInt8])] = [:]
+    static let maxUploadBytes = 64 * 1024 * 1024
+
+    init(peer: PeerCredentials) { self.peer = peer }
+
+    public var actor: Staff { user! }
+}
+
+/// One route table: method name → a handler that decodes its params, calls
+/// the engine and encodes the reply frame.
+public struct Router: Sendable {
+    typealias Handler = @Sendable (RequestContext, RequestID?, Data) throws -> [UInt8]
+    var table: [String: Handler] = [:]
+
+    public var methods: [String] { table.keys.sorted() }
+
+    mutating func add<P: Decodable & SendableMetatype, R: Encodable & SendableMetatype>(_ method: String, _: P.Type, _ body: @escaping @Sendable (RequestContext, P) throws -> R) {
+        table[method] = { ctx, id, data in
+            let params: P
+            do {
+                params = try Wire.decoder().decode(RequestParams<P>.self, from: data).params
+            } catch let error as DecodingError {
+                throw LiaisonError(.invalidParams, "\(method): \(Self.describe(error)); see docs/PROTOCOL.md")
+            }
+            return try Wire.frame(SuccessReply(id: id, result: try body(ctx, params)))
+        }
+    }
+
+    static func describe(_ error: DecodingError) -> String {
+        func path(_ c: DecodingError.Context, _ key: CodingKey? = nil) -> String {
+            let keys = (c.codingPath + (key.map { [$0] } ?? [])).map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }
+            return keys.joined(separator: ".")
+        }
+        switch error {
+        case let .keyNotFound(key, c): return "missing field \(path(c, key))"
+        case let .typeMismatch(type, c): return "field \(path(c)) should be \(type)"
+        case let .valueNotFound(type, c): return "field \(path(c)) is null but should be \(type)"
+        case let .dataCorrupted(c): return c.codingPath.isEmpty ? "not a JSON request object" : "field \(path(c)): \(c.debugDescription)"
+        @unknown default: return "\(error)"
+        }
+    }
+}

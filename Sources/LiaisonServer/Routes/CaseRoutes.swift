@@ -1,0 +1,53 @@
+import Foundation
+import LiaisonCore
+import LiaisonEngine
+import LiaisonProtocol
+import LiaisonStore
+
+extension Routes {
+    static func addCases(_ r: inout Router, _ engine: Engine) {
+        r.add(Method.caseOpen, CaseOpenParams.self) { ctx, p in
+            guard let kind = CaseKind(text: p.kind) else {
+                throw LiaisonError.invalid("\"\(p.kind)\" is not a case kind; use one of \(CaseKind.usageList)")
+            }
+            return try engine.openCase(kind: kind, studentID: p.student, summary: p.summary,
+                                       occurredAt: try instant(p.occurredAt, field: "occurredAt", engine), by: ctx.actor)
+        }
+        r.add(Method.caseList, CaseListParams.self) { ctx, p in
+            var f = CaseFilter()
+            if let s = p.state, s != "all" {
+                guard let state = CaseState(rawValue: s) else { throw LiaisonError.invalid("state \"\(s)\" is not open, closed or all") }
+                f.state = state
+            }
+            if let k = p.kind {
+                guard let kind = CaseKind(text: k) else { throw LiaisonError.invalid("\"\(k)\" is not a case kind; use one of \(CaseKind.usageList)") }
+                f.kind = kind
+            }
+            if p.mine == true { f.involving = ctx.actor.id }
+            f.studentID = p.student
+            return try engine.cases(f)
+        }
+        r.add(Method.caseShow, IDParams.self) { _, p in try engine.caseDetail(p.id) }
+        r.add(Method.caseNote, CaseNoteParams.self) { ctx, p in try engine.noteCase(p.id, text: p.text, by: ctx.actor) }
+        r.add(Method.caseClose, CaseCloseParams.self) { ctx, p in try engine.closeCase(p.id, resolution: p.resolution, by: ctx.actor) }
+    }
+
+    static func addContacts(_ r: inout Router, _ engine: Engine) {
+        r.add(Method.contactLog, ContactLogParams.self) { ctx, p in
+            guard let channel = ContactChannel(text: p.channel) else {
+                throw LiaisonError.invalid("\"\(p.channel)\" is not a channel; use one of \(ContactChannel.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            var topics: [ContactTopic] = []
+            for t in p.topics.flatMap({ $0.split(separator: ",") }).map(String.init) {
+                guard let topic = ContactTopic(text: t) else {
+                    throw LiaisonError.invalid("\"\(t)\" is not a topic; use any of \(ContactTopic.usageList)")
+                }
+                if !topics.contains(topic) { topics.append(topic) }
+            }
+            return try engine.logContact(studentID: p.student, guardian: p.guardian, channel: channel, topics: topics,
+                                         summary: p.summary, feedback: p.feedback ?? "",
+                                         contactedAt: try instant(p.contactedAt, field: "contactedAt", engine), by: ctx.actor)
+        }
+        r.add(Method.contactList, ContactListParams.self) { _, p in try engine.contacts(studentID: p.student) }
+    }
+}

@@ -1,0 +1,59 @@
+import Foundation
+import LiaisonCore
+import LiaisonEngine
+import LiaisonProtocol
+
+extension Routes {
+    static func addRoster(_ r: inout Router, _ engine: Engine) {
+        r.add(Method.uploadBegin, UploadBeginParams.self) { ctx, p in
+            let id = "u\(ctx.uploads.count + 1)"
+            ctx.uploads[id] = (p.name, [])
+            return UploadResult(upload: id, size: 0)
+        }
+        r.add(Method.uploadAppend, UploadAppendParams.self) { ctx, p in
+            guard let current = ctx.uploads[p.upload] else {
+                throw LiaisonError.notFound("no upload \(p.upload) on this connection; start one with upload.begin")
+            }
+            guard let chunk = Data(base64Encoded: p.data) else {
+                throw LiaisonError(.invalidParams, "upload.append: data is not base64")
+            }
+            let total = ctx.uploads.values.reduce(0) { $0 + $1.bytes.count } + chunk.count
+            guard total <= RequestContext.maxUploadBytes else {
+                throw LiaisonError.invalid("uploads on one connection may hold at most \(RequestContext.maxUploadBytes / 1024 / 1024) MiB")
+            }
+            ctx.uploads[p.upload] = (current.name, current.bytes + chunk)
+            return UploadResult(upload: p.upload, size: current.bytes.count + chunk.count)
+        }
+        r.add(Method.rosterImport, RosterImportParams.self) { ctx, p in
+            func table(_ id: String?) throws -> CSVTable? {
+                guard let id else { return nil }
+                guard let u = ctx.uploads[id] else {
+                    throw LiaisonError.notFound("no upload \(id) on this connection; send the file with upload.begin/upload.append first")
+                }
+                return try CSVReader.parse(TextDecoding.decodeUTF8(u.bytes, file: u.name), file: u.name)
+            }
+            // Collect every file's syntax problems before giving up.
+            var problems: [String] = []
+            var tables: [CSVTable?] = []
+            for id in [p.students, p.guardians, p.staff] {
+                do { tables.append(try table(id)) } catch let e as LiaisonError where e.code == .invalidInput {
+                    problems.append(e.message); tables.append(nil)
+                }
+            }
+            if !problems.isEmpty {
+                throw LiaisonError.invalid("the roster files cannot be read; nothing was imported:", details: problems)
+            }
+            guard tables.contains(where: { $0 != nil }) else {
+                throw LiaisonError(.invalidParams, "roster.import needs at least one of students, guardians, staff")
+            }
+            return try engine.importRoster(students: tables[0], guardians: tables[1], staff: tables[2], dryRun: p.dryRun, by: ctx.actor)
+        }
+    }
+
+    static func addStudents(_ r: inout Router, _ engine: Engine) {
+        r.add(Method.studentShow, IDParams.self) { _, p in try engine.studentDetail(p.id) }
+        r.add(Method.studentList, StudentListParams.self) { _, p in
+            try engine.students(className: p.className, counselorID: p.counselor)
+        }
+    }
+}

@@ -1,0 +1,36 @@
+import Foundation
+import LiaisonCore
+import LiaisonEngine
+import LiaisonProtocol
+
+/// The route table: every method the daemon answers, wired to the engine.
+enum Routes {
+    static func make(engine: Engine, serverName: String) -> Router {
+        var r = Router()
+        let authorizer = Authorizer(engine: engine)
+        r.add(Method.hello, HelloParams.self) { ctx, p in
+            guard p.protocolVersion == protocolVersion else {
+                throw LiaisonError(.versionMismatch,
+                    "this liaisond speaks protocol \(protocolVersion), the client \(p.protocolVersion); use the liaisonctl that came with this liaisond")
+            }
+            let user = try authorizer.identify(ctx.peer)
+            ctx.user = user
+            return HelloResult(protocolVersion: protocolVersion, server: serverName, user: user,
+                               timeZone: engine.calendar.timeZone.identifier)
+        }
+        addRoster(&r, engine)
+        addStudents(&r, engine)
+        addCases(&r, engine)
+        addContacts(&r, engine)
+        return r
+    }
+
+    /// Reads a time typed by a person, in school time.
+    static func instant(_ text: String?, field: String, _ engine: Engine) throws -> Date? {
+        guard let text, !text.isEmpty else { return nil }
+        guard let d = engine.calendar.parse(text) else {
+            throw LiaisonError.invalid("\(field) \"\(text)\" is not a time; write 2026-11-28 22:40 (school time) or ISO 8601")
+        }
+        return d
+    }
+}

@@ -1,0 +1,89 @@
+import Dispatch
+import GRDB
+import LiaisonCore
+import Synchronization
+
+/// Group commit: writers that arrive while a transaction is committing wait,
+/// then the first of them commits everything that queued up in one
+/// transaction, one savepoint per writer. A writer's caller returns only
+/// after the commit that holds its work. At one writer this is exactly one
+/// transaction per write; under load it turns many fsyncs into one.
+final class GroupCommitter: Sendable {
+    /// One writer's work and where its outcome is left.
+    final class Job: @unchecked Sendable {
+        let work: (Database) throws -> Void
+        let done = DispatchSemaphore(value: 0)
+        var error: (any Error)?
+        var mustLead = false
+        init(_ work: @escaping (Database) throws -> Void) { self.work = work }
+    }
+
+    struct State {
+        var pending: [Job] = []
+        var committing = false
+    }
+
+    let pool: DatabasePool
+    let state = Mutex(State())
+
+    init(pool: DatabasePool) { self.pool = pool }
+
+    func submit(_ work: @escaping (Database) throws -> Void) throws {
+        let job = Job(work)
+        let leads = state.withLock { s -> Bool in
+            s.pending.append(job)
+            if s.committing { return false }
+            s.committing = true
+            return true
+        }
+        if !leads {
+            job.done.wait()
+            if job.mustLead { commitPending() }
+        } else {
+            commitPending()
+        }
+        if let error = job.error { throw error }
+    }
+
+    /// Commits everything pending in one transaction, then hands leadership to
+    /// the next waiter, if any, and wakes the writers of this batch.
+    private func commitPending() {
+        let batch = state.withLock { s -> [Job] in
+            let b = s.pending
+            s.pending = []
+            return b
+        }
+        do {
+            try translate {
+                try pool.writeWithoutTransaction { db in
+                    try db.inTransaction(.immediate) {
+                        for job in batch {
+                            do {
+                                try db.inSavepoint {
+                                    try job.work(db)
+                                    return .commit
+                                }
+                            } catch {
+                                job.error = error
+                            }
+                        }
+                        return .commit
+                    }
+                }
+            }
+        } catch {
+            // The commit itself failed: nothing in the batch was saved.
+            for job in batch { job.error = error }
+        }
+        let next = state.withLock { s -> Job? in
+            if let first = s.pending.first {
+                first.mustLead = true
+                return first
+            }
+            s.committing = false
+            return nil
+        }
+        for job in batch { job.done.signal() }
+        next?.done.signal()
+    }
+}

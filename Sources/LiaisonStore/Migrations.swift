@@ -1,0 +1,70 @@
+import GRDB
+
+/// Schema migrations. Names never change once shipped, and no app type is
+/// used inside them (GRDB's guide): each is plain SQL as it was that day.
+enum Migrations {
+    static var migrator: DatabaseMigrator {
+        var m = DatabaseMigrator()
+        m.registerMigration("2026-11-29 event log, roster, cases, contacts") { db in
+            try db.execute(sql: """
+                CREATE TABLE events (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                    at INTEGER NOT NULL,            -- ms since the epoch
+                    actor TEXT NOT NULL,            -- staff id, 'root' or 'system'
+                    type TEXT NOT NULL,
+                    case_id TEXT,
+                    student_id TEXT,
+                    policy TEXT NOT NULL,           -- comma-separated POLICY.md ids
+                    payload TEXT NOT NULL           -- JSON object of strings
+                );
+                CREATE INDEX events_by_case ON events(case_id) WHERE case_id IS NOT NULL;
+                CREATE INDEX events_by_student ON events(student_id) WHERE student_id IS NOT NULL;
+                CREATE TRIGGER events_no_update BEFORE UPDATE ON events
+                    BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
+                CREATE TRIGGER events_no_delete BEFORE DELETE ON events
+                    BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
+
+                CREATE TABLE sequences (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
+
+                CREATE TABLE staff (
+                    id TEXT PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT NULL, college TEXT NOT NULL,
+                    unix_user TEXT NOT NULL, phone TEXT NOT NULL
+                ) WITHOUT ROWID;
+                CREATE UNIQUE INDEX staff_by_unix_user ON staff(unix_user) WHERE unix_user <> '';
+
+                CREATE TABLE students (
+                    id TEXT PRIMARY KEY, name TEXT NOT NULL, gender TEXT NOT NULL, college TEXT NOT NULL,
+                    major TEXT NOT NULL, class_name TEXT NOT NULL, counselor_id TEXT NOT NULL,
+                    tier TEXT NOT NULL, phone TEXT NOT NULL, birth_date TEXT NOT NULL
+                ) WITHOUT ROWID;
+                CREATE INDEX students_by_class ON students(class_name);
+                CREATE INDEX students_by_counselor ON students(counselor_id);
+
+                CREATE TABLE guardians (
+                    id TEXT PRIMARY KEY, student_id TEXT NOT NULL, name TEXT NOT NULL, relation TEXT NOT NULL,
+                    phone TEXT NOT NULL, wechat TEXT NOT NULL, qq TEXT NOT NULL, address TEXT NOT NULL,
+                    preference TEXT NOT NULL        -- channels, most preferred first, '>'-separated
+                ) WITHOUT ROWID;
+                CREATE INDEX guardians_by_student ON guardians(student_id);
+
+                CREATE TABLE cases (
+                    id TEXT PRIMARY KEY, kind TEXT NOT NULL, student_id TEXT NOT NULL, counselor_id TEXT NOT NULL,
+                    state TEXT NOT NULL, summary TEXT NOT NULL, occurred_at INTEGER NOT NULL,
+                    opened_at INTEGER NOT NULL, opened_by TEXT NOT NULL, updated_at INTEGER NOT NULL,
+                    closed_at INTEGER, closed_by TEXT, resolution TEXT, note_count INTEGER NOT NULL
+                ) WITHOUT ROWID;
+                CREATE INDEX cases_by_state ON cases(state, opened_at);
+                CREATE INDEX cases_by_counselor ON cases(counselor_id);
+                CREATE INDEX cases_by_student ON cases(student_id);
+
+                CREATE TABLE contacts (
+                    id INTEGER PRIMARY KEY, student_id TEXT NOT NULL, guardian_id TEXT NOT NULL,
+                    channel TEXT NOT NULL, topics TEXT NOT NULL, summary TEXT NOT NULL, feedback TEXT NOT NULL,
+                    contacted_at INTEGER NOT NULL, recorded_by TEXT NOT NULL, term TEXT NOT NULL
+                );
+                CREATE INDEX contacts_by_student ON contacts(student_id, term);
+                """)
+        }
+        return m
+    }
+}

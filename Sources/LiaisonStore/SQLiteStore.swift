@@ -1,0 +1,71 @@
+import Foundation
+import GRDB
+import LiaisonCore
+
+/// The SQLite store: WAL mode, `synchronous=FULL` on the writer, readers on
+/// snapshots beside it, and group commit for concurrent writers.
+public final class SQLiteStore: Store, @unchecked Sendable {
+    let pool: DatabasePool
+    let committer: GroupCommitter
+    public let path: String
+
+    /// Opens (creating if needed) and migrates the database at `path`.
+    public init(path: String) throws {
+        self.path = path
+        var config = Configuration()
+        config.busyMode = .timeout(5)
+        config.label = "liaison"
+        do {
+            pool = try DatabasePool(path: path, configuration: config)
+            // GRDB's pool sets synchronous=NORMAL on the writer after
+            // prepareDatabase runs; an acknowledged case must survive power
+            // loss, so set FULL afterwards and check it took.
+            let level = try pool.writeWithoutTransaction { db -> Int in
+                try db.execute(sql: "PRAGMA synchronous = FULL")
+                return try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1
+            }
+            guard level == 2 else {
+                throw LiaisonError(.internal, "\(path): SQLite refused synchronous=FULL (got \(level))")
+            }
+            try Migrations.migrator.migrate(pool)
+        } catch let error as DatabaseError {
+            throw LiaisonError(.unavailable, "\(path): cannot open the database: \(error.message ?? "\(error)") (SQLite code \(error.resultCode.rawValue))")
+        }
+        committer = GroupCommitter(pool: pool)
+    }
+
+    public func write<T>(_ body: (any StoreWriter) throws -> T) throws -> T {
+        try withoutActuallyEscaping(body) { body in
+            var result: T?
+            try withoutActuallyEscaping({ (db: Database) throws in result = try body(SQLiteSession(db: db)) }) { work in
+                try committer.submit(work)
+            }
+            return result!
+        }
+    }
+
+    public func read<T>(_ body: (any StoreReader) throws -> T) throws -> T {
+        try translate { try pool.read { db in try body(SQLiteSession(db: db)) } }
+    }
+
+    /// The synchronous level the writer runs with (2 = FULL); for tests.
+    public func writerSynchronousLevel() throws -> Int {
+        try pool.writeWithoutTransaction { try Int.fetchOne($0, sql: "PRAGMA synchronous") ?? -1 }
+    }
+
+    public func close() throws {
+        try pool.close()
+    }
+}
+
+/// GRDB's errors become `LiaisonError`s a person can act on.
+func translate<T>(_ body: () throws -> T) throws -> T {
+    do {
+        return try body()
+    } catch let error as DatabaseError {
+        if error.resultCode == .SQLITE_FULL {
+            throw LiaisonError(.unavailable, "the disk holding the database is full; nothing was saved. Free space and retry")
+        }
+        throw LiaisonError(.internal, "database error: \(error.message ?? "\(error)")")
+    }
+}

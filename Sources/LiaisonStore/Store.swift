@@ -1,0 +1,61 @@
+import Foundation
+import LiaisonCore
+
+/// The one narrow door to persistence. The engine reads and writes through
+/// it and never sees SQL; SQLite (GRDB) is the first implementation.
+public protocol Store: Sendable {
+    /// Runs `body` inside a write transaction and commits before returning.
+    /// Concurrent writers may share one transaction (group commit), each in
+    /// its own savepoint: a body that throws rolls back only its own work.
+    func write<T>(_ body: (any StoreWriter) throws -> T) throws -> T
+    /// Runs `body` on a consistent snapshot.
+    func read<T>(_ body: (any StoreReader) throws -> T) throws -> T
+}
+
+public struct CaseFilter: Sendable {
+    public var state: CaseState?
+    public var kind: CaseKind?
+    /// Cases whose student this staff member counsels, or that they opened.
+    public var involving: String?
+    public var studentID: String?
+    public var limit: Int
+
+    public init(state: CaseState? = nil, kind: CaseKind? = nil, involving: String? = nil, studentID: String? = nil, limit: Int = 500) {
+        self.state = state; self.kind = kind; self.involving = involving; self.studentID = studentID; self.limit = limit
+    }
+}
+
+public struct StoreCounts: Sendable, Codable, Equatable {
+    public var students: Int
+    public var guardians: Int
+    public var staff: Int
+    public var openCases: Int
+    public var events: Int
+}
+
+public protocol StoreReader {
+    func student(_ id: String) throws -> Student?
+    func students(className: String?, counselorID: String?) throws -> [Student]
+    func guardian(_ id: String) throws -> Guardian?
+    func guardians(ofStudent id: String) throws -> [Guardian]
+    func staff(_ id: String) throws -> Staff?
+    func staff(unixUser: String) throws -> Staff?
+    func roster() throws -> Roster
+    func caseRecord(_ id: String) throws -> CaseRecord?
+    func cases(_ filter: CaseFilter) throws -> [CaseRecord]
+    func events(caseID: String) throws -> [Event]
+    func contacts(studentID: String) throws -> [ContactRecord]
+    func counts() throws -> StoreCounts
+}
+
+public protocol StoreWriter: StoreReader {
+    /// Appends to the event log; returns the event's sequence number.
+    @discardableResult func append(_ event: Event) throws -> Int64
+    /// The next value of a named counter, starting at 1.
+    func nextSequence(_ name: String) throws -> Int
+    func save(_ record: CaseRecord) throws
+    func save(_ student: Student) throws
+    func save(_ guardian: Guardian) throws
+    func save(_ staff: Staff) throws
+    func save(_ contact: ContactRecord) throws
+}
