@@ -1,0 +1,24 @@
+import ArgumentParser
+import LiaisonClient
+import LiaisonCore
+import LiaisonProtocol
+
+struct CaseOpen: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "open", abstract: "Open an incident case for a student.",
+        discussion: "KIND: \(CaseKind.allCases.map { "\($0.rawValue) (\($0.chineseName))" }.joined(separator: ", ")).")
+
+    @Argument(help: "The kind of incident.") var kind: String
+    @Option(help: "Student id.") var student: String
+    @Option(help: "What happened, in a sentence or two.") var summary: String
+    @Option(help: "When it happened, school time (2026-11-28 22:40) or ISO 8601; default now.") var occurredAt: String?
+    @OptionGroup var global: GlobalOptions
+
+    func run() throws {
+        try global.session { client, display in
+            let c = try client.call(Method.caseOpen, CaseOpenParams(kind: kind, student: student, summary: summary, occurredAt: occurredAt),
+                                    as: CaseRecord.self)
+            try global.emit(c) { "opened \(c.id): \(display.kind(c.kind)) for student \(c.studentID), counselor \(c.counselorID)" }
+        }
+    }
+}

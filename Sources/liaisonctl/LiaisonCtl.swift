@@ -1,0 +1,34 @@
+import ArgumentParser
+
+@main
+struct LiaisonCtl: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "liaisonctl",
+        abstract: "Drive liaisond, the home-school contact daemon: cases, contacts, the roster.",
+        discussion: """
+            Talks to liaisond over its control socket: --socket, else $LIAISON_SOCKET, else /run/liaison/liaison.sock.
+            Every command that prints data takes --json. Exit codes: 0 done, 1 the daemon refused (the message says why),
+            2 bad usage, 3 the daemon cannot be reached.
+            """,
+        subcommands: [RosterCommand.self, StudentCommand.self, CaseCommand.self, ContactCommand.self])
+}
+
+struct RosterCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "roster", abstract: "Import the roster (P2.1.1).",
+                                                    subcommands: [RosterImport.self])
+}
+
+struct StudentCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "student", abstract: "Look up students and their guardians.",
+                                                    subcommands: [StudentShow.self, StudentList.self])
+}
+
+struct CaseCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "case", abstract: "Incident cases (P2.2.3, P2.2.2, P1.5).",
+                                                    subcommands: [CaseOpen.self, CaseList.self, CaseShow.self, CaseNote.self, CaseClose.self])
+}
+
+struct ContactCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "contact", abstract: "Individual contacts with parents (P2.2.1, P3.2).",
+                                                    subcommands: [ContactLog.self, ContactList.self])
+}
