@@ -16,12 +16,14 @@ public struct RosterParser {
     /// Parses and checks; throws `invalid_input` listing every problem.
     public static func parse(students: CSVTable?, guardians: CSVTable?, staff: CSVTable?, existing: Roster) throws -> Roster {
         var p = RosterParser(existing: existing)
+        // Each record paired with its row, so later checks can name its place.
         let staffRows = staff.map { p.rows($0, RosterColumns.staff) } ?? []
-        let newStaff = staffRows.compactMap { p.staffRecord($0) }
+        let staffPairs = staffRows.compactMap { row in p.staffRecord(row).map { (row, $0) } }
         let studentRows = students.map { p.rows($0, RosterColumns.students) } ?? []
-        let newStudents = studentRows.compactMap { p.student($0) }
+        let studentPairs = studentRows.compactMap { row in p.student(row).map { (row, $0) } }
         let guardianRows = guardians.map { p.rows($0, RosterColumns.guardians) } ?? []
-        let newGuardians = guardianRows.compactMap { p.guardian($0) }
+        let guardianPairs = guardianRows.compactMap { row in p.guardian(row).map { (row, $0) } }
+        let newStaff = staffPairs.map(\.1), newStudents = studentPairs.map(\.1), newGuardians = guardianPairs.map(\.1)
 
         p.checkUnique(staffRows, newStaff.map(\.id), what: "staff id")
         p.checkUnique(studentRows, newStudents.map(\.id), what: "student id")
@@ -32,12 +34,12 @@ public struct RosterParser {
         // References resolve against the import and what is already held.
         var staffByID = Dictionary(existing.staff.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         for s in newStaff { staffByID[s.id] = s }
-        for (row, s) in zip(studentRows, newStudents) where staffByID[s.counselorID] == nil {
+        for (row, s) in studentPairs where staffByID[s.counselorID] == nil {
             p.problem(row, "counselor_id", "no staff member \(s.counselorID); add them to staff.csv")
         }
         var studentIDs = Set(existing.students.map(\.id))
         studentIDs.formUnion(newStudents.map(\.id))
-        for (row, g) in zip(guardianRows, newGuardians) where !studentIDs.contains(g.studentID) {
+        for (row, g) in guardianPairs where !studentIDs.contains(g.studentID) {
             p.problem(row, "student_id", "no student \(g.studentID); add them to students.csv")
         }
         if !p.problems.isEmpty {

@@ -1,0 +1,55 @@
+import Foundation
+import Testing
+@testable import LiaisonConfig
+@testable import LiaisonCore
+
+@Suite struct DaemonConfigTests {
+    func parse(_ yaml: String) throws -> DaemonConfig { try DaemonConfig.parse(YAMLNode.parse(yaml, file: "liaison.yaml")) }
+
+    func message(_ yaml: String) -> String? {
+        (#expect(throws: LiaisonError.self) { try parse(yaml) })?.message
+    }
+
+    @Test func fullConfig() throws {
+        let c = try parse("""
+            database: /tmp/x.db
+            socket:
+              path: /tmp/x.sock
+              group: liaison
+            school:
+              timezone: Asia/Urumqi
+            demo_roster: true
+            log_level: debug
+            """)
+        #expect(c.database == "/tmp/x.db" && c.socketPath == "/tmp/x.sock" && c.socketGroup == "liaison")
+        #expect(c.timeZone.identifier == "Asia/Urumqi" && c.demoRoster && c.logLevel == "debug")
+    }
+
+    @Test func shippedConfigsAreValid() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let prod = try DaemonConfig.load(path: root.appendingPathComponent("Config/liaison.yaml").path)
+        #expect(prod == { var d = DaemonConfig(); d.file = prod.file; return d }())
+        let dev = try DaemonConfig.load(path: root.appendingPathComponent("Config/dev/liaison.yaml").path)
+        #expect(dev.demoRoster && dev.socketPath == "./.liaison/liaison.sock")
+    }
+
+    @Test func semanticErrorsNameFileLineColumn() {
+        #expect(message("database: x.db\nsocket:\n  path: s\n  mode: 0600\n")?.hasPrefix("liaison.yaml:4:3: unknown key \"mode\" in socket") == true)
+        #expect(message("school:\n  timezone: Mars/Olympus\n")?.hasPrefix("liaison.yaml:2:13: school.timezone \"Mars/Olympus\" is not a time zone") == true)
+        #expect(message("demo_roster: maybe\n")?.hasPrefix("liaison.yaml:1:14: demo_roster must be true or false") == true)
+        #expect(message("log_level: loud\n")?.hasPrefix("liaison.yaml:1:12:") == true)
+        #expect(message("socket:\n  path: \(String(repeating: "x", count: 120))\n")?.hasPrefix("liaison.yaml:2:9:") == true)
+        #expect(message("- a\n- b\n")?.hasPrefix("liaison.yaml:1:1: the daemon config must be a mapping") == true)
+    }
+
+    @Test func syntaxErrorsNameTheLine() {
+        let m = message("database: x\nsocket:\n  path: [unclosed\n")
+        #expect(m?.hasPrefix("liaison.yaml:") == true)
+        #expect(m?.contains("YAML syntax") == true)
+    }
+
+    @Test func missingFile() {
+        let e = #expect(throws: LiaisonError.self) { try DaemonConfig.load(path: "/nonexistent/liaison.yaml") }
+        #expect(e?.message == "/nonexistent/liaison.yaml: the config file does not exist")
+    }
+}

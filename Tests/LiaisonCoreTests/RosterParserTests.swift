@@ -1,0 +1,119 @@
+import Testing
+@testable import LiaisonCore
+
+@Suite struct RosterParserTests {
+    let staffCSV = "staff_id,name,role,college,unix_user,phone\nT01,王老师,counselor,旅游管理学院,wangls,13800000001\n"
+    let studentsCSV = "student_id,name,college,class,counselor_id,tier\n2023010101,张三,旅游管理学院,旅游2301班,T01,key\n"
+    let guardiansCSV = "guardian_id,student_id,name,relation,phone,wechat,preference\nG1,2023010101,张父,父亲,13900000002,wx1,wechat>phone\n"
+
+    func table(_ text: String, _ file: String) throws -> CSVTable { try CSVReader.parse(text, file: file) }
+
+    func parse(students: String? = nil, guardians: String? = nil, staff: String? = nil, existing: Roster = Roster()) throws -> Roster {
+        try RosterParser.parse(students: students.map { try table($0, "students.csv") },
+                               guardians: guardians.map { try table($0, "guardians.csv") },
+                               staff: staff.map { try table($0, "staff.csv") }, existing: existing)
+    }
+
+    @Test func readsAllThreeFiles() throws {
+        let r = try parse(students: studentsCSV, guardians: guardiansCSV, staff: staffCSV)
+        #expect(r.staff == [Staff(id: "T01", name: "王老师", role: .counselor, college: "旅游管理学院", unixUser: "wangls", phone: "13800000001")])
+        #expect(r.students.first?.tier == .key)
+        #expect(r.guardians.first?.preference == [.wechat, .phone])
+    }
+
+    @Test func chineseHeadersAreAccepted() throws {
+        let students = "学号,姓名,学院,班级,辅导员工号,关注等级\n2023010101,张三,旅游管理学院,旅游2301班,T01,重点\n"
+        let r = try parse(students: students, staff: staffCSV)
+        #expect(r.students.first?.tier == .key)
+    }
+
+    @Test func everyProblemIsReportedWithItsPlace() throws {
+        let students = """
+            student_id,name,college,class,counselor_id,tier
+            2023010101,张三,旅游管理学院,旅游2301班,T01,key
+            bad id!,李四,旅游管理学院,旅游2301班,T01,
+            2023010101,王五,旅游管理学院,旅游2301班,T99,vip
+            2023010104,,旅游管理学院,旅游2301班,T01,general
+
+            """
+        let e = #expect(throws: LiaisonError.self) { try parse(students: students, staff: staffCSV) }
+        let d = e?.details ?? []
+        #expect(d.contains { $0.hasPrefix("students.csv:3:1: student_id:") && $0.contains("not a valid id") })
+        #expect(d.contains { $0.hasPrefix("students.csv:4:") && $0.contains("duplicate student id 2023010101; line 2") })
+        #expect(d.contains { $0.hasPrefix("students.csv:4:") && $0.contains("no staff member T99") })
+        #expect(d.contains { $0.hasPrefix("students.csv:4:") && $0.contains("\"vip\" is not a tier") })
+        #expect(d.contains { $0.hasPrefix("students.csv:5:12: name: is empty") })
+        #expect(e?.message.contains("nothing was imported") == true)
+    }
+
+    @Test func rowWidthAndMissingColumns() {
+        let e = #expect(throws: LiaisonError.self) {
+            try parse(students: "student_id,name\n1,2,3\n", staff: "staff_id,name,role\nT1,x,counselor,extra\n")
+        }
+        let d = e?.details ?? []
+        #expect(d.contains { $0.hasPrefix("students.csv:1:1: missing columns college, class, counselor_id") })
+        #expect(d.contains { $0.hasPrefix("staff.csv:2:") && $0.contains("4 fields but the header has 3") })
+    }
+
+    @Test func guardianChecks() {
+        let guardians = """
+            guardian_id,student_id,name,relation,phone,wechat,preference
+            G1,2023010101,张父,父亲,12345,wx1,wechat
+            G2,2099999999,某某,母亲,13900000003,,phone
+            G3,2023010101,张母,母亲,13900000004,,wechat
+            G4,2023010101,张叔,叔叔,,,
+
+            """
+        let e = #expect(throws: LiaisonError.self) { try parse(students: studentsCSV, guardians: guardians, staff: staffCSV) }
+        let d = e?.details ?? []
+        #expect(d.contains { $0.hasPrefix("guardians.csv:2:") && $0.contains("\"12345\" is not a phone number") })
+        #expect(d.contains { $0.hasPrefix("guardians.csv:3:") && $0.contains("no student 2099999999") })
+        #expect(d.contains { $0.hasPrefix("guardians.csv:4:") && $0.contains("prefers wechat but has no wechat") })
+        #expect(d.contains { $0.hasPrefix("guardians.csv:5:") && $0.contains("no phone, WeChat, QQ or address") })
+    }
+
+    @Test func referencesResolveAgainstWhatIsHeld() throws {
+        let held = Roster(staff: [Staff(id: "T01", name: "王老师", role: .counselor)])
+        let r = try parse(students: studentsCSV, existing: held)
+        #expect(r.students.count == 1)
+    }
+
+    @Test func ids() {
+        #expect(RosterParser.isValidID("2023010101"))
+        #expect(RosterParser.isValidID("G-1_a"))
+        #expect(!RosterParser.isValidID("张三"))
+        #expect(!RosterParser.isValidID("a b"))
+        #expect(!RosterParser.isValidID(String(repeating: "1", count: 33)))
+        #expect(!RosterParser.isValidID("-x"))
+    }
+
+    @Test func phones() {
+        #expect(RosterParser.normalizePhone("+86 138 0000 0001") == "13800000001")
+        #expect(RosterParser.normalizePhone("0888-5123456") == "0888-5123456")
+        #expect(RosterParser.normalizePhone("12800000001") == nil)
+        #expect(RosterParser.normalizePhone("1380000000a") == nil)
+    }
+}
+
+@Suite struct RosterDiffTests {
+    @Test func addedChangedUnchangedAbsent() {
+        let a = Student(id: "1", name: "甲", college: "c", className: "k", counselorID: "T")
+        let b = Student(id: "2", name: "乙", college: "c", className: "k", counselorID: "T")
+        var b2 = b
+        b2.phone = "13800000001"
+        let c = Student(id: "3", name: "丙", college: "c", className: "k", counselorID: "T")
+        let d = RosterDiff(existing: Roster(students: [a, b]), incoming: Roster(students: [b2, c]))
+        #expect(d.students.added == ["3"])
+        #expect(d.students.changed == [RecordChange(id: "2", fields: [FieldChange(field: "phone", old: "", new: "13800000001")])])
+        #expect(d.students.unchanged == 0)
+        #expect(d.students.removedFromSource == ["1"])
+        #expect(RosterDiff(existing: Roster(students: [a]), incoming: Roster(students: [a])).isEmpty)
+    }
+
+    @Test func fieldsRoundTrip() {
+        let g = Guardian(id: "G", studentID: "1", name: "父", relation: "父亲", phone: "13800000001", preference: [.phone, .sms])
+        #expect(Guardian(fields: g.fields) == g)
+        let s = Staff(id: "T", name: "王", role: .supervisor, college: "c", unixUser: "wang")
+        #expect(Staff(fields: s.fields) == s)
+    }
+}
