@@ -1,0 +1,150 @@
+import Foundation
+import Glibc
+import LiaisonClient
+import LiaisonCore
+import LiaisonProtocol
+import Testing
+
+/// Where `swift build` put liaisond and liaisonctl: beside the test bundle.
+enum Binaries {
+    static let dir: URL = {
+        var candidates: [URL] = []
+        if let arg0 = CommandLine.arguments.first {
+            let u = URL(fileURLWithPath: arg0).resolvingSymlinksInPath()
+            candidates += [u.deletingLastPathComponent(), u.deletingLastPathComponent().deletingLastPathComponent()]
+        }
+        candidates.append(Bundle.main.bundleURL.deletingLastPathComponent())
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        candidates.append(root.appendingPathComponent(".build/debug"))
+        for c in candidates where FileManager.default.isExecutableFile(atPath: c.appendingPathComponent("liaisond").path) {
+            return c
+        }
+        fatalError("liaisond not found beside the tests (looked in \(candidates.map(\.path))); run `swift build` first")
+    }()
+    static var liaisond: String { dir.appendingPathComponent("liaisond").path }
+    static var liaisonctl: String { dir.appendingPathComponent("liaisonctl").path }
+}
+
+struct Output {
+    var status: Int32
+    var out: String
+    var err: String
+}
+
+/// Runs a program to completion with its output in files (no pipe can fill).
+func run(_ path: String, _ args: [String], env: [String: String] = [:], cwd: URL? = nil) throws -> Output {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: path)
+    p.arguments = args
+    p.environment = ProcessInfo.processInfo.environment.merging(env) { $1 }
+    if let cwd { p.currentDirectoryURL = cwd }
+    let tmp = FileManager.default.temporaryDirectory
+    let outURL = tmp.appendingPathComponent("out-\(UUID().uuidString)"), errURL = tmp.appendingPathComponent("err-\(UUID().uuidString)")
+    FileManager.default.createFile(atPath: outURL.path, contents: nil)
+    FileManager.default.createFile(atPath: errURL.path, contents: nil)
+    defer { try? FileManager.default.removeItem(at: outURL); try? FileManager.default.removeItem(at: errURL) }
+    p.standardOutput = try FileHandle(forWritingTo: outURL)
+    p.standardError = try FileHandle(forWritingTo: errURL)
+    p.standardInput = FileHandle.nullDevice
+    try p.run()
+    p.waitUntilExit()
+    return Output(status: p.terminationStatus, out: try String(contentsOf: outURL, encoding: .utf8),
+                  err: try String(contentsOf: errURL, encoding: .utf8))
+}
+
+/// A real liaisond in a temporary directory of its own.
+final class Daemon: @unchecked Sendable {
+    let dir: URL
+    var process: Process?
+    let logURL: URL
+    var config: String
+
+    var socket: String { dir.appendingPathComponent("liaison.sock").path }
+    var database: String { dir.appendingPathComponent("liaison.db").path }
+    var configPath: String { dir.appendingPathComponent("liaison.yaml").path }
+
+    init(demo: Bool = true, socketGroup: String? = nil, extra: String = "") throws {
+        dir = URL(fileURLWithPath: "/tmp").appendingPathComponent("liaison-it-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        chmod(dir.path, 0o755)
+        logURL = dir.appendingPathComponent("daemon.log")
+        config = """
+            database: \(dir.path)/liaison.db
+            socket:
+              path: \(dir.path)/liaison.sock\(socketGroup.map { "\n  group: \($0)" } ?? "")
+            demo_roster: \(demo)
+            log_level: info
+            \(extra)
+            """
+        try config.write(toFile: dir.appendingPathComponent("liaison.yaml").path, atomically: true, encoding: .utf8)
+    }
+
+    deinit {
+        if let p = process, p.isRunning { kill(p.processIdentifier, SIGKILL); p.waitUntilExit() }
+        try? FileManager.default.removeItem(at: dir)
+    }
+
+    var log: String { (try? String(contentsOf: logURL, encoding: .utf8)) ?? "" }
+
+    /// Starts liaisond and returns once its socket accepts connections.
+    func start(env: [String: String] = [:]) throws {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: Binaries.liaisond)
+        p.arguments = ["--config", configPath]
+        p.environment = ProcessInfo.processInfo.environment.merging(env) { $1 }
+        if !FileManager.default.fileExists(atPath: logURL.path) { FileManager.default.createFile(atPath: logURL.path, contents: nil) }
+        let log = try FileHandle(forWritingTo: logURL)
+        log.seekToEndOfFile()
+        p.standardOutput = log
+        p.standardError = log
+        try p.run()
+        process = p
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline {
+            if !p.isRunning { throw LiaisonError(.unavailable, "liaisond exited with \(p.terminationStatus):\n\(self.log)") }
+            if (try? LiaisonClient(socketPath: socket)) != nil { return }
+            usleep(20_000)
+        }
+        throw LiaisonError(.unavailable, "liaisond did not serve within 30 s:\n\(self.log)")
+    }
+
+    /// SIGTERM, then waits; returns the exit status.
+    @discardableResult
+    func stop() -> Int32 {
+        guard let p = process else { return -1 }
+        kill(p.processIdentifier, SIGTERM)
+        p.waitUntilExit()
+        process = nil
+        return p.terminationStatus
+    }
+
+    func kill9() {
+        guard let p = process else { return }
+        kill(p.processIdentifier, SIGKILL)
+        p.waitUntilExit()
+        process = nil
+    }
+
+    /// Runs the real liaisonctl against this daemon.
+    func ctl(_ args: String...) throws -> Output { try ctl(args) }
+
+    func ctl(_ args: [String], env: [String: String] = [:]) throws -> Output {
+        try run(Binaries.liaisonctl, args, env: ["LIAISON_SOCKET": socket].merging(env) { $1 })
+    }
+
+    /// liaisonctl --json, decoded.
+    func json<T: Decodable>(_ type: T.Type, _ args: String...) throws -> T {
+        let o = try ctl(args + ["--json"])
+        guard o.status == 0 else { throw LiaisonError(.internal, "liaisonctl \(args.joined(separator: " ")) failed (\(o.status)): \(o.err)") }
+        return try Wire.decoder().decode(T.self, from: Data(o.out.utf8))
+    }
+
+    /// A protocol-level client that has said hello.
+    func client() throws -> LiaisonClient { try LiaisonClient.connect(socketPath: socket, client: "tests") }
+
+    func write(_ name: String, _ text: String) throws -> String {
+        let path = dir.appendingPathComponent(name).path
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+}
