@@ -11,7 +11,9 @@ import Synchronization
 final class GroupCommitter: Sendable {
     /// One writer's work and where its outcome is left.
     final class Job: @unchecked Sendable {
-        let work: (Database) throws -> Void
+        /// Dropped as soon as it has run: the caller's closure must not outlive
+        /// its `submit` (SQLiteStore.write passes a non-escaping one).
+        var work: ((Database) throws -> Void)?
         let done = DispatchSemaphore(value: 0)
         var error: (any Error)?
         var mustLead = false
@@ -60,12 +62,13 @@ final class GroupCommitter: Sendable {
                         for job in batch {
                             do {
                                 try db.inSavepoint {
-                                    try job.work(db)
+                                    try job.work?(db)
                                     return .commit
                                 }
                             } catch {
                                 job.error = error
                             }
+                            job.work = nil
                         }
                         return .commit
                     }

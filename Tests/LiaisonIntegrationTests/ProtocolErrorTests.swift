@@ -120,16 +120,25 @@ import LiaisonClient
         let d = try Daemon()
         try d.start()
         let errors = Mutex2()
-        DispatchQueue.concurrentPerform(iterations: 16) { i in
-            do {
-                let c = try d.client()
-                for j in 0..<5 {
-                    _ = try c.call(Method.caseOpen, CaseOpenParams(kind: "accident", student: "2023010101", summary: "c\(i)-\(j)"), as: CaseRecord.self)
-                }
-            } catch { errors.add("\(error)") }
+        // Real threads, not concurrentPerform (which runs as many as there
+        // are cores): 16 writers at once is what exercises group commit.
+        let group = DispatchGroup()
+        for i in 0..<16 {
+            group.enter()
+            Thread {
+                defer { group.leave() }
+                do {
+                    let c = try d.client()
+                    for j in 0..<20 {
+                        _ = try c.call(Method.caseOpen, CaseOpenParams(kind: "accident", student: "2023010101", summary: "c\(i)-\(j)"), as: CaseRecord.self)
+                    }
+                } catch { errors.add("\(error)") }
+            }.start()
         }
+        group.wait()
         #expect(errors.all.isEmpty)
-        #expect(try d.client().call(Method.caseList, CaseListParams(), as: [CaseRecord].self).count == 80)
+        let ids = try d.client().call(Method.caseList, CaseListParams(), as: [CaseRecord].self).map(\.id)
+        #expect(ids.count == 320 && Set(ids).count == 320)
     }
 }
 

@@ -86,7 +86,12 @@ func temporaryStore() throws -> (SQLiteStore, URL) {
         let (engine, store) = try engine()
         let results = Mutex<[String]>([])
         let failures = Mutex(0)
-        DispatchQueue.concurrentPerform(iterations: 64) { i in
+        // Real threads: concurrentPerform would run only as many as there are cores.
+        let group = DispatchGroup()
+        for i in 0..<64 {
+            group.enter()
+            Thread {
+            defer { group.leave() }
             do {
                 // Every 8th request is bad: it must fail alone.
                 let student = i % 8 == 0 ? "missing" : "2023010101"
@@ -95,7 +100,9 @@ func temporaryStore() throws -> (SQLiteStore, URL) {
             } catch {
                 failures.withLock { $0 += 1 }
             }
+            }.start()
         }
+        group.wait()
         let ids = results.withLock { $0 }
         #expect(ids.count == 56 && Set(ids).count == 56)
         #expect(failures.withLock { $0 } == 8)

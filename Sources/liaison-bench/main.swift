@@ -1,0 +1,141 @@
+import Foundation
+import Glibc
+import GRDB
+import LiaisonClient
+import LiaisonCore
+import LiaisonProtocol
+
+// liaison-bench: `case open` over the real socket at 1 and 16 clients, and
+// the raw limit of this disk (single-row SQLite transactions with
+// synchronous=FULL), in one run. Prints a table and one JSON line.
+// Each figure is the median of `rounds` rounds; the machines are noisy.
+
+let rounds = 3
+let opsPerRound = Int(ProcessInfo.processInfo.environment["LIAISON_BENCH_OPS"] ?? "") ?? 1600
+
+struct Figures {
+    var perSecond: Double
+    var p50ms: Double
+    var p99ms: Double
+}
+
+func median(_ xs: [Double]) -> Double { xs.sorted()[xs.count / 2] }
+func percentile(_ sorted: [Double], _ p: Double) -> Double { sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))] }
+func nowNS() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
+
+let dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("liaison-bench-\(getpid())")
+try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+defer { try? FileManager.default.removeItem(at: dir) }
+
+// MARK: the daemon
+
+let binDir = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+let socketPath = dir.appendingPathComponent("liaison.sock").path
+let configPath = dir.appendingPathComponent("liaison.yaml").path
+try """
+    database: \(dir.path)/liaison.db
+    socket:
+      path: \(socketPath)
+    demo_roster: true
+    log_level: warning
+    """.write(toFile: configPath, atomically: true, encoding: .utf8)
+let daemon = Process()
+daemon.executableURL = binDir.appendingPathComponent("liaisond")
+daemon.arguments = ["--config", configPath]
+try daemon.run()
+defer { kill(daemon.processIdentifier, SIGTERM); daemon.waitUntilExit() }
+var ready = false
+for _ in 0..<1500 where !ready {
+    ready = (try? LiaisonClient(socketPath: socketPath)) != nil
+    if !ready { usleep(20_000) }
+}
+guard ready else { fatalError("liaisond did not start") }
+
+/// `clients` threads, each with its own connection, open `total` cases.
+func daemonRound(clients: Int, total: Int) throws -> Figures {
+    let perClient = total / clients
+    let connections = try (0..<clients).map { _ in try LiaisonClient.connect(socketPath: socketPath, client: "bench") }
+    let latencies = UnsafeMutableBufferPointer<Double>.allocate(capacity: perClient * clients)
+    defer { latencies.deallocate() }
+    let group = DispatchGroup()
+    let start = nowNS()
+    for (i, c) in connections.enumerated() {
+        group.enter()
+        let box = UncheckedBox(c)
+        let slice = UncheckedBox(latencies)
+        Thread {
+            for j in 0..<perClient {
+                let t0 = nowNS()
+                _ = try! box.value.call(Method.caseOpen, CaseOpenParams(kind: "accident", student: "2023010101", summary: "bench \(i)-\(j)"),
+                                        as: CaseRecord.self)
+                slice.value[i * perClient + j] = Double(nowNS() - t0) / 1e6
+            }
+            group.leave()
+        }.start()
+    }
+    group.wait()
+    let seconds = Double(nowNS() - start) / 1e9
+    let sorted = latencies.sorted()
+    return Figures(perSecond: Double(perClient * clients) / seconds, p50ms: percentile(sorted, 0.5), p99ms: percentile(sorted, 0.99))
+}
+
+final class UncheckedBox<T>: @unchecked Sendable {
+    let value: T
+    init(_ v: T) { value = v }
+}
+
+// MARK: the raw disk limit
+
+func rawRound(total: Int) throws -> Figures {
+    let path = dir.appendingPathComponent("raw-\(UUID().uuidString).db").path
+    let pool = try DatabasePool(path: path)
+    try pool.writeWithoutTransaction { db in
+        try db.execute(sql: "PRAGMA synchronous = FULL")
+        try db.execute(sql: "CREATE TABLE t (id INTEGER PRIMARY KEY, payload TEXT NOT NULL)")
+    }
+    var lat: [Double] = []
+    lat.reserveCapacity(total)
+    let start = nowNS()
+    for i in 0..<total {
+        let t0 = nowNS()
+        try pool.write { db in try db.execute(sql: "INSERT INTO t (payload) VALUES (?)", arguments: ["row \(i)"]) }
+        lat.append(Double(nowNS() - t0) / 1e6)
+    }
+    let seconds = Double(nowNS() - start) / 1e9
+    try pool.close()
+    lat.sort()
+    return Figures(perSecond: Double(total) / seconds, p50ms: percentile(lat, 0.5), p99ms: percentile(lat, 0.99))
+}
+
+func medianFigures(_ runs: [Figures]) -> Figures {
+    Figures(perSecond: median(runs.map(\.perSecond)), p50ms: median(runs.map(\.p50ms)), p99ms: median(runs.map(\.p99ms)))
+}
+
+_ = try daemonRound(clients: 4, total: 200)  // warm up: connections, page cache, the JIT-free but cold binary
+var raw: [Figures] = [], one: [Figures] = [], sixteen: [Figures] = []
+for _ in 0..<rounds {
+    raw.append(try rawRound(total: opsPerRound))
+    one.append(try daemonRound(clients: 1, total: opsPerRound))
+    sixteen.append(try daemonRound(clients: 16, total: opsPerRound))
+}
+let r = medianFigures(raw), d1 = medianFigures(one), d16 = medianFigures(sixteen)
+
+func row(_ name: String, _ f: Figures) -> String {
+    name.padding(toLength: 34, withPad: " ", startingAt: 0)
+        + String(format: "%10.0f %9.3f %9.3f", f.perSecond, f.p50ms, f.p99ms)
+}
+print("liaison-bench: median of \(rounds) rounds of \(opsPerRound) operations each")
+print("what".padding(toLength: 34, withPad: " ", startingAt: 0) + "     ops/s   p50 ms    p99 ms")
+print(row("raw SQLite 1-row txn, sync=FULL", r))
+print(row("case open, 1 client", d1))
+print(row("case open, 16 clients", d16))
+print(String(format: "ratio daemon(16)/raw = %.2f   daemon(1)/raw = %.2f", d16.perSecond / r.perSecond, d1.perSecond / r.perSecond))
+let json: [String: Double] = [
+    "raw_tps": r.perSecond, "raw_p50_ms": r.p50ms,
+    "daemon1_ops": d1.perSecond, "daemon1_p50_ms": d1.p50ms, "daemon1_p99_ms": d1.p99ms,
+    "daemon16_ops": d16.perSecond, "daemon16_p50_ms": d16.p50ms, "daemon16_p99_ms": d16.p99ms,
+    "ratio_daemon16_raw": d16.perSecond / r.perSecond, "ratio_daemon1_raw": d1.perSecond / r.perSecond,
+]
+let enc = JSONEncoder()
+enc.outputFormatting = .sortedKeys
+print(String(decoding: try enc.encode(json), as: UTF8.self))
