@@ -21,8 +21,10 @@ public final class LiaisonClient {
         var addr = sockaddr_un()
         addr.sun_family = sa_family_t(AF_UNIX)
         let bytes = Array(socketPath.utf8)
+        // From here on every stored property is set, so a throw runs deinit,
+        // which closes fd: closing it here too would close a descriptor
+        // number another thread may already have been given.
         guard bytes.count < MemoryLayout.size(ofValue: addr.sun_path) else {
-            close(fd)
             throw LiaisonError.invalid("socket path \(socketPath) is too long (at most 107 bytes)")
         }
         withUnsafeMutableBytes(of: &addr.sun_path) { $0.copyBytes(from: bytes + [0]) }
@@ -31,7 +33,6 @@ public final class LiaisonClient {
         }
         if rc != 0 {
             let e = errno
-            close(fd)
             switch e {
             case ENOENT: throw LiaisonError(.unavailable, "no liaisond socket at \(socketPath); start the daemon (`make run`) or point --socket / LIAISON_SOCKET at its socket")
             case ECONNREFUSED: throw LiaisonError(.unavailable, "nothing is listening on \(socketPath); liaisond is not running (the file is left from an earlier run)")
@@ -41,7 +42,7 @@ public final class LiaisonClient {
         }
     }
 
-    deinit { close(fd) }
+    deinit { if fd >= 0 { close(fd) } }
 
     /// Connects and says hello: the usual way in.
     public static func connect(socketPath: String, client: String) throws -> LiaisonClient {
@@ -59,7 +60,7 @@ public final class LiaisonClient {
         let line = try readLine()
         let reply: Reply<R>
         do {
-            reply = try Wire.decoder().decode(Reply<R>.self, from: Data(line))
+            reply = try Wire.decode(Reply<R>.self, from: Data(line))
         } catch {
             throw LiaisonError(.internal, "cannot read the daemon's reply to \(method): \(error)")
         }

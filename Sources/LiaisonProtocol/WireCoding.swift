@@ -4,6 +4,11 @@ import LiaisonCore
 /// JSON as it crosses the socket: camelCase keys (the Swift names), instants
 /// as ISO 8601 UTC with milliseconds.
 public enum Wire {
+    /// Shared coders: configured once, never mutated, safe to use from any
+    /// thread; building one per request showed in profiles.
+    static let sharedEncoder = encoder()
+    static let sharedDecoder = decoder()
+
     public static func encoder() -> JSONEncoder {
         let e = JSONEncoder()
         e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
@@ -27,9 +32,13 @@ public enum Wire {
         return d
     }
 
+    public static func decode<T: Decodable>(_ type: T.Type, from data: Data) throws -> T {
+        try sharedDecoder.decode(type, from: data)
+    }
+
     /// One frame: compact JSON, then the newline.
     public static func frame<T: Encodable>(_ value: T) throws -> [UInt8] {
-        var bytes = Array(try encoder().encode(value))
+        var bytes = Array(try sharedEncoder.encode(value))
         bytes.append(Framing.newline)
         return bytes
     }

@@ -95,7 +95,7 @@ public final class ControlServer: Sendable {
             let data = Data(frame)
             let head: RequestHead
             do {
-                head = try Wire.decoder().decode(RequestHead.self, from: data)
+                head = try Wire.decode(RequestHead.self, from: data)
             } catch {
                 throw LiaisonError(.badFrame, "the frame is not a JSON request object {\"id\", \"method\", \"params\"}: \(Self.reason(error))")
             }

@@ -30,7 +30,7 @@ public struct Router: Sendable {
         table[method] = { ctx, id, data in
             let params: P
             do {
-                params = try Wire.decoder().decode(RequestParams<P>.self, from: data).params
+                params = try Wire.decode(RequestParams<P>.self, from: data).params
             } catch let error as DecodingError {
                 throw LiaisonError(.invalidParams, "\(method): \(Self.describe(error)); see docs/PROTOCOL.md")
             }

@@ -8,6 +8,22 @@ import LiaisonCore
 struct SQLiteSession: StoreWriter {
     let db: Database
 
+    // MARK: statements
+
+    // Cached statements: compiling SQL is most of the cost of a small
+    // transaction (GRDB's authorizer and region tracking run per compile).
+    func exec(_ sql: String, _ arguments: StatementArguments) throws {
+        try db.cachedStatement(sql: sql).execute(arguments: arguments)
+    }
+
+    func one(_ sql: String, _ arguments: StatementArguments) throws -> Row? {
+        try Row.fetchOne(db.cachedStatement(sql: sql), arguments: arguments)
+    }
+
+    func all(_ sql: String, _ arguments: StatementArguments) throws -> [Row] {
+        try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments)
+    }
+
     // MARK: time
 
     static func ms(_ d: Date) -> Int64 { Int64((d.timeIntervalSince1970 * 1000).rounded()) }
@@ -18,9 +34,9 @@ struct SQLiteSession: StoreWriter {
 
     func append(_ event: Event) throws -> Int64 {
         let payload = String(decoding: try Self.encoder.encode(event.payload), as: UTF8.self)
-        try db.execute(sql: """
+        try exec("""
             INSERT INTO events (at, actor, type, case_id, student_id, policy, payload) VALUES (?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [Self.ms(event.at), event.actor, event.type.rawValue, event.caseID, event.studentID,
+            """, [Self.ms(event.at), event.actor, event.type.rawValue, event.caseID, event.studentID,
                              event.policy.joined(separator: ","), payload])
         return db.lastInsertedRowID
     }
@@ -32,7 +48,7 @@ struct SQLiteSession: StoreWriter {
     }()
 
     func events(caseID: String) throws -> [Event] {
-        try Row.fetchAll(db, sql: "SELECT * FROM events WHERE case_id = ? ORDER BY seq", arguments: [caseID]).map(Self.event)
+        try all("SELECT * FROM events WHERE case_id = ? ORDER BY seq", [caseID]).map(Self.event)
     }
 
     static func event(_ r: Row) throws -> Event {
@@ -48,33 +64,33 @@ struct SQLiteSession: StoreWriter {
     }
 
     func nextSequence(_ name: String) throws -> Int {
-        try Int.fetchOne(db, sql: """
+        try Int.fetchOne(db.cachedStatement(sql: """
             INSERT INTO sequences (name, value) VALUES (?, 1)
             ON CONFLICT(name) DO UPDATE SET value = value + 1 RETURNING value
-            """, arguments: [name])!
+            """), arguments: [name])!
     }
 
     // MARK: roster
 
     func save(_ s: Student) throws {
-        try db.execute(sql: """
+        try exec("""
             INSERT OR REPLACE INTO students (id, name, gender, college, major, class_name, counselor_id, tier, phone, birth_date)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [s.id, s.name, s.gender, s.college, s.major, s.className, s.counselorID, s.tier.rawValue, s.phone, s.birthDate])
+            """, [s.id, s.name, s.gender, s.college, s.major, s.className, s.counselorID, s.tier.rawValue, s.phone, s.birthDate])
     }
 
     func save(_ g: Guardian) throws {
-        try db.execute(sql: """
+        try exec("""
             INSERT OR REPLACE INTO guardians (id, student_id, name, relation, phone, wechat, qq, address, preference)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [g.id, g.studentID, g.name, g.relation, g.phone, g.wechat, g.qq, g.address,
+            """, [g.id, g.studentID, g.name, g.relation, g.phone, g.wechat, g.qq, g.address,
                              g.preference.map(\.rawValue).joined(separator: ">")])
     }
 
     func save(_ s: Staff) throws {
-        try db.execute(sql: """
+        try exec("""
             INSERT OR REPLACE INTO staff (id, name, role, college, unix_user, phone) VALUES (?, ?, ?, ?, ?, ?)
-            """, arguments: [s.id, s.name, s.role.rawValue, s.college, s.unixUser, s.phone])
+            """, [s.id, s.name, s.role.rawValue, s.college, s.unixUser, s.phone])
     }
 
     static func student(_ r: Row) -> Student {
@@ -96,7 +112,7 @@ struct SQLiteSession: StoreWriter {
     }
 
     func student(_ id: String) throws -> Student? {
-        try Row.fetchOne(db, sql: "SELECT * FROM students WHERE id = ?", arguments: [id]).map(Self.student)
+        try one("SELECT * FROM students WHERE id = ?", [id]).map(Self.student)
     }
 
     func students(className: String?, counselorID: String?) throws -> [Student] {
@@ -104,39 +120,39 @@ struct SQLiteSession: StoreWriter {
         var args: StatementArguments = []
         if let className { sql += " AND class_name = ?"; args += [className] }
         if let counselorID { sql += " AND counselor_id = ?"; args += [counselorID] }
-        return try Row.fetchAll(db, sql: sql + " ORDER BY class_name, id", arguments: args).map(Self.student)
+        return try all(sql + " ORDER BY class_name, id", args).map(Self.student)
     }
 
     func guardian(_ id: String) throws -> Guardian? {
-        try Row.fetchOne(db, sql: "SELECT * FROM guardians WHERE id = ?", arguments: [id]).map(Self.guardian)
+        try one("SELECT * FROM guardians WHERE id = ?", [id]).map(Self.guardian)
     }
 
     func guardians(ofStudent id: String) throws -> [Guardian] {
-        try Row.fetchAll(db, sql: "SELECT * FROM guardians WHERE student_id = ? ORDER BY id", arguments: [id]).map(Self.guardian)
+        try all("SELECT * FROM guardians WHERE student_id = ? ORDER BY id", [id]).map(Self.guardian)
     }
 
     func staff(_ id: String) throws -> Staff? {
-        try Row.fetchOne(db, sql: "SELECT * FROM staff WHERE id = ?", arguments: [id]).map(Self.staff)
+        try one("SELECT * FROM staff WHERE id = ?", [id]).map(Self.staff)
     }
 
     func staff(unixUser: String) throws -> Staff? {
-        try Row.fetchOne(db, sql: "SELECT * FROM staff WHERE unix_user = ?", arguments: [unixUser]).map(Self.staff)
+        try one("SELECT * FROM staff WHERE unix_user = ?", [unixUser]).map(Self.staff)
     }
 
     func roster() throws -> Roster {
-        Roster(students: try Row.fetchAll(db, sql: "SELECT * FROM students ORDER BY id").map(Self.student),
-               guardians: try Row.fetchAll(db, sql: "SELECT * FROM guardians ORDER BY id").map(Self.guardian),
-               staff: try Row.fetchAll(db, sql: "SELECT * FROM staff ORDER BY id").map(Self.staff))
+        Roster(students: try all("SELECT * FROM students ORDER BY id", []).map(Self.student),
+               guardians: try all("SELECT * FROM guardians ORDER BY id", []).map(Self.guardian),
+               staff: try all("SELECT * FROM staff ORDER BY id", []).map(Self.staff))
     }
 
     // MARK: cases
 
     func save(_ c: CaseRecord) throws {
-        try db.execute(sql: """
+        try exec("""
             INSERT OR REPLACE INTO cases (id, kind, student_id, counselor_id, state, summary, occurred_at, opened_at,
                 opened_by, updated_at, closed_at, closed_by, resolution, note_count)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [c.id, c.kind.rawValue, c.studentID, c.counselorID, c.state.rawValue, c.summary,
+            """, [c.id, c.kind.rawValue, c.studentID, c.counselorID, c.state.rawValue, c.summary,
                              Self.ms(c.occurredAt), Self.ms(c.openedAt), c.openedBy, Self.ms(c.updatedAt),
                              c.closedAt.map(Self.ms), c.closedBy, c.resolution, c.noteCount])
     }
@@ -151,7 +167,7 @@ struct SQLiteSession: StoreWriter {
     }
 
     func caseRecord(_ id: String) throws -> CaseRecord? {
-        try Row.fetchOne(db, sql: "SELECT * FROM cases WHERE id = ?", arguments: [id]).map(Self.caseRecord)
+        try one("SELECT * FROM cases WHERE id = ?", [id]).map(Self.caseRecord)
     }
 
     func cases(_ f: CaseFilter) throws -> [CaseRecord] {
@@ -163,21 +179,21 @@ struct SQLiteSession: StoreWriter {
         if let s = f.studentID { sql += " AND student_id = ?"; args += [s] }
         sql += " ORDER BY opened_at DESC, id DESC LIMIT ?"
         args += [f.limit]
-        return try Row.fetchAll(db, sql: sql, arguments: args).map(Self.caseRecord)
+        return try all(sql, args).map(Self.caseRecord)
     }
 
     // MARK: contacts
 
     func save(_ c: ContactRecord) throws {
-        try db.execute(sql: """
+        try exec("""
             INSERT OR REPLACE INTO contacts (id, student_id, guardian_id, channel, topics, summary, feedback, contacted_at, recorded_by, term)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [c.id, c.studentID, c.guardianID, c.channel.rawValue, c.topics.map(\.rawValue).joined(separator: ","),
+            """, [c.id, c.studentID, c.guardianID, c.channel.rawValue, c.topics.map(\.rawValue).joined(separator: ","),
                              c.summary, c.feedback, Self.ms(c.contactedAt), c.recordedBy, c.term])
     }
 
     func contacts(studentID: String) throws -> [ContactRecord] {
-        try Row.fetchAll(db, sql: "SELECT * FROM contacts WHERE student_id = ? ORDER BY contacted_at, id", arguments: [studentID]).map { r in
+        try all("SELECT * FROM contacts WHERE student_id = ? ORDER BY contacted_at, id", [studentID]).map { r in
             let topics: String = r["topics"]
             return ContactRecord(id: r["id"], studentID: r["student_id"], guardianID: r["guardian_id"],
                                  channel: ContactChannel(rawValue: r["channel"]) ?? .phone,
@@ -188,7 +204,7 @@ struct SQLiteSession: StoreWriter {
     }
 
     func counts() throws -> StoreCounts {
-        func count(_ sql: String) throws -> Int { try Int.fetchOne(db, sql: sql) ?? 0 }
+        func count(_ sql: String) throws -> Int { try Int.fetchOne(db.cachedStatement(sql: sql)) ?? 0 }
         return StoreCounts(students: try count("SELECT count(*) FROM students"),
                            guardians: try count("SELECT count(*) FROM guardians"),
                            staff: try count("SELECT count(*) FROM staff"),

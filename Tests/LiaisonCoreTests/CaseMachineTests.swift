@@ -106,3 +106,23 @@ import Testing
         }
     }
 }
+
+@Suite struct TimestampTests {
+    @Test func matchesFoundationAndRoundTrips() {
+        var g = SystemRandomNumberGenerator()
+        let style = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
+        for _ in 0..<2000 {
+            let ms = Int64.random(in: -2_000_000_000_000...4_000_000_000_000, using: &g)
+            let d = Date(timeIntervalSince1970: Double(ms) / 1000)
+            let text = Event.timestamp(d)
+            // Foundation truncates where binary floating point falls just
+            // short of a millisecond; compare with it on whole seconds.
+            let whole = Date(timeIntervalSince1970: Double(ms / 1000))
+            #expect(Event.timestamp(whole) == whole.formatted(style), "\(ms)")
+            #expect(Event.parseTimestamp(text).map { Int64(($0.timeIntervalSince1970 * 1000).rounded()) } == ms)
+        }
+        #expect(Event.timestamp(Date(timeIntervalSince1970: 0)) == "1970-01-01T00:00:00.000Z")
+        #expect(Event.parseTimestamp("2026-11-28T22:40:00+08:00") == Event.parseTimestamp("2026-11-28T14:40:00.000Z"))
+        #expect(Event.parseTimestamp("2026-13-28T14:40:00.000Z") == nil)
+    }
+}
