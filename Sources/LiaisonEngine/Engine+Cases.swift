@@ -12,8 +12,7 @@ extension Engine {
             let id = CaseRecord.makeID(year: year, sequence: try tx.nextSequence("case-\(year)"))
             let events = try CaseMachine.decide(nil, .open(kind: kind, student: student, summary: summary, occurredAt: occurredAt),
                                                 caseID: id, actor: actor.id, now: now)
-            try Projector.record(events, in: tx)
-            return try tx.caseRecord(id)!
+            return try Projector.record(events, in: tx)!
         }
     }
 
@@ -29,8 +28,7 @@ extension Engine {
         let now = clock.now()
         return try store.write { tx in
             let events = try CaseMachine.decide(try tx.caseRecord(id), command, caseID: id, actor: actor.id, now: now)
-            try Projector.record(events, in: tx)
-            return try tx.caseRecord(id)!
+            return try Projector.record(events, in: tx)!
         }
     }
 

@@ -6,21 +6,31 @@ import LiaisonStore
 /// in the caller's transaction. The only place projections are written, so
 /// that replaying the log rebuilds them exactly.
 enum Projector {
-    static func record(_ events: [Event], in tx: any StoreWriter) throws {
+    /// Returns the case the last case event left behind, so callers need not
+    /// read it back.
+    @discardableResult
+    static func record(_ events: [Event], in tx: any StoreWriter) throws -> CaseRecord? {
+        var lastCase: CaseRecord?
         for var event in events {
             event.seq = try tx.append(event)
-            try project(event, in: tx)
+            lastCase = try project(event, in: tx) ?? lastCase
         }
+        return lastCase
     }
 
-    static func project(_ e: Event, in tx: any StoreWriter) throws {
+    @discardableResult
+    static func project(_ e: Event, in tx: any StoreWriter) throws -> CaseRecord? {
         switch e.type {
         case .caseOpened, .caseNoted, .caseClosed:
-            guard let id = e.caseID else { return }
-            if let updated = CaseMachine.apply(e, to: try tx.caseRecord(id)) { try tx.save(updated) }
+            guard let id = e.caseID else { return nil }
+            // An opening starts from nothing: no need to look.
+            let current = e.type == .caseOpened ? nil : try tx.caseRecord(id)
+            guard let updated = CaseMachine.apply(e, to: current) else { return nil }
+            try tx.save(updated)
+            return updated
         case .contactLogged:
             let p = e.payload
-            guard let seq = e.seq, let student = e.studentID, let channel = ContactChannel(rawValue: p["channel"] ?? "") else { return }
+            guard let seq = e.seq, let student = e.studentID, let channel = ContactChannel(rawValue: p["channel"] ?? "") else { return nil }
             try tx.save(ContactRecord(
                 id: seq, studentID: student, guardianID: p["guardian"] ?? "", channel: channel,
                 topics: (p["topics"] ?? "").split(separator: ",").compactMap { ContactTopic(rawValue: String($0)) },
@@ -35,5 +45,6 @@ enum Projector {
         case .rosterImported:
             break
         }
+        return nil
     }
 }

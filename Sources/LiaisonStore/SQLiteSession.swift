@@ -33,7 +33,7 @@ struct SQLiteSession: StoreWriter {
     // MARK: events
 
     func append(_ event: Event) throws -> Int64 {
-        let payload = String(decoding: try Self.encoder.encode(event.payload), as: UTF8.self)
+        let payload = Self.jsonObject(event.payload)
         try exec("""
             INSERT INTO events (at, actor, type, case_id, student_id, policy, payload) VALUES (?, ?, ?, ?, ?, ?, ?)
             """, [Self.ms(event.at), event.actor, event.type.rawValue, event.caseID, event.studentID,
@@ -41,11 +41,35 @@ struct SQLiteSession: StoreWriter {
         return db.lastInsertedRowID
     }
 
-    static let encoder: JSONEncoder = {
-        let e = JSONEncoder()
-        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return e
-    }()
+    /// A payload as a JSON object with sorted keys, written by hand: it is
+    /// on the commit path of every write, where JSONEncoder showed in profiles.
+    static func jsonObject(_ d: [String: String]) -> String {
+        var out = "{"
+        for (i, key) in d.keys.sorted().enumerated() {
+            if i > 0 { out += "," }
+            appendJSONString(key, to: &out)
+            out += ":"
+            appendJSONString(d[key]!, to: &out)
+        }
+        return out + "}"
+    }
+
+    static func appendJSONString(_ s: String, to out: inout String) {
+        out += "\""
+        for u in s.unicodeScalars {
+            switch u {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where u.value < 0x20:
+                out += "\\u00" + (u.value < 0x10 ? "0" : "") + String(u.value, radix: 16)
+            default: out.unicodeScalars.append(u)
+            }
+        }
+        out += "\""
+    }
 
     func events(caseID: String) throws -> [Event] {
         try all("SELECT * FROM events WHERE case_id = ? ORDER BY seq", [caseID]).map(Self.event)

@@ -142,3 +142,12 @@ func temporaryStore() throws -> (SQLiteStore, URL) {
         #expect(again.events == 0 && again.diff.isEmpty && again.diff.students.unchanged == 1)
     }
 }
+
+@Suite struct PayloadJSONTests {
+    @Test func handWrittenJSONDecodesToTheSameDictionary() throws {
+        let payload = ["summary": "引号\" 反斜杠\\ 换行\n 制表\t 回车\r 控制\u{1} 𠮷", "a": "", "kind": "accident"]
+        let text = SQLiteSession.jsonObject(payload)
+        #expect(try JSONDecoder().decode([String: String].self, from: Data(text.utf8)) == payload)
+        #expect(text.hasPrefix("{\"a\":\"\",\"kind\""))
+    }
+}
