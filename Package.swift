@@ -37,7 +37,7 @@ let package = Package(
             "LiaisonClient", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "liaison-bench", dependencies: [
-            "LiaisonClient", .product(name: "GRDB", package: "GRDB.swift"),
+            "LiaisonClient", "LiaisonEngine", "LiaisonStore", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
 
         .testTarget(name: "LiaisonCoreTests", dependencies: ["LiaisonCore"]),

@@ -59,15 +59,21 @@ final class GroupCommitter: Sendable {
             try translate {
                 try pool.writeWithoutTransaction { db in
                     try db.inTransaction(.immediate) {
+                        // Savepoints through cached statements: GRDB's
+                        // inSavepoint compiles both statements every time,
+                        // which showed on the commit path.
+                        let begin = try db.cachedStatement(sql: "SAVEPOINT job")
+                        let release = try db.cachedStatement(sql: "RELEASE SAVEPOINT job")
+                        let rollback = try db.cachedStatement(sql: "ROLLBACK TO SAVEPOINT job")
                         for job in batch {
+                            try begin.execute()
                             do {
-                                try db.inSavepoint {
-                                    try job.work?(db)
-                                    return .commit
-                                }
+                                try job.work?(db)
                             } catch {
                                 job.error = error
+                                try rollback.execute()
                             }
+                            try release.execute()
                             job.work = nil
                         }
                         return .commit

@@ -3,6 +3,8 @@ import Glibc
 import GRDB
 import LiaisonClient
 import LiaisonCore
+import LiaisonEngine
+import LiaisonStore
 import LiaisonProtocol
 
 // liaison-bench: `case open` over the real socket at 1 and 16 clients, and
@@ -107,26 +109,61 @@ func rawRound(total: Int) throws -> Figures {
     return Figures(perSecond: Double(total) / seconds, p50ms: percentile(lat, 0.5), p99ms: percentile(lat, 0.99))
 }
 
+// MARK: the engine alone, in this process: where the socket's share shows
+
+let engineStore = try SQLiteStore(path: dir.appendingPathComponent("engine.db").path)
+let engine = Engine(store: engineStore)
+_ = try engine.loadDemoRosterIfEmpty()
+
+func engineRound(threads: Int, total: Int) -> Figures {
+    let per = total / threads
+    let latencies = UnsafeMutableBufferPointer<Double>.allocate(capacity: per * threads)
+    defer { latencies.deallocate() }
+    let slice = UncheckedBox(latencies)
+    let group = DispatchGroup()
+    let start = nowNS()
+    for i in 0..<threads {
+        group.enter()
+        Thread {
+            for j in 0..<per {
+                let t0 = nowNS()
+                _ = try! engine.openCase(kind: .accident, studentID: "2023010101", summary: "bench \(i)-\(j)", occurredAt: nil, by: .administrator)
+                slice.value[i * per + j] = Double(nowNS() - t0) / 1e6
+            }
+            group.leave()
+        }.start()
+    }
+    group.wait()
+    let seconds = Double(nowNS() - start) / 1e9
+    let sorted = latencies.sorted()
+    return Figures(perSecond: Double(per * threads) / seconds, p50ms: percentile(sorted, 0.5), p99ms: percentile(sorted, 0.99))
+}
+
 func medianFigures(_ runs: [Figures]) -> Figures {
     Figures(perSecond: median(runs.map(\.perSecond)), p50ms: median(runs.map(\.p50ms)), p99ms: median(runs.map(\.p99ms)))
 }
 
 _ = try daemonRound(clients: 4, total: 200)  // warm up: connections, page cache, the JIT-free but cold binary
-var raw: [Figures] = [], one: [Figures] = [], sixteen: [Figures] = []
+var raw: [Figures] = [], one: [Figures] = [], sixteen: [Figures] = [], engine1: [Figures] = [], engine16: [Figures] = []
 for _ in 0..<rounds {
     raw.append(try rawRound(total: opsPerRound))
+    engine1.append(engineRound(threads: 1, total: opsPerRound))
+    engine16.append(engineRound(threads: 16, total: opsPerRound))
     one.append(try daemonRound(clients: 1, total: opsPerRound))
     sixteen.append(try daemonRound(clients: 16, total: opsPerRound))
 }
 let r = medianFigures(raw), d1 = medianFigures(one), d16 = medianFigures(sixteen)
+let e1 = medianFigures(engine1), e16 = medianFigures(engine16)
 
 func row(_ name: String, _ f: Figures) -> String {
-    name.padding(toLength: 34, withPad: " ", startingAt: 0)
+    name.padding(toLength: 38, withPad: " ", startingAt: 0)
         + String(format: "%10.0f %9.3f %9.3f", f.perSecond, f.p50ms, f.p99ms)
 }
 print("liaison-bench: median of \(rounds) rounds of \(opsPerRound) operations each")
-print("what".padding(toLength: 34, withPad: " ", startingAt: 0) + "     ops/s   p50 ms    p99 ms")
+print("what".padding(toLength: 38, withPad: " ", startingAt: 0) + "     ops/s   p50 ms    p99 ms")
 print(row("raw SQLite 1-row txn, sync=FULL", r))
+print(row("engine.openCase in-process, 1 thread", e1))
+print(row("engine.openCase in-process, 16", e16))
 print(row("case open, 1 client", d1))
 print(row("case open, 16 clients", d16))
 print(String(format: "ratio daemon(16)/raw = %.2f   daemon(1)/raw = %.2f", d16.perSecond / r.perSecond, d1.perSecond / r.perSecond))
@@ -134,6 +171,7 @@ let json: [String: Double] = [
     "raw_tps": r.perSecond, "raw_p50_ms": r.p50ms,
     "daemon1_ops": d1.perSecond, "daemon1_p50_ms": d1.p50ms, "daemon1_p99_ms": d1.p99ms,
     "daemon16_ops": d16.perSecond, "daemon16_p50_ms": d16.p50ms, "daemon16_p99_ms": d16.p99ms,
+    "engine1_ops": e1.perSecond, "engine16_ops": e16.perSecond,
     "ratio_daemon16_raw": d16.perSecond / r.perSecond, "ratio_daemon1_raw": d1.perSecond / r.perSecond,
 ]
 let enc = JSONEncoder()

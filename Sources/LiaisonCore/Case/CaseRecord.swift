@@ -34,6 +34,7 @@ public struct CaseRecord: Codable, Sendable, Equatable {
     /// Case ids read `C2026-0007`: the school-time year of opening and a
     /// sequence that restarts each year.
     public static func makeID(year: Int, sequence: Int) -> String {
-        "C\(year)-" + String(format: "%04d", sequence)
+        let digits = String(sequence)
+        return "C\(year)-" + String(repeating: "0", count: max(0, 4 - digits.count)) + digits
     }
 }
