@@ -2,7 +2,7 @@
 /// psychological disorder, sudden illness, aversion to study, suspension,
 /// withdrawal, expulsion or a heavier sanction), P2.2.2 (sanctions and
 /// status changes get a formal document), P1.5 (fraud and predatory loans).
-public enum CaseKind: String, Codable, Sendable, CaseIterable {
+public enum CaseKind: String, Codable, Sendable, Bilingual {
     case accident
     case suddenIllness = "sudden-illness"
     case psychologicalCrisis = "psychological-crisis"
@@ -39,9 +39,8 @@ public enum CaseKind: String, Codable, Sendable, CaseIterable {
 
     /// Accepts the id, a few natural aliases and the Chinese name.
     public init?(text: String) {
-        let t = text.trimmingCharacters(in: .whitespaces).lowercased().replacingOccurrences(of: "_", with: "-")
-        if let v = CaseKind(rawValue: t) { self = v; return }
-        switch t {
+        if let v = Self.named(text.replacingOccurrences(of: "_", with: "-")) { self = v; return }
+        switch text.trimmingCharacters(in: .whitespaces).lowercased() {
         case "illness": self = .suddenIllness
         case "psychological", "mental-health", "crisis": self = .psychologicalCrisis
         case "expulsion", "discipline": self = .sanction
@@ -49,11 +48,7 @@ public enum CaseKind: String, Codable, Sendable, CaseIterable {
         case "开除学籍", "处分": self = .sanction
         case "诈骗", "电信诈骗", "不良网贷": self = .fraudVictim
         case "心理危机", "心理障碍": self = .psychologicalCrisis
-        default:
-            guard let v = CaseKind.allCases.first(where: { $0.chineseName == t }) else { return nil }
-            self = v
+        default: return nil
         }
     }
-
-    public static var usageList: String { allCases.map(\.rawValue).joined(separator: ", ") }
 }

@@ -1,6 +1,6 @@
 /// What a contact with parents was about: the contents of Part 1 of the
 /// policy, plus parents' views on the school's work (P2.2.1).
-public enum ContactTopic: String, Codable, Sendable, CaseIterable {
+public enum ContactTopic: String, Codable, Sendable, Bilingual {
     case wellbeing
     case study
     case academicWarning = "academic-warning"
@@ -39,11 +39,7 @@ public enum ContactTopic: String, Codable, Sendable, CaseIterable {
     }
 
     public init?(text: String) {
-        let t = text.trimmingCharacters(in: .whitespaces)
-        if let v = ContactTopic(rawValue: t.lowercased()) { self = v; return }
-        guard let v = ContactTopic.allCases.first(where: { $0.chineseName == t }) else { return nil }
+        guard let v = Self.named(text) else { return nil }
         self = v
     }
-
-    public static var usageList: String { allCases.map(\.rawValue).joined(separator: ", ") }
 }

@@ -2,7 +2,7 @@ import Foundation
 
 /// A way to reach a parent, and the kind of contact a counselor records
 /// (P2.1.2, P2.2.1: letter, phone, SMS, QQ, WeChat; plus a home visit, P2.4).
-public enum ContactChannel: String, Codable, Sendable, CaseIterable {
+public enum ContactChannel: String, Codable, Sendable, Bilingual {
     case phone, sms, wechat, qq, letter, visit
 
     public var chineseName: String {
@@ -17,9 +17,7 @@ public enum ContactChannel: String, Codable, Sendable, CaseIterable {
     }
 
     public init?(text: String) {
-        let t = text.trimmingCharacters(in: .whitespaces)
-        if let v = ContactChannel(rawValue: t.lowercased()) { self = v; return }
-        guard let v = ContactChannel.allCases.first(where: { $0.chineseName == t }) else { return nil }
+        guard let v = Self.named(text) else { return nil }
         self = v
     }
 }

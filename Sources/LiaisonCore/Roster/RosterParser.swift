@@ -152,7 +152,7 @@ public struct RosterParser {
         let roleText = row.value("role")
         let role = StaffRole(text: roleText)
         if role == nil {
-            problem(row, "role", "\"\(roleText)\" is not a role; use one of \(StaffRole.allCases.map(\.rawValue).joined(separator: ", "))")
+            problem(row, "role", "\"\(roleText)\" is not a role; use one of \(StaffRole.usageList)")
         }
         let account = row.value("unix_user")
         if !account.isEmpty, account.range(of: "^[a-z_][a-z0-9_-]{0,31}$", options: .regularExpression) == nil {
@@ -208,7 +208,7 @@ public struct RosterParser {
         } else {
             for token in prefText.split(whereSeparator: { ">,;|、 ".contains($0) }).map(String.init) {
                 guard let c = ContactChannel(text: token) else {
-                    problem(row, "preference", "\"\(token)\" is not a channel; use \(ContactChannel.allCases.map(\.rawValue).joined(separator: ", ")) in order of preference, e.g. wechat>phone")
+                    problem(row, "preference", "\"\(token)\" is not a channel; use \(ContactChannel.usageList) in order of preference, e.g. wechat>phone")
                     continue
                 }
                 if g.address(for: c) == nil {

@@ -2,7 +2,7 @@ import Foundation
 
 /// What a member of staff does in Liaison. Role-based scoping (PIPL Art. 51)
 /// grows from here; the admin is the Unix root user.
-public enum StaffRole: String, Codable, Sendable, CaseIterable {
+public enum StaffRole: String, Codable, Sendable, Bilingual {
     case counselor, supervisor, office, ops, admin
 
     public var chineseName: String {
@@ -16,10 +16,8 @@ public enum StaffRole: String, Codable, Sendable, CaseIterable {
     }
 
     public init?(text: String) {
-        let t = text.trimmingCharacters(in: .whitespaces)
-        if let v = StaffRole(rawValue: t.lowercased()) { self = v; return }
-        if t == "班主任" { self = .counselor; return }
-        guard let v = StaffRole.allCases.first(where: { $0.chineseName == t }) else { return nil }
+        // A class teacher (班主任) does the counselor's contact work.
+        guard let v = Self.named(text) ?? (text.trimmingCharacters(in: .whitespaces) == "班主任" ? .counselor : nil) else { return nil }
         self = v
     }
 }

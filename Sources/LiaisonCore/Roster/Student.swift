@@ -2,7 +2,7 @@ import Foundation
 
 /// How closely a counselor must follow a student (P3.1): special students
 /// are contacted often, key students more, general students kept in touch.
-public enum Tier: String, Codable, Sendable, CaseIterable {
+public enum Tier: String, Codable, Sendable, Bilingual {
     case special, key, general
 
     public var chineseName: String {
@@ -15,9 +15,7 @@ public enum Tier: String, Codable, Sendable, CaseIterable {
 
     /// Accepts the English id or the Chinese name, as SIS exports use either.
     public init?(text: String) {
-        let t = text.trimmingCharacters(in: .whitespaces)
-        if let v = Tier(rawValue: t.lowercased()) { self = v; return }
-        guard let v = Tier.allCases.first(where: { $0.chineseName == t || $0.chineseName + "关注" == t }) else { return nil }
+        guard let v = Self.named(text) ?? Self.named(text.replacingOccurrences(of: "关注", with: "")) else { return nil }
         self = v
     }
 }

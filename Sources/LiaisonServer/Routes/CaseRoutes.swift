@@ -35,7 +35,7 @@ extension Routes {
     static func addContacts(_ r: inout Router, _ engine: Engine) {
         r.add(Method.contactLog, ContactLogParams.self) { ctx, p in
             guard let channel = ContactChannel(text: p.channel) else {
-                throw LiaisonError.invalid("\"\(p.channel)\" is not a channel; use one of \(ContactChannel.allCases.map(\.rawValue).joined(separator: ", "))")
+                throw LiaisonError.invalid("\"\(p.channel)\" is not a channel; use one of \(ContactChannel.usageList)")
             }
             var topics: [ContactTopic] = []
             for t in p.topics.flatMap({ $0.split(separator: ",") }).map(String.init) {
