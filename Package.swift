@@ -23,7 +23,7 @@ let package = Package(
         .target(name: "LiaisonConfig", dependencies: ["LiaisonCore", "Yams"]),
         .target(name: "LiaisonStore", dependencies: ["LiaisonCore", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "LiaisonProtocol", dependencies: ["LiaisonCore"]),
-        .target(name: "LiaisonEngine", dependencies: ["LiaisonCore", "LiaisonStore", "LiaisonConfig"]),
+        .target(name: "LiaisonEngine", dependencies: ["LiaisonCore", "LiaisonStore", "LiaisonConfig", .product(name: "Logging", package: "swift-log")]),
         .target(name: "LiaisonServer", dependencies: ["LiaisonProtocol", "LiaisonEngine", .product(name: "Logging", package: "swift-log")]),
         .target(name: "LiaisonClient", dependencies: ["LiaisonProtocol"]),
         .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
@@ -46,6 +46,8 @@ let package = Package(
         .testTarget(name: "LiaisonClientTests", dependencies: ["LiaisonClient"]),
         .testTarget(name: "LiaisonServerTests", dependencies: ["LiaisonServer", "LiaisonProtocol", "LiaisonStore"]),
         // Drives the real binaries; depending on them makes `swift test` build them.
-        .testTarget(name: "LiaisonIntegrationTests", dependencies: ["LiaisonClient", "liaisond", "liaisonctl"]),
+        .testTarget(name: "LiaisonIntegrationTests", dependencies: [
+            "LiaisonClient", "liaisond", "liaisonctl", .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
     ]
 )

@@ -1,6 +1,7 @@
 import Foundation
 import LiaisonCore
 import LiaisonStore
+import Logging
 
 extension Engine {
     /// Opens an incident case for a student (P2.2.3, P2.2.2, P1.5).
@@ -13,7 +14,7 @@ extension Engine {
             let events = try CaseMachine.decide(nil, .open(kind: kind, student: student, summary: summary, occurredAt: occurredAt),
                                                 caseID: id, actor: actor.id, now: now)
             return try Projector.record(events, in: tx)!
-        }
+        }.logged(logger, "case opened", MessageID.caseOpened)
     }
 
     public func noteCase(_ id: String, text: String, by actor: Staff) throws -> CaseRecord {
@@ -21,7 +22,7 @@ extension Engine {
     }
 
     public func closeCase(_ id: String, resolution: String, by actor: Staff) throws -> CaseRecord {
-        try command(id, .close(resolution: resolution), by: actor)
+        try command(id, .close(resolution: resolution), by: actor).logged(logger, "case closed", MessageID.caseClosed)
     }
 
     func command(_ id: String, _ command: CaseCommand, by actor: Staff) throws -> CaseRecord {
@@ -43,5 +44,17 @@ extension Engine {
 
     public func cases(_ filter: CaseFilter) throws -> [CaseRecord] {
         try store.read { try $0.cases(filter) }
+    }
+}
+
+extension CaseRecord {
+    /// Logs ids and kind only: summaries may hold health details, which the
+    /// journal must not (PIPL Art. 28).
+    func logged(_ logger: Logger, _ what: String, _ messageID: String) -> CaseRecord {
+        logger.notice("\(what): \(id) \(kind.rawValue)", metadata: [
+            "message_id": "\(messageID)", "case_id": "\(id)", "student_id": "\(studentID)", "case_kind": "\(kind.rawValue)",
+            "counselor_id": "\(counselorID)",
+        ])
+        return self
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import LiaisonCore
 import LiaisonStore
+import Logging
 
 /// Does the work staff ask for: decides with the pure rules in Core, and
 /// commits the resulting events and their projections in one transaction
@@ -10,12 +11,21 @@ public final class Engine: Sendable {
     public let store: any Store
     public let clock: any WallClock
     public let calendar: SchoolCalendar
+    let logger: Logger
 
-    public init(store: any Store, clock: any WallClock = SystemClock(), calendar: SchoolCalendar = SchoolCalendar()) {
+    public init(store: any Store, clock: any WallClock = SystemClock(), calendar: SchoolCalendar = SchoolCalendar(),
+                logger: Logger = Logger(label: "liaison.engine")) {
         self.store = store
         self.clock = clock
         self.calendar = calendar
+        self.logger = logger
     }
+
+    /// Proves the store's writer is making progress; the watchdog pings
+    /// systemd only after this returns.
+    public func probe() throws { try store.probeWriter() }
+
+    public func backup(to path: String) throws -> Int64 { try store.backup(to: path) }
 
     /// The staff record a Unix login name acts as, or nil. Root is always
     /// the administrator.

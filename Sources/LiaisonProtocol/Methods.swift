@@ -132,3 +132,52 @@ public struct ContactListParams: Codable, Sendable {
     public var student: String
     public init(student: String) { self.student = student }
 }
+
+extension Method {
+    public static let status = "server.status"
+    public static let backup = "server.backup"
+}
+
+/// `liaisonctl status`: what an operator checks first. No personal data.
+public struct StatusResult: Codable, Sendable {
+    public var server: String
+    public var startedAt: Date
+    public var uptimeSeconds: Double
+    public var database: String
+    public var databaseBytes: Int64
+    public var socketActivated: Bool
+    public var clock: String
+    public var students: Int
+    public var openCases: Int
+    public var events: Int
+    /// Overdue mandatory steps; nil until rulebooks give cases deadlines.
+    public var overdueSteps: Int?
+    /// Channel plugins and their state; empty until channels are configured.
+    public var channels: [ChannelStatus]
+
+    public init(server: String, startedAt: Date, uptimeSeconds: Double, database: String, databaseBytes: Int64,
+                socketActivated: Bool, clock: String, students: Int, openCases: Int, events: Int,
+                overdueSteps: Int?, channels: [ChannelStatus]) {
+        self.server = server; self.startedAt = startedAt; self.uptimeSeconds = uptimeSeconds; self.database = database
+        self.databaseBytes = databaseBytes; self.socketActivated = socketActivated; self.clock = clock
+        self.students = students; self.openCases = openCases; self.events = events; self.overdueSteps = overdueSteps
+        self.channels = channels
+    }
+}
+
+public struct ChannelStatus: Codable, Sendable {
+    public var name: String
+    public var state: String
+}
+
+public struct BackupParams: Codable, Sendable {
+    /// An absolute path on the daemon's machine; must not exist yet.
+    public var path: String
+    public init(path: String) { self.path = path }
+}
+
+public struct BackupResult: Codable, Sendable {
+    public var path: String
+    public var bytes: Int64
+    public init(path: String, bytes: Int64) { self.path = path; self.bytes = bytes }
+}

@@ -6,6 +6,20 @@ import LiaisonProtocol
 import Logging
 import Synchronization
 
+/// What the daemon tells `server.status` about itself.
+public struct ServerInfo: Sendable {
+    public var name: String
+    public var startedAt: Date
+    public var database: String
+    public var socketActivated: Bool
+    public var clock: String
+
+    public init(name: String, startedAt: Date, database: String, socketActivated: Bool, clock: String) {
+        self.name = name; self.startedAt = startedAt; self.database = database
+        self.socketActivated = socketActivated; self.clock = clock
+    }
+}
+
 /// The control socket server: an accept loop and one thread per client.
 /// A college's staff are tens of people, so a thread per connection is the
 /// simplest thing that is fast enough; every request blocks only its own
@@ -21,17 +35,17 @@ public final class ControlServer: Sendable {
     let live = Mutex<Set<Int32>>([])
     let finished = DispatchGroup()
 
-    public init(listening fd: Int32, engine: Engine, serverName: String, logger: Logger) {
+    public init(listening fd: Int32, engine: Engine, info: ServerInfo, logger: Logger) {
         self.listenFD = fd
         self.engine = engine
         self.authorizer = Authorizer(engine: engine)
-        self.serverName = serverName
+        self.serverName = info.name
         self.logger = logger
         var fds: [Int32] = [0, 0]
         _ = pipe(&fds)
         for fd in fds { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
         self.wake = (fds[0], fds[1])
-        self.router = Routes.make(engine: engine, serverName: serverName)
+        self.router = Routes.make(engine: engine, info: info)
     }
 
     /// Starts accepting on a thread of its own; returns at once.

@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import GRDB
 import LiaisonCore
 
@@ -46,6 +47,46 @@ public final class SQLiteStore: Store, @unchecked Sendable {
 
     public func read<T>(_ body: (any StoreReader) throws -> T) throws -> T {
         try translate { try pool.read { db in try body(SQLiteSession(db: db)) } }
+    }
+
+    public func probeWriter() throws {
+        try committer.submit { db in _ = try Int.fetchOne(db.cachedStatement(sql: "SELECT 1")) }
+    }
+
+    public func backup(to destination: String) throws -> Int64 {
+        guard destination.hasPrefix("/") else {
+            throw LiaisonError.invalid("backup path \(destination) must be absolute (the daemon writes it, in its own working directory)")
+        }
+        let fm = FileManager.default
+        guard !fm.fileExists(atPath: destination) else {
+            throw LiaisonError.conflict("\(destination) already exists; name a new file (a backup never overwrites)")
+        }
+        let dir = (destination as NSString).deletingLastPathComponent
+        var isDir: ObjCBool = false
+        guard fm.fileExists(atPath: dir, isDirectory: &isDir), isDir.boolValue else {
+            throw LiaisonError.invalid("\(dir) is not a directory the daemon can see; create it first")
+        }
+        // Write beside the target and rename: a reader never sees half a backup.
+        let partial = destination + ".partial"
+        try? fm.removeItem(atPath: partial)
+        do {
+            let copy = try DatabaseQueue(path: partial)
+            try pool.backup(to: copy)
+            try copy.close()
+        } catch {
+            try? fm.removeItem(atPath: partial)
+            throw LiaisonError(.unavailable, "backup to \(destination) failed: \(error)")
+        }
+        guard rename(partial, destination) == 0 else {
+            throw LiaisonError(.unavailable, "cannot move the backup into place at \(destination): \(String(cString: strerror(errno)))")
+        }
+        return (try? fm.attributesOfItem(atPath: destination)[.size] as? NSNumber)?.int64Value ?? 0
+    }
+
+    public func sizeOnDisk() -> Int64 {
+        [path, path + "-wal"].reduce(Int64(0)) { sum, p in
+            sum + ((try? FileManager.default.attributesOfItem(atPath: p)[.size] as? NSNumber)?.int64Value ?? 0)
+        }
     }
 
     /// The synchronous level the writer runs with (2 = FULL); for tests.

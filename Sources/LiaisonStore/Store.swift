@@ -10,6 +10,14 @@ public protocol Store: Sendable {
     func write<T>(_ body: (any StoreWriter) throws -> T) throws -> T
     /// Runs `body` on a consistent snapshot.
     func read<T>(_ body: (any StoreReader) throws -> T) throws -> T
+    /// Takes the write lock and lets it go: proves the writer is not stuck
+    /// (the watchdog's probe). Blocks while another writer holds the lock.
+    func probeWriter() throws
+    /// A consistent copy of the whole database, made while writers go on;
+    /// returns its size in bytes.
+    func backup(to path: String) throws -> Int64
+    /// Bytes on disk, the write-ahead log included.
+    func sizeOnDisk() -> Int64
 }
 
 public struct CaseFilter: Sendable {

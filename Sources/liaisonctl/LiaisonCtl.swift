@@ -10,7 +10,7 @@ struct LiaisonCtl: ParsableCommand {
             Every command that prints data takes --json. Exit codes: 0 done, 1 the daemon refused (the message says why),
             2 bad usage, 3 the daemon cannot be reached.
             """,
-        subcommands: [RosterCommand.self, StudentCommand.self, CaseCommand.self, ContactCommand.self])
+        subcommands: [RosterCommand.self, StudentCommand.self, CaseCommand.self, ContactCommand.self, Status.self, Backup.self])
 }
 
 struct RosterCommand: ParsableCommand {

@@ -9,7 +9,7 @@ import LiaisonSystemd
 import Logging
 
 // liaisond: thin wiring. Config → lock → store → engine → socket → serve,
-// then the reverse on SIGTERM/SIGINT.
+// then the reverse on SIGTERM/SIGINT; SIGHUP reloads the config.
 
 let version = "0.1.0"
 
@@ -18,7 +18,8 @@ let version = "0.1.0"
 var signals = sigset_t()
 sigemptyset(&signals)
 for s in [SIGTERM, SIGINT, SIGHUP] { sigaddset(&signals, s) }
-pthread_sigmask(SIG_BLOCK, &signals, nil)
+// SETMASK, not BLOCK: a mask inherited from the parent (some block SIGSEGV) is dropped.
+pthread_sigmask(SIG_SETMASK, &signals, nil)
 signal(SIGPIPE, SIG_IGN)
 
 func fail(_ message: String, code: Int32 = 1) -> Never {
@@ -45,18 +46,18 @@ while let a = args.popFirst() {
 }
 
 // EX_CONFIG (78): systemd's Restart=on-failure will not help a bad config.
-let config: DaemonConfig
+var config: DaemonConfig
 do { config = try DaemonConfig.load(path: configPath) } catch { fail("\(error)", code: 78) }
 if checkOnly { print("\(configPath): ok"); exit(0) }
 
-LoggingSystem.bootstrap { label in
-    var h = StreamLogHandler.standardError(label: label)
-    h.logLevel = Logger.Level(rawValue: config.logLevel) ?? .info
-    return h
-}
+DaemonLogging.bootstrap(identifier: "liaisond", level: Logger.Level(rawValue: config.logLevel) ?? .info)
 let log = Logger(label: "liaisond")
 
-for path in [config.database, config.socketPath] {
+// Socket activation first: descriptors we do not recognise are closed.
+let activation = ListenFDs.take()
+for fd in activation.closed { log.warning("closed inherited descriptor \(fd): not a listening Unix stream socket") }
+
+for path in [config.database] + (activation.socket == nil ? [config.socketPath] : []) {
     let dir = (path as NSString).deletingLastPathComponent
     if !dir.isEmpty { try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o750]) }
 }
@@ -66,7 +67,7 @@ do { lock = try DaemonLock.acquire(database: config.database) } catch { fail("\(
 
 let store: SQLiteStore
 do { store = try SQLiteStore(path: config.database) } catch { fail("\(error)") }
-let engine = Engine(store: store, calendar: SchoolCalendar(timeZone: config.timeZone))
+let engine = Engine(store: store, calendar: SchoolCalendar(timeZone: config.timeZone), logger: Logger(label: "liaisond.engine"))
 if config.demoRoster {
     do {
         let n = try engine.loadDemoRosterIfEmpty()
@@ -75,29 +76,66 @@ if config.demoRoster {
 }
 
 let listenFD: Int32
-do { listenFD = try ControlSocket.bind(path: config.socketPath, group: config.socketGroup) } catch { fail("\(error)") }
-let server = ControlServer(listening: listenFD, engine: engine, serverName: "liaisond \(version)", logger: log)
+if let fd = activation.socket {
+    listenFD = fd
+    log.info("serving on the socket systemd passed (fd \(fd))")
+} else {
+    do { listenFD = try ControlSocket.bind(path: config.socketPath, group: config.socketGroup) } catch { fail("\(error)") }
+}
+let socketName = activation.socket == nil ? config.socketPath : "the activated socket"
+let info = ServerInfo(name: "liaisond \(version)", startedAt: Date(), database: config.database,
+                      socketActivated: activation.socket != nil, clock: "system")
+let server = ControlServer(listening: listenFD, engine: engine, info: info, logger: log)
 server.start()
 
-let counts = (try? engine.counts())
-let status = "serving on \(config.socketPath): \(counts?.students ?? 0) students, \(counts?.openCases ?? 0) open cases"
-log.notice("liaisond \(version) \(status) (database \(config.database), pid \(getpid()))")
-Notifier.ready(status: status)
+@Sendable func statusLine() -> String {
+    let c = try? engine.counts()
+    // Rulebooks (deadlines, overdue steps) and channels come in later stages;
+    // the line says only what exists.
+    return "serving on \(socketName): \(c?.openCases ?? 0) open cases, \(c?.students ?? 0) students; channels: none configured"
+}
+log.notice("liaisond \(version) \(statusLine()) (database \(config.database), pid \(getpid()))",
+           metadata: ["message_id": "\(MessageID.started)"])
+Heartbeat(engine: engine, watchdogInterval: Notifier.watchdogInterval(), logger: log, status: statusLine).start()
+Notifier.ready(status: statusLine())
+
+/// SIGHUP: read the config again; apply what can change while running,
+/// refuse a bad file and keep the old one.
+@MainActor func reload() {
+    Notifier.reloading()
+    defer { Notifier.ready(status: statusLine()) }
+    let fresh: DaemonConfig
+    do {
+        fresh = try DaemonConfig.load(path: configPath)
+    } catch {
+        log.error("reload refused, the running configuration is kept: \(error)", metadata: ["message_id": "\(MessageID.reloadFailed)"])
+        return
+    }
+    var needRestart: [String] = []
+    if fresh.database != config.database { needRestart.append("database") }
+    if fresh.socketPath != config.socketPath || fresh.socketGroup != config.socketGroup { needRestart.append("socket") }
+    if fresh.timeZone != config.timeZone { needRestart.append("school.timezone") }
+    if !needRestart.isEmpty {
+        log.warning("reload: \(needRestart.joined(separator: ", ")) changed in \(configPath); that takes a restart, the running values are kept")
+    }
+    if fresh.logLevel != config.logLevel, let level = Logger.Level(rawValue: fresh.logLevel) {
+        DaemonLogging.setLevel(level)
+        config.logLevel = fresh.logLevel
+    }
+    log.notice("reloaded \(configPath)", metadata: ["message_id": "\(MessageID.reloaded)"])
+}
 
 while true {
     var sig: Int32 = 0
     sigwait(&signals, &sig)
-    if sig == SIGHUP {
-        log.notice("SIGHUP: nothing to reload yet (rulebooks arrive with the rulebook engine); still serving")
-        continue
-    }
-    log.notice("signal \(sig == SIGTERM ? "SIGTERM" : "SIGINT"): stopping")
+    if sig == SIGHUP { reload(); continue }
+    log.notice("signal \(sig == SIGTERM ? "SIGTERM" : "SIGINT"): stopping", metadata: ["message_id": "\(MessageID.stopping)"])
     break
 }
 Notifier.stopping()
 server.stop()
 try? store.close()
-unlink(config.socketPath)
+if activation.socket == nil { unlink(config.socketPath) }
 lock.release()
 log.notice("stopped")
 exit(0)

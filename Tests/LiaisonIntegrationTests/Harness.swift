@@ -55,7 +55,7 @@ func run(_ path: String, _ args: [String], env: [String: String] = [:], cwd: URL
 /// A real liaisond in a temporary directory of its own.
 final class Daemon: @unchecked Sendable {
     let dir: URL
-    var process: Process?
+    var process: ChildProcess?
     let logURL: URL
     var config: String
 
@@ -87,17 +87,11 @@ final class Daemon: @unchecked Sendable {
     var log: String { (try? String(contentsOf: logURL, encoding: .utf8)) ?? "" }
 
     /// Starts liaisond and returns once its socket accepts connections.
-    func start(env: [String: String] = [:]) throws {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: Binaries.liaisond)
-        p.arguments = ["--config", configPath]
-        p.environment = ProcessInfo.processInfo.environment.merging(env) { $1 }
-        if !FileManager.default.fileExists(atPath: logURL.path) { FileManager.default.createFile(atPath: logURL.path, contents: nil) }
-        let log = try FileHandle(forWritingTo: logURL)
-        log.seekToEndOfFile()
-        p.standardOutput = log
-        p.standardError = log
-        try p.run()
+    /// `launcher` runs liaisond through another program (its arguments
+    /// come first), as systemd-socket-activate does.
+    func start(env: [String: String] = [:], launcher: [String] = []) throws {
+        let command = launcher + [Binaries.liaisond, "--config", configPath]
+        let p = try ChildProcess(command, env: ProcessInfo.processInfo.environment.merging(env) { $1 }, output: logURL.path)
         process = p
         let deadline = Date().addingTimeInterval(30)
         while Date() < deadline {

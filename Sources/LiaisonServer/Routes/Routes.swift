@@ -5,7 +5,8 @@ import LiaisonProtocol
 
 /// The route table: every method the daemon answers, wired to the engine.
 enum Routes {
-    static func make(engine: Engine, serverName: String) -> Router {
+    static func make(engine: Engine, info: ServerInfo) -> Router {
+        let serverName = info.name
         var r = Router()
         let authorizer = Authorizer(engine: engine)
         r.add(Method.hello, HelloParams.self) { ctx, p in
@@ -22,6 +23,7 @@ enum Routes {
         addStudents(&r, engine)
         addCases(&r, engine)
         addContacts(&r, engine)
+        addServer(&r, engine, info)
         return r
     }
 

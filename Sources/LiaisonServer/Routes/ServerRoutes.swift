@@ -1,0 +1,20 @@
+import Foundation
+import LiaisonCore
+import LiaisonEngine
+import LiaisonProtocol
+
+extension Routes {
+    static func addServer(_ r: inout Router, _ engine: Engine, _ info: ServerInfo) {
+        r.add(Method.status, Empty.self) { _, _ in
+            let counts = try engine.counts()
+            let now = Date()
+            return StatusResult(server: info.name, startedAt: info.startedAt, uptimeSeconds: now.timeIntervalSince(info.startedAt),
+                                database: info.database, databaseBytes: engine.store.sizeOnDisk(),
+                                socketActivated: info.socketActivated, clock: info.clock, students: counts.students,
+                                openCases: counts.openCases, events: counts.events, overdueSteps: nil, channels: [])
+        }
+        r.add(Method.backup, BackupParams.self) { _, p in
+            BackupResult(path: p.path, bytes: try engine.backup(to: p.path))
+        }
+    }
+}

@@ -1,0 +1,61 @@
+import Foundation
+import Glibc
+
+/// A child started with posix_spawn and reaped with waitpid. Foundation's
+/// Process notices a child's exit by a socket the child inherits; a program
+/// that closes descriptors it did not expect (systemd-socket-activate does,
+/// before it execs liaisond) makes Process think the child died, and its
+/// blocking waitpid then stalls every Process in the test run.
+final class ChildProcess: @unchecked Sendable {
+    let processIdentifier: pid_t
+    private var status: Int32?
+
+    init(_ command: [String], env: [String: String], output: String) throws {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        // The test process blocks some signals; the child must start clean.
+        var attr = posix_spawnattr_t()
+        posix_spawnattr_init(&attr)
+        defer { posix_spawnattr_destroy(&attr) }
+        var none = sigset_t()
+        sigemptyset(&none)
+        posix_spawnattr_setsigmask(&attr, &none)
+        var all = sigset_t()
+        sigfillset(&all)
+        posix_spawnattr_setsigdefault(&attr, &all)
+        posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+
+        let argv = command.map { strdup($0) } + [nil]
+        let envp = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { (argv + envp).forEach { free($0) } }
+        var pid: pid_t = 0
+        let rc = posix_spawn(&pid, command[0], &actions, &attr, argv, envp)
+        guard rc == 0 else { throw POSIXError(POSIXErrorCode(rawValue: rc) ?? .EINVAL) }
+        processIdentifier = pid
+    }
+
+    var isRunning: Bool {
+        if status != nil { return false }
+        var s: Int32 = 0
+        if waitpid(processIdentifier, &s, WNOHANG) == processIdentifier { status = s; return false }
+        return true
+    }
+
+    func waitUntilExit() {
+        guard status == nil else { return }
+        var s: Int32 = 0
+        while waitpid(processIdentifier, &s, 0) < 0 && errno == EINTR {}
+        status = s
+    }
+
+    /// The exit code, or 128 + the signal that ended it.
+    var terminationStatus: Int32 {
+        guard let s = status else { return -1 }
+        let signal = s & 0x7F
+        return signal == 0 ? (s >> 8) & 0xFF : 128 + signal
+    }
+}
