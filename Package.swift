@@ -44,7 +44,7 @@ let package = Package(
         .testTarget(name: "LiaisonConfigTests", dependencies: ["LiaisonConfig"]),
         .testTarget(name: "LiaisonStoreTests", dependencies: ["LiaisonStore", "LiaisonEngine"]),
         .testTarget(name: "LiaisonClientTests", dependencies: ["LiaisonClient"]),
-        .testTarget(name: "LiaisonServerTests", dependencies: ["LiaisonServer", "LiaisonProtocol", "LiaisonStore"]),
+        .testTarget(name: "LiaisonServerTests", dependencies: ["LiaisonServer", "LiaisonProtocol", "LiaisonStore", "LiaisonSystemd", .product(name: "Logging", package: "swift-log")]),
         // Drives the real binaries; depending on them makes `swift test` build them.
         .testTarget(name: "LiaisonIntegrationTests", dependencies: [
             "LiaisonClient", "liaisond", "liaisonctl", .product(name: "GRDB", package: "GRDB.swift"),

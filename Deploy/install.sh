@@ -76,8 +76,12 @@ created=()
 d=$(dirname "$manifest")
 while [ ! -d "$DESTDIR$d" ]; do created=("$d" "${created[@]}"); d=$(dirname "$d"); done
 mkdir -p "$(dirname "$m")"
+# A reinstall keeps what the first install created (directories, the config)
+# on record, so that --uninstall still removes them.
+old_config=$(grep '^config ' "$m" 2>/dev/null || true)
 : > "$m"
-: > "$m.dirs"
+[ -n "$old_config" ] && echo "$old_config" >> "$m"
+touch "$m.dirs"
 for d in "${created[@]}"; do echo "dir $d" >> "$m.dirs"; done
 
 # mkdir -p that records every directory it creates, so uninstall removes
@@ -87,7 +91,7 @@ mkdirs() {
   while [ ! -d "$DESTDIR$d" ]; do missing=("$d" "${missing[@]}"); d=$(dirname "$d"); done
   for d in "${missing[@]}"; do
     install -d -m "$mode" "$DESTDIR$d"
-    echo "dir $d" >> "$m.dirs"
+    grep -qx "dir $d" "$m.dirs" || echo "dir $d" >> "$m.dirs"
   done
 }
 put() { # mode source target
