@@ -34,7 +34,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "liaisonctl", dependencies: [
-            "LiaisonClient", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "LiaisonClient", "LiaisonConfig", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "liaison-bench", dependencies: [
             "LiaisonClient", "LiaisonEngine", "LiaisonStore", .product(name: "GRDB", package: "GRDB.swift"),

@@ -134,6 +134,18 @@ else
   echo "config $confdir/liaison.yaml $(sha256sum < "$top/Config/liaison.yaml" | cut -d' ' -f1)" >> "$m"
 fi
 
+# Rulebooks, likewise: the shipped set only where there is none.
+if [ -e "$DESTDIR$confdir/rules" ]; then
+  say "keeping the existing $confdir/rules"
+else
+  mkdirs "$confdir/rules" 0750
+  for f in "$top"/Config/rules/*.yaml; do
+    install -m 0640 "$f" "$DESTDIR$confdir/rules/$(basename "$f")"
+    echo "config $confdir/rules/$(basename "$f") $(sha256sum < "$f" | cut -d' ' -f1)" >> "$m"
+  done
+  root && chown -R "root:$(getent group liaison >/dev/null && echo liaison || echo root)" "$DESTDIR$confdir/rules"
+fi
+
 if [ -z "$DESTDIR" ]; then
   command -v systemd-sysusers >/dev/null && systemd-sysusers "$sysusersdir/liaison.conf"
   command -v systemd-tmpfiles >/dev/null && systemd-tmpfiles --create "$tmpfilesdir/liaison.conf"

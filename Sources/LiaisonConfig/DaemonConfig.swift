@@ -6,6 +6,8 @@ import LiaisonCore
 public struct DaemonConfig: Sendable, Equatable {
     public var database: String = "/var/lib/liaison/liaison.db"
     public var socketPath: String = "/run/liaison/liaison.sock"
+    /// The directory of rulebooks, one YAML file per case kind.
+    public var rulesDirectory: String = "/etc/liaison/rules"
     /// Group the socket file is given (mode 0660); nil keeps the daemon's.
     public var socketGroup: String?
     public var timeZone: TimeZone = TimeZone(identifier: "Asia/Shanghai")!
@@ -26,8 +28,9 @@ public struct DaemonConfig: Sendable, Equatable {
     public static func parse(_ root: YAMLNode) throws -> DaemonConfig {
         var c = DaemonConfig()
         c.file = root.file
-        let top = try root.mapping(allowed: ["database", "socket", "school", "demo_roster", "log_level"], what: "the daemon config")
+        let top = try root.mapping(allowed: ["database", "socket", "rules", "school", "demo_roster", "log_level"], what: "the daemon config")
         if let v = top["database"] { c.database = try v.string("database") }
+        if let v = top["rules"] { c.rulesDirectory = try v.string("rules") }
         if let socket = top["socket"] {
             let s = try socket.mapping(allowed: ["path", "group"], what: "socket")
             if let v = s["path"] {

@@ -74,6 +74,21 @@ public struct YAMLNode {
         return s
     }
 
+    public func int(_ key: String) throws -> Int {
+        guard let i = node.int else { throw error("\(key) must be a whole number") }
+        return i
+    }
+
+    public func sequence(_ key: String) throws -> [YAMLNode] {
+        guard let seq = node.sequence else { throw error("\(key) must be a list") }
+        return seq.map { YAMLNode(node: $0, file: file) }
+    }
+
+    /// A list of plain words, written `[a, b]` or one per line.
+    public func strings(_ key: String) throws -> [String] {
+        try sequence(key).map { try $0.string(key) }
+    }
+
     public func bool(_ key: String) throws -> Bool {
         guard let b = node.bool else { throw error("\(key) must be true or false") }
         return b

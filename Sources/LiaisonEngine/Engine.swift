@@ -2,6 +2,7 @@ import Foundation
 import LiaisonCore
 import LiaisonStore
 import Logging
+import Synchronization
 
 /// Does the work staff ask for: decides with the pure rules in Core, and
 /// commits the resulting events and their projections in one transaction
@@ -12,6 +13,7 @@ public final class Engine: Sendable {
     public let clock: any WallClock
     public let calendar: SchoolCalendar
     let logger: Logger
+    let rulebooks = Mutex<[CaseKind: Rulebook]>([:])
 
     public init(store: any Store, clock: any WallClock = SystemClock(), calendar: SchoolCalendar = SchoolCalendar(),
                 logger: Logger = Logger(label: "liaison.engine")) {

@@ -136,6 +136,7 @@ public struct ContactListParams: Codable, Sendable {
 extension Method {
     public static let status = "server.status"
     public static let backup = "server.backup"
+    public static let rulesShow = "rules.show"
 }
 
 /// `liaisonctl status`: what an operator checks first. No personal data.
@@ -180,4 +181,9 @@ public struct BackupResult: Codable, Sendable {
     public var path: String
     public var bytes: Int64
     public init(path: String, bytes: Int64) { self.path = path; self.bytes = bytes }
+}
+
+public struct RulesShowParams: Codable, Sendable {
+    public var kind: String
+    public init(kind: String) { self.kind = kind }
 }

@@ -25,7 +25,7 @@ public struct Authorizer: Sendable {
     }
 
     /// Methods anyone known may call without touching personal data.
-    static let open: Set<String> = ["hello", "server.status"]
+    static let open: Set<String> = ["hello", "server.status", "rules.show"]
     /// Methods for running the service: ops and the administrator.
     static let operations: Set<String> = ["server.backup"]
 

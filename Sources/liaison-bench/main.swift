@@ -33,9 +33,12 @@ defer { try? FileManager.default.removeItem(at: dir) }
 
 let binDir = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
 let socketPath = dir.appendingPathComponent("liaison.sock").path
+// The shipped rulebooks: the benchmark runs from the checkout (`make bench`).
+let rulesDirectory = FileManager.default.currentDirectoryPath + "/Config/rules"
 let configPath = dir.appendingPathComponent("liaison.yaml").path
 try """
     database: \(dir.path)/liaison.db
+    rules: \(rulesDirectory)
     socket:
       path: \(socketPath)
     demo_roster: true

@@ -10,7 +10,7 @@ struct LiaisonCtl: ParsableCommand {
             Every command that prints data takes --json. Exit codes: 0 done, 1 the daemon refused (the message says why),
             2 bad usage, 3 the daemon cannot be reached.
             """,
-        subcommands: [RosterCommand.self, StudentCommand.self, CaseCommand.self, ContactCommand.self, Status.self, Backup.self])
+        subcommands: [RosterCommand.self, StudentCommand.self, CaseCommand.self, ContactCommand.self, RulesCommand.self, Status.self, Backup.self])
 }
 
 struct RosterCommand: ParsableCommand {
@@ -31,4 +31,9 @@ struct CaseCommand: ParsableCommand {
 struct ContactCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "contact", abstract: "Individual contacts with parents (P2.2.1, P3.2).",
                                                     subcommands: [ContactLog.self, ContactList.self])
+}
+
+struct RulesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "rules", abstract: "Incident rulebooks: validate and read them.",
+                                                    subcommands: [RulesCheck.self, RulesShow.self])
 }

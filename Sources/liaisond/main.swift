@@ -48,7 +48,9 @@ while let a = args.popFirst() {
 // EX_CONFIG (78): systemd's Restart=on-failure will not help a bad config.
 var config: DaemonConfig
 do { config = try DaemonConfig.load(path: configPath) } catch { fail("\(error)", code: 78) }
-if checkOnly { print("\(configPath): ok"); exit(0) }
+let rulebooks: [Rulebook]
+do { rulebooks = try RulebookLoader.load(directory: config.rulesDirectory) } catch { fail("\(error)", code: 78) }
+if checkOnly { print("\(configPath): ok\n\(config.rulesDirectory): \(rulebooks.count) rulebooks ok"); exit(0) }
 
 DaemonLogging.bootstrap(identifier: "liaisond", level: Logger.Level(rawValue: config.logLevel) ?? .info)
 let log = Logger(label: "liaisond")
@@ -68,6 +70,7 @@ do { lock = try DaemonLock.acquire(database: config.database) } catch { fail("\(
 let store: SQLiteStore
 do { store = try SQLiteStore(path: config.database) } catch { fail("\(error)") }
 let engine = Engine(store: store, calendar: SchoolCalendar(timeZone: config.timeZone), logger: Logger(label: "liaisond.engine"))
+engine.setRulebooks(rulebooks)
 if config.demoRoster {
     do {
         let n = try engine.loadDemoRosterIfEmpty()
@@ -107,6 +110,9 @@ Notifier.ready(status: statusLine())
     let fresh: DaemonConfig
     do {
         fresh = try DaemonConfig.load(path: configPath)
+        // Rulebooks are all or nothing: one bad file keeps the whole old set.
+        engine.setRulebooks(try RulebookLoader.load(directory: fresh.rulesDirectory))
+        config.rulesDirectory = fresh.rulesDirectory
     } catch {
         log.error("reload refused, the running configuration is kept: \(error)", metadata: ["message_id": "\(MessageID.reloadFailed)"])
         return

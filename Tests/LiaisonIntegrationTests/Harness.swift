@@ -60,6 +60,9 @@ final class Daemon: @unchecked Sendable {
     var config: String
 
     var socket: String { dir.appendingPathComponent("liaison.sock").path }
+    /// The shipped rulebooks.
+    static let rulesDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Config/rules").path
     var database: String { dir.appendingPathComponent("liaison.db").path }
     var configPath: String { dir.appendingPathComponent("liaison.yaml").path }
 
@@ -70,6 +73,7 @@ final class Daemon: @unchecked Sendable {
         logURL = dir.appendingPathComponent("daemon.log")
         config = """
             database: \(dir.path)/liaison.db
+            rules: \(Daemon.rulesDirectory)
             socket:
               path: \(dir.path)/liaison.sock\(socketGroup.map { "\n  group: \($0)" } ?? "")
             demo_roster: \(demo)

@@ -13,6 +13,12 @@ extension Routes {
                                 socketActivated: info.socketActivated, clock: info.clock, students: counts.students,
                                 openCases: counts.openCases, events: counts.events, overdueSteps: nil, channels: [])
         }
+        r.add(Method.rulesShow, RulesShowParams.self) { _, p in
+            guard let kind = CaseKind(text: p.kind) else {
+                throw LiaisonError.invalid("\"\(p.kind)\" is not a case kind; use one of \(CaseKind.usageList)")
+            }
+            return try engine.rulebook(kind)
+        }
         r.add(Method.backup, BackupParams.self) { _, p in
             BackupResult(path: p.path, bytes: try engine.backup(to: p.path))
         }

@@ -1,0 +1,104 @@
+import Foundation
+import LiaisonCore
+
+/// Reads the rulebooks of a directory (one YAML file per case kind) and
+/// checks them as a set. Every problem in every file is reported, each with
+/// file:line:column; one problem means the whole set is refused.
+public enum RulebookLoader {
+    public static func load(directory: String) throws -> [Rulebook] {
+        let fm = FileManager.default
+        var isDir: ObjCBool = false
+        guard fm.fileExists(atPath: directory, isDirectory: &isDir), isDir.boolValue else {
+            throw LiaisonError.invalid("\(directory): the rulebook directory does not exist")
+        }
+        let files = try fm.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted()
+        var books: [Rulebook] = []
+        var problems: [String] = []
+        for name in files {
+            let path = (directory as NSString).appendingPathComponent(name)
+            do {
+                books.append(try parse(YAMLNode.load(path: path)))
+            } catch let e as LiaisonError {
+                problems.append(e.message)
+                problems += e.details
+            }
+        }
+        if problems.isEmpty { problems = RuleSetValidation.problems(in: books) }
+        guard problems.isEmpty else {
+            throw LiaisonError.invalid("the rulebooks in \(directory) have \(problems.count) problem\(problems.count == 1 ? "" : "s"); none was loaded:",
+                                       details: problems)
+        }
+        return books
+    }
+
+    /// One rulebook file. Problems inside steps are collected, not stopped at.
+    public static func parse(_ root: YAMLNode) throws -> Rulebook {
+        let top = try root.mapping(allowed: ["kind", "version", "title", "policy", "steps"], what: "a rulebook")
+        guard let kindNode = top["kind"] else { throw root.error("missing kind: (one of \(CaseKind.usageList))") }
+        let kindText = try kindNode.string("kind")
+        guard let kind = CaseKind(rawValue: kindText) else {
+            throw kindNode.error("kind \"\(kindText)\" is not a case kind; use one of \(CaseKind.usageList)")
+        }
+        let version = try top["version"].map { try $0.int("version") } ?? 1
+        let policy = try top["policy"].map { try $0.strings("policy") } ?? []
+        guard let stepsNode = top["steps"] else { throw root.error("missing steps:") }
+        var steps: [StepRule] = []
+        var problems: [String] = []
+        for node in try stepsNode.sequence("steps") {
+            do { steps.append(try step(node)) } catch let e as LiaisonError { problems.append(e.message) }
+        }
+        if !problems.isEmpty { throw LiaisonError.invalid(problems[0], details: Array(problems.dropFirst())) }
+        return Rulebook(kind: kind, version: version, title: try top["title"]?.string("title") ?? kind.chineseName,
+                        policy: policy, steps: steps, source: root.place)
+    }
+
+    static let stepKeys = ["id", "title", "mandatory", "notifies_parents", "evidence", "due", "escalate", "when", "policy"]
+
+    static func step(_ node: YAMLNode) throws -> StepRule {
+        let m = try node.mapping(allowed: stepKeys, what: "a step")
+        guard let idNode = m["id"] else { throw node.error("a step needs an id:") }
+        let id = try idNode.string("id")
+        guard RosterParser.isValidID(id) else { throw idNode.error("step id \"\(id)\" must be letters, digits, '-' or '_'") }
+        var evidence = EvidenceLevel.attempted
+        if let e = m["evidence"] {
+            let name = try e.string("evidence")
+            guard let level = EvidenceLevel(name: name) else {
+                throw e.error("evidence \"\(name)\" is not a level; use \(EvidenceLevel.allCases.map(\.name).joined(separator: " < "))")
+            }
+            evidence = level
+        }
+        var escalate: [EscalationTarget] = []
+        if let e = m["escalate"] {
+            for t in try e.sequence("escalate") {
+                let name = try t.string("escalate")
+                guard let target = EscalationTarget(rawValue: name) else {
+                    throw t.error("escalation target \"\(name)\" does not exist; use \(EscalationTarget.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                escalate.append(target)
+            }
+        }
+        var when: StepCondition?
+        if let w = m["when"] {
+            let name = try w.string("when")
+            guard let c = StepCondition(rawValue: name) else {
+                throw w.error("when \"\(name)\" is not a condition; use \(StepCondition.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            when = c
+        }
+        return StepRule(id: id, title: try m["title"]?.string("title") ?? id, mandatory: try m["mandatory"]?.bool("mandatory") ?? false,
+                        notifiesParents: try m["notifies_parents"]?.bool("notifies_parents") ?? false, evidence: evidence,
+                        due: try m["due"].map(deadline), escalate: escalate, when: when,
+                        policy: try m["policy"].map { try $0.strings("policy") } ?? [], source: node.place)
+    }
+
+    static func deadline(_ node: YAMLNode) throws -> DeadlineRule {
+        let m = try node.mapping(allowed: ["after", "hours", "working_days"], what: "due")
+        let after = try m["after"].map { try $0.string("due.after") }
+        switch (m["hours"], m["working_days"]) {
+        case let (h?, nil): return DeadlineRule(afterStep: after == "opened" ? nil : after, span: .hours(try h.int("due.hours")))
+        case let (nil, d?): return DeadlineRule(afterStep: after == "opened" ? nil : after, span: .workingDays(try d.int("due.working_days")))
+        case (_?, _?): throw node.error("due gives both hours and working_days; the deadline cannot be computed — keep one")
+        case (nil, nil): throw node.error("due needs hours: or working_days:; without one the deadline cannot be computed")
+        }
+    }
+}

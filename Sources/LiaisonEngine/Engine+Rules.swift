@@ -1,0 +1,15 @@
+import LiaisonCore
+
+extension Engine {
+    /// Installs a validated set of rulebooks (at start and on reload).
+    public func setRulebooks(_ books: [Rulebook]) {
+        rulebooks.withLock { $0 = Dictionary(books.map { ($0.kind, $0) }, uniquingKeysWith: { a, _ in a }) }
+    }
+
+    public func rulebook(_ kind: CaseKind) throws -> Rulebook {
+        guard let book = rulebooks.withLock({ $0[kind] }) else {
+            throw LiaisonError.notFound("no rulebook for \(kind.rawValue) is loaded; check the rules directory in the daemon config")
+        }
+        return book
+    }
+}

@@ -1,0 +1,34 @@
+import Foundation
+import Glibc
+import Testing
+@testable import LiaisonCore
+import LiaisonProtocol
+
+@Suite struct RulesCLITests {
+    @Test func checkAndShow() throws {
+        let ok = try run(Binaries.liaisonctl, ["rules", "check", Daemon.rulesDirectory])
+        #expect(ok.status == 0 && ok.out.contains("8 rulebooks, all valid"), "\(ok.err)")
+
+        let dir = NSTemporaryDirectory() + "rules-cli-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.copyItem(atPath: Daemon.rulesDirectory, toPath: dir)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try "kind: accident\npolicy: [P2.2.3]\nsteps:\n  - id: a\n    due: {after: b, hours: 1}\n    escalate: [office]\n    policy: [P2.2.3]\n"
+            .write(toFile: dir + "/accident.yaml", atomically: true, encoding: .utf8)
+        let bad = try run(Binaries.liaisonctl, ["rules", "check", dir])
+        #expect(bad.status == 1)
+        #expect(bad.err.contains("\(dir)/accident.yaml:4:5: step a is due after b, which is not a step of this rulebook"), "\(bad.err)")
+
+        // From the daemon, as loaded; and a reload with a bad set keeps the good one.
+        let d = try Daemon()
+        try d.start()
+        let shown = try d.json(Rulebook.self, "rules", "show", "withdrawal")
+        #expect(shown.kind == .withdrawal && shown.step("formal-document")?.evidence == .delivered)
+        #expect(try d.ctl("rules", "show", "意外事故").out.contains("72 h after opening"))
+        try d.config.replacingOccurrences(of: "rules: \(Daemon.rulesDirectory)", with: "rules: \(dir)")
+            .write(toFile: d.configPath, atomically: true, encoding: .utf8)
+        kill(d.process!.processIdentifier, SIGHUP)
+        for _ in 0..<100 where !d.log.contains("reload refused") { usleep(20_000) }
+        #expect(d.log.contains("reload refused, the running configuration is kept: the rulebooks in \(dir) have 1 problem"), "\(d.log)")
+        #expect(try d.json(Rulebook.self, "rules", "show", "accident").steps.count == 3)
+    }
+}
