@@ -37,12 +37,12 @@ let package = Package(
             "LiaisonClient", "LiaisonConfig", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "liaison-bench", dependencies: [
-            "LiaisonClient", "LiaisonEngine", "LiaisonStore", .product(name: "GRDB", package: "GRDB.swift"),
+            "LiaisonClient", "LiaisonEngine", "LiaisonStore", "LiaisonConfig", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
 
         .testTarget(name: "LiaisonCoreTests", dependencies: ["LiaisonCore"]),
         .testTarget(name: "LiaisonConfigTests", dependencies: ["LiaisonConfig"]),
-        .testTarget(name: "LiaisonStoreTests", dependencies: ["LiaisonStore", "LiaisonEngine"]),
+        .testTarget(name: "LiaisonStoreTests", dependencies: ["LiaisonStore", "LiaisonEngine", "LiaisonConfig"]),
         .testTarget(name: "LiaisonClientTests", dependencies: ["LiaisonClient"]),
         .testTarget(name: "LiaisonServerTests", dependencies: ["LiaisonServer", "LiaisonProtocol", "LiaisonStore", "LiaisonSystemd", .product(name: "Logging", package: "swift-log")]),
         // Drives the real binaries; depending on them makes `swift test` build them.

@@ -14,6 +14,9 @@ public struct DaemonConfig: Sendable, Equatable {
     /// Load the synthetic demo roster on first start (the dev profile only).
     public var demoRoster = false
     public var logLevel = "info"
+    /// `system`, or `virtual` for rehearsals and black-box tests: time moves
+    /// only by `liaisonctl clock advance/set`. Never in production.
+    public var virtualClock = false
     /// The file this came from.
     public var file = ""
 
@@ -28,7 +31,7 @@ public struct DaemonConfig: Sendable, Equatable {
     public static func parse(_ root: YAMLNode) throws -> DaemonConfig {
         var c = DaemonConfig()
         c.file = root.file
-        let top = try root.mapping(allowed: ["database", "socket", "rules", "school", "demo_roster", "log_level"], what: "the daemon config")
+        let top = try root.mapping(allowed: ["database", "socket", "rules", "school", "demo_roster", "log_level", "clock"], what: "the daemon config")
         if let v = top["database"] { c.database = try v.string("database") }
         if let v = top["rules"] { c.rulesDirectory = try v.string("rules") }
         if let socket = top["socket"] {
@@ -51,6 +54,13 @@ public struct DaemonConfig: Sendable, Equatable {
             }
         }
         if let v = top["demo_roster"] { c.demoRoster = try v.bool("demo_roster") }
+        if let v = top["clock"] {
+            switch try v.string("clock") {
+            case "system": c.virtualClock = false
+            case "virtual": c.virtualClock = true
+            case let other: throw v.error("clock \"\(other)\" is not system or virtual")
+            }
+        }
         if let v = top["log_level"] {
             c.logLevel = try v.string("log_level")
             guard logLevels.contains(c.logLevel) else {

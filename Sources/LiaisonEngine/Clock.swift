@@ -10,3 +10,16 @@ public struct SystemClock: WallClock {
     public init() {}
     public func now() -> Date { Date() }
 }
+
+/// A clock that moves only when told (`clock: virtual`): rehearsals and
+/// black-box tests run days of deadlines in seconds. Never the default.
+public final class VirtualClock: WallClock, @unchecked Sendable {
+    let lock = NSLock()
+    var current: Date
+
+    public init(start: Date) { current = start }
+
+    public func now() -> Date { lock.lock(); defer { lock.unlock() }; return current }
+
+    func set(_ d: Date) { lock.lock(); current = d; lock.unlock() }
+}

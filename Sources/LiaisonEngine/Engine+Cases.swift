@@ -7,14 +7,24 @@ extension Engine {
     /// Opens an incident case for a student (P2.2.3, P2.2.2, P1.5).
     public func openCase(kind: CaseKind, studentID: String, summary: String, occurredAt: Date?, by actor: Staff) throws -> CaseRecord {
         let now = clock.now()
-        return try store.write { tx in
+        let book = try rulebook(kind)
+        let opened = try store.write { tx in
             let student = try requireStudent(studentID, tx)
             let year = calendar.year(of: now)
             let id = CaseRecord.makeID(year: year, sequence: try tx.nextSequence("case-\(year)"))
-            let events = try CaseMachine.decide(nil, .open(kind: kind, student: student, summary: summary, occurredAt: occurredAt),
+            var events = try CaseMachine.decide(nil, .open(kind: kind, student: student, summary: summary, occurredAt: occurredAt),
                                                 caseID: id, actor: actor.id, now: now)
-            return try Projector.record(events, in: tx)!
+            // The rulebook's steps and first deadlines travel in the opening
+            // event; the case pins the rulebook version it was opened under.
+            let (payload, effects) = CaseSteps.opening(book, caseID: id, student: student, at: now, calendar: calendar)
+            events[0].payload.merge(payload) { a, _ in a }
+            try tx.pin(book)
+            let c = try Projector.record(events, in: tx)!
+            try perform(effects, tx, now: now)
+            return c
         }.logged(logger, "case opened", MessageID.caseOpened)
+        scheduler?.wake()
+        return opened
     }
 
     public func noteCase(_ id: String, text: String, by actor: Staff) throws -> CaseRecord {

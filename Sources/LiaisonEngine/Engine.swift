@@ -14,6 +14,8 @@ public final class Engine: Sendable {
     public let calendar: SchoolCalendar
     let logger: Logger
     let rulebooks = Mutex<[CaseKind: Rulebook]>([:])
+    let schedulerBox = Mutex<DeadlineScheduler?>(nil)
+    var scheduler: DeadlineScheduler? { schedulerBox.withLock { $0 } }
 
     public init(store: any Store, clock: any WallClock = SystemClock(), calendar: SchoolCalendar = SchoolCalendar(),
                 logger: Logger = Logger(label: "liaison.engine")) {

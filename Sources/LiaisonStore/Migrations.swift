@@ -65,6 +65,36 @@ enum Migrations {
                 CREATE INDEX contacts_by_student ON contacts(student_id, term);
                 """)
         }
+        m.registerMigration("2026-11-29 rulebooks: steps, deadlines, outbox") { db in
+            try db.execute(sql: """
+                ALTER TABLE cases ADD COLUMN rulebook_version INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE cases ADD COLUMN steps TEXT NOT NULL DEFAULT '[]';   -- JSON: the steps' state
+
+                -- Every rulebook version a case was opened under, as it was.
+                CREATE TABLE rulebooks (
+                    kind TEXT NOT NULL, version INTEGER NOT NULL, body TEXT NOT NULL,
+                    PRIMARY KEY (kind, version)
+                ) WITHOUT ROWID;
+
+                -- Pending and fired deadlines. A row fires once: fired_at is set in
+                -- the transaction that records what firing did.
+                CREATE TABLE deadlines (
+                    case_id TEXT NOT NULL, step_id TEXT NOT NULL, level INTEGER NOT NULL,
+                    due_at INTEGER NOT NULL, fired_at INTEGER,
+                    PRIMARY KEY (case_id, step_id, level)
+                ) WITHOUT ROWID;
+                CREATE INDEX deadlines_pending ON deadlines(due_at) WHERE fired_at IS NULL;
+
+                -- Messages to send (escalations now; parent messages with channels).
+                CREATE TABLE outbox (
+                    id INTEGER PRIMARY KEY, case_id TEXT NOT NULL, step_id TEXT NOT NULL,
+                    recipient_role TEXT NOT NULL, recipient_id TEXT NOT NULL, body TEXT NOT NULL,
+                    idempotency_key TEXT NOT NULL UNIQUE, created_at INTEGER NOT NULL,
+                    state TEXT NOT NULL DEFAULT 'pending'
+                );
+                CREATE INDEX outbox_by_case ON outbox(case_id);
+                """)
+        }
         return m
     }
 }

@@ -172,22 +172,27 @@ struct SQLiteSession: StoreWriter {
     // MARK: cases
 
     func save(_ c: CaseRecord) throws {
+        let steps = String(decoding: try JSONEncoder().encode(c.steps), as: UTF8.self)
         try exec("""
             INSERT OR REPLACE INTO cases (id, kind, student_id, counselor_id, state, summary, occurred_at, opened_at,
-                opened_by, updated_at, closed_at, closed_by, resolution, note_count)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                opened_by, updated_at, closed_at, closed_by, resolution, note_count, rulebook_version, steps)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, [c.id, c.kind.rawValue, c.studentID, c.counselorID, c.state.rawValue, c.summary,
                              Self.ms(c.occurredAt), Self.ms(c.openedAt), c.openedBy, Self.ms(c.updatedAt),
-                             c.closedAt.map(Self.ms), c.closedBy, c.resolution, c.noteCount])
+                             c.closedAt.map(Self.ms), c.closedBy, c.resolution, c.noteCount, c.rulebookVersion, steps])
     }
 
     static func caseRecord(_ r: Row) -> CaseRecord {
-        CaseRecord(id: r["id"], kind: CaseKind(rawValue: r["kind"]) ?? .accident, studentID: r["student_id"],
+        var c = CaseRecord(id: r["id"], kind: CaseKind(rawValue: r["kind"]) ?? .accident, studentID: r["student_id"],
                    counselorID: r["counselor_id"], state: CaseState(rawValue: r["state"]) ?? .open, summary: r["summary"],
                    occurredAt: date(r["occurred_at"] as Int64), openedAt: date(r["opened_at"] as Int64),
                    openedBy: r["opened_by"], updatedAt: date(r["updated_at"] as Int64),
                    closedAt: date(r["closed_at"] as Int64?), closedBy: r["closed_by"], resolution: r["resolution"],
                    noteCount: r["note_count"])
+        c.rulebookVersion = r["rulebook_version"]
+        let steps: String = r["steps"]
+        c.steps = (try? JSONDecoder().decode([StepState].self, from: Data(steps.utf8))) ?? []
+        return c
     }
 
     func caseRecord(_ id: String) throws -> CaseRecord? {
@@ -234,5 +239,103 @@ struct SQLiteSession: StoreWriter {
                            staff: try count("SELECT count(*) FROM staff"),
                            openCases: try count("SELECT count(*) FROM cases WHERE state = 'open'"),
                            events: try count("SELECT count(*) FROM events"))
+    }
+}
+
+// MARK: rulebooks, deadlines, outbox
+
+extension SQLiteSession {
+    func pin(_ book: Rulebook) throws {
+        let body = String(decoding: try JSONEncoder().encode(book), as: UTF8.self)
+        try exec("INSERT OR IGNORE INTO rulebooks (kind, version, body) VALUES (?, ?, ?)", [book.kind.rawValue, book.version, body])
+    }
+
+    func pinnedRulebook(kind: CaseKind, version: Int) throws -> Rulebook? {
+        guard let r = try one("SELECT body FROM rulebooks WHERE kind = ? AND version = ?", [kind.rawValue, version]) else { return nil }
+        let body: String = r["body"]
+        return try JSONDecoder().decode(Rulebook.self, from: Data(body.utf8))
+    }
+
+    func schedule(_ d: Deadline) throws {
+        try exec("INSERT OR REPLACE INTO deadlines (case_id, step_id, level, due_at, fired_at) VALUES (?, ?, ?, ?, NULL)",
+                 [d.caseID, d.stepID, d.level, Self.ms(d.due)])
+    }
+
+    func cancelDeadlines(caseID: String, stepID: String) throws {
+        try exec("DELETE FROM deadlines WHERE case_id = ? AND step_id = ? AND fired_at IS NULL", [caseID, stepID])
+    }
+
+    func markFired(_ d: Deadline, at: Date) throws -> Bool {
+        try exec("UPDATE deadlines SET fired_at = ? WHERE case_id = ? AND step_id = ? AND level = ? AND fired_at IS NULL",
+                 [Self.ms(at), d.caseID, d.stepID, d.level])
+        return db.changesCount == 1
+    }
+
+    static func deadline(_ r: Row) -> Deadline {
+        Deadline(caseID: r["case_id"], stepID: r["step_id"], level: r["level"], due: date(r["due_at"] as Int64))
+    }
+
+    func nextDeadline() throws -> Deadline? {
+        try one("SELECT * FROM deadlines WHERE fired_at IS NULL ORDER BY due_at, case_id, step_id, level LIMIT 1", []).map(Self.deadline)
+    }
+
+    func dueDeadlines(upTo date: Date, limit: Int) throws -> [Deadline] {
+        try all("SELECT * FROM deadlines WHERE fired_at IS NULL AND due_at <= ? ORDER BY due_at, case_id, step_id, level LIMIT ?",
+                [Self.ms(date), limit]).map(Self.deadline)
+    }
+
+    func deadlineRows(filter f: DeadlineFilter) throws -> [DeadlineRow] {
+        var sql = """
+            SELECT d.case_id, d.step_id, d.due_at, d.fired_at, c.kind, c.counselor_id, c.steps, s.id AS sid, s.name, s.college
+            FROM deadlines d JOIN cases c ON c.id = d.case_id JOIN students s ON s.id = c.student_id
+            WHERE d.level = 0 AND c.state = 'open'
+            """
+        var args: StatementArguments = []
+        if let college = f.college { sql += " AND s.college = ?"; args += [college] }
+        if f.overdueOnly { sql += " AND d.fired_at IS NOT NULL" }
+        if let before = f.dueBefore { sql += " AND d.due_at <= ?"; args += [Self.ms(before)] }
+        sql += " ORDER BY d.due_at, d.case_id"
+        return try all(sql, args).compactMap { r in
+            let stepsText: String = r["steps"]
+            let stepID: String = r["step_id"]
+            let steps = (try? JSONDecoder().decode([StepState].self, from: Data(stepsText.utf8))) ?? []
+            // A fired deadline stays listed only while its step is still not done.
+            if steps.first(where: { $0.id == stepID })?.status == .done { return nil }
+            return DeadlineRow(caseID: r["case_id"], kind: CaseKind(rawValue: r["kind"]) ?? .accident, stepID: stepID,
+                               due: Self.date(r["due_at"] as Int64), missed: (r["fired_at"] as Int64?) != nil,
+                               studentID: r["sid"], studentName: r["name"], college: r["college"], counselorID: r["counselor_id"])
+        }
+    }
+
+    func enqueue(caseID: String, stepID: String, role: String, recipient: String, body: String, key: String, at: Date) throws {
+        try exec("""
+            INSERT OR IGNORE INTO outbox (case_id, step_id, recipient_role, recipient_id, body, idempotency_key, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            """, [caseID, stepID, role, recipient, body, key, Self.ms(at)])
+    }
+
+    func outbox(caseID: String) throws -> [OutboxRow] {
+        try all("SELECT * FROM outbox WHERE case_id = ? ORDER BY id", [caseID]).map { r in
+            OutboxRow(id: r["id"], caseID: r["case_id"], stepID: r["step_id"], recipientRole: r["recipient_role"],
+                      recipientID: r["recipient_id"], body: r["body"], idempotencyKey: r["idempotency_key"],
+                      createdAt: Self.date(r["created_at"] as Int64), state: r["state"])
+        }
+    }
+
+    func staff(role: StaffRole, college: String?) throws -> [Staff] {
+        if let college {
+            return try all("SELECT * FROM staff WHERE role = ? AND college = ? ORDER BY id", [role.rawValue, college]).map(Self.staff)
+        }
+        return try all("SELECT * FROM staff WHERE role = ? ORDER BY id", [role.rawValue]).map(Self.staff)
+    }
+}
+
+extension SQLiteSession {
+    func setVirtualNow(_ d: Date) throws {
+        try exec("INSERT OR REPLACE INTO sequences (name, value) VALUES ('virtual-clock-ms', ?)", [Self.ms(d)])
+    }
+
+    func virtualNow() throws -> Date? {
+        try one("SELECT value FROM sequences WHERE name = 'virtual-clock-ms'", []).map { Self.date($0["value"] as Int64) }
     }
 }

@@ -54,6 +54,51 @@ public protocol StoreReader {
     func events(caseID: String) throws -> [Event]
     func contacts(studentID: String) throws -> [ContactRecord]
     func counts() throws -> StoreCounts
+    /// The earliest deadline not yet fired.
+    func nextDeadline() throws -> Deadline?
+    /// Unfired deadlines due at or before `date`, earliest first.
+    func dueDeadlines(upTo date: Date, limit: Int) throws -> [Deadline]
+    /// Unfired step deadlines (level 0) and fired ones whose step is not done, soonest first.
+    func deadlineRows(filter: DeadlineFilter) throws -> [DeadlineRow]
+    func pinnedRulebook(kind: CaseKind, version: Int) throws -> Rulebook?
+    func outbox(caseID: String) throws -> [OutboxRow]
+    /// Staff by role (and college), for escalation recipients.
+    func staff(role: StaffRole, college: String?) throws -> [Staff]
+    func virtualNow() throws -> Date?
+}
+
+public struct DeadlineFilter: Sendable {
+    public var college: String?
+    public var overdueOnly: Bool
+    public var dueBefore: Date?
+    public init(college: String? = nil, overdueOnly: Bool = false, dueBefore: Date? = nil) {
+        self.college = college; self.overdueOnly = overdueOnly; self.dueBefore = dueBefore
+    }
+}
+
+/// A row of `liaisonctl deadlines`.
+public struct DeadlineRow: Codable, Sendable, Equatable {
+    public var caseID: String
+    public var kind: CaseKind
+    public var stepID: String
+    public var due: Date
+    public var missed: Bool
+    public var studentID: String
+    public var studentName: String
+    public var college: String
+    public var counselorID: String
+}
+
+public struct OutboxRow: Codable, Sendable, Equatable {
+    public var id: Int64
+    public var caseID: String
+    public var stepID: String
+    public var recipientRole: String
+    public var recipientID: String
+    public var body: String
+    public var idempotencyKey: String
+    public var createdAt: Date
+    public var state: String
 }
 
 public protocol StoreWriter: StoreReader {
@@ -66,4 +111,12 @@ public protocol StoreWriter: StoreReader {
     func save(_ guardian: Guardian) throws
     func save(_ staff: Staff) throws
     func save(_ contact: ContactRecord) throws
+    func pin(_ book: Rulebook) throws
+    func schedule(_ d: Deadline) throws
+    func cancelDeadlines(caseID: String, stepID: String) throws
+    /// Marks a deadline fired; false if it already was (it fires once).
+    func markFired(_ d: Deadline, at: Date) throws -> Bool
+    /// Where a virtual clock stands, kept across restarts.
+    func setVirtualNow(_ d: Date) throws
+    func enqueue(caseID: String, stepID: String, role: String, recipient: String, body: String, key: String, at: Date) throws
 }

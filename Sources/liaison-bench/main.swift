@@ -3,6 +3,7 @@ import Glibc
 import GRDB
 import LiaisonClient
 import LiaisonCore
+import LiaisonConfig
 import LiaisonEngine
 import LiaisonStore
 import LiaisonProtocol
@@ -116,6 +117,7 @@ func rawRound(total: Int) throws -> Figures {
 
 let engineStore = try SQLiteStore(path: dir.appendingPathComponent("engine.db").path)
 let engine = Engine(store: engineStore)
+engine.setRulebooks(try RulebookLoader.load(directory: rulesDirectory))
 _ = try engine.loadDemoRosterIfEmpty()
 
 func engineRound(threads: Int, total: Int) -> Figures {

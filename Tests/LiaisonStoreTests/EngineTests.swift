@@ -4,6 +4,7 @@ import Testing
 @testable import LiaisonCore
 @testable import LiaisonEngine
 @testable import LiaisonStore
+import LiaisonConfig
 
 /// A clock the test moves by hand.
 final class ManualClock: WallClock {
@@ -12,6 +13,9 @@ final class ManualClock: WallClock {
     func now() -> Date { current.withLock { $0 } }
     func advance(_ s: TimeInterval) { current.withLock { $0 += s } }
 }
+
+let shippedRules = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().appendingPathComponent("Config/rules").path
 
 /// A real SQLite file in a fresh temporary directory.
 func temporaryStore() throws -> (SQLiteStore, URL) {
@@ -27,6 +31,7 @@ func temporaryStore() throws -> (SQLiteStore, URL) {
     func engine() throws -> (Engine, SQLiteStore) {
         let (store, _) = try temporaryStore()
         let engine = Engine(store: store, clock: clock)
+        engine.setRulebooks(try RulebookLoader.load(directory: shippedRules))
         #expect(try engine.loadDemoRosterIfEmpty() == 320)
         return (engine, store)
     }

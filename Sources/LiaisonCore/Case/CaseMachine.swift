@@ -53,13 +53,20 @@ public enum CaseMachine {
         case .caseOpened:
             guard let caseID = event.caseID, let studentID = event.studentID,
                   let kind = CaseKind(rawValue: event.payload["kind"] ?? "") else { return current }
-            return CaseRecord(id: caseID, kind: kind, studentID: studentID,
-                              counselorID: event.payload["counselor"] ?? "", summary: event.payload["summary"] ?? "",
-                              occurredAt: Event.parseTimestamp(event.payload["occurred_at"]) ?? event.at,
-                              openedAt: event.at, openedBy: event.actor, updatedAt: event.at)
+            var c = CaseRecord(id: caseID, kind: kind, studentID: studentID,
+                               counselorID: event.payload["counselor"] ?? "", summary: event.payload["summary"] ?? "",
+                               occurredAt: Event.parseTimestamp(event.payload["occurred_at"]) ?? event.at,
+                               openedAt: event.at, openedBy: event.actor, updatedAt: event.at)
+            CaseSteps.apply(event, to: &c)
+            return c
         case .caseNoted:
             guard var c = current else { return nil }
             c.noteCount += 1
+            c.updatedAt = event.at
+            return c
+        case .stepEvidence, .stepCompleted, .deadlineMissed, .escalationSent, .meetingRecorded:
+            guard var c = current else { return nil }
+            CaseSteps.apply(event, to: &c)
             c.updatedAt = event.at
             return c
         case .caseClosed:

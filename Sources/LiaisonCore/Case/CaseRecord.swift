@@ -21,6 +21,9 @@ public struct CaseRecord: Codable, Sendable, Equatable {
     public var closedBy: String?
     public var resolution: String?
     public var noteCount: Int
+    /// The version of the rulebook the case was opened under (pinned).
+    public var rulebookVersion: Int = 0
+    public var steps: [StepState] = []
 
     public init(id: String, kind: CaseKind, studentID: String, counselorID: String, state: CaseState = .open,
                 summary: String, occurredAt: Date, openedAt: Date, openedBy: String, updatedAt: Date,

@@ -13,6 +13,11 @@ public enum EventType: String, Codable, Sendable, CaseIterable {
     case staffAdded = "staff.added"
     case staffChanged = "staff.changed"
     case rosterImported = "roster.imported"
+    case stepEvidence = "step.evidence"
+    case stepCompleted = "step.completed"
+    case meetingRecorded = "meeting.recorded"
+    case deadlineMissed = "deadline.missed"
+    case escalationSent = "escalation.sent"
 }
 
 /// One entry of the append-only event log: who, when, what, and the policy

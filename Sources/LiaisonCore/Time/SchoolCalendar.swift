@@ -19,6 +19,20 @@ public struct SchoolCalendar: Sendable {
 
     public func year(of date: Date) -> Int { calendar.component(.year, from: date) }
 
+    /// `n` working days after `date`, at the same time of day: Saturdays and
+    /// Sundays are skipped. (Holidays and make-up days come with the
+    /// academic calendar in config.)
+    public func addingWorkingDays(_ n: Int, to date: Date) -> Date {
+        var d = date
+        var left = n
+        while left > 0 {
+            d = calendar.date(byAdding: .day, value: 1, to: d)!
+            let weekday = calendar.component(.weekday, from: d)
+            if weekday != 1 && weekday != 7 { left -= 1 }
+        }
+        return d
+    }
+
     /// `2026-2027-1` for the first term of academic year 2026–2027.
     public func term(containing date: Date) -> String {
         let parts = calendar.dateComponents([.year, .month], from: date)

@@ -1,0 +1,121 @@
+import Foundation
+import LiaisonCore
+import LiaisonStore
+import Logging
+
+extension Engine {
+    /// The rulebook a case was opened under (pinned by version).
+    func pinnedRulebook(_ c: CaseRecord, _ tx: any StoreReader) throws -> Rulebook {
+        if let b = try tx.pinnedRulebook(kind: c.kind, version: c.rulebookVersion) { return b }
+        throw LiaisonError(.internal, "case \(c.id) was opened under \(c.kind.rawValue) rulebook version \(c.rulebookVersion), which is not stored")
+    }
+
+    /// Does what a decision's effects ask, in the caller's transaction.
+    func perform(_ effects: [CaseEffect], _ tx: any StoreWriter, now: Date) throws {
+        for effect in effects {
+            switch effect {
+            case let .schedule(d): try tx.schedule(d)
+            case let .cancel(caseID, stepID): try tx.cancelDeadlines(caseID: caseID, stepID: stepID)
+            case let .escalate(caseID, stepID, level, target):
+                guard let c = try tx.caseRecord(caseID), let student = try tx.student(c.studentID) else { continue }
+                let recipients: [Staff]
+                switch target {
+                case .counselor: recipients = try tx.staff(c.counselorID).map { [$0] } ?? []
+                case .supervisor: recipients = try tx.staff(role: .supervisor, college: student.college)
+                case .office: recipients = try tx.staff(role: .office, college: nil)
+                }
+                // Ids and the step only: the escalation says what is late, not what happened.
+                let body = "案件 \(caseID)（\(c.kind.chineseName)，学生 \(student.id)）的步骤 \(stepID) 已逾期，请督办。辅导员 \(c.counselorID)。"
+                for r in recipients.isEmpty ? [Staff(id: "", name: "", role: .office)] : recipients {
+                    try tx.enqueue(caseID: caseID, stepID: stepID, role: target.rawValue, recipient: r.id, body: body,
+                                   key: "escalation:\(caseID):\(stepID):\(level):\(r.id)", at: now)
+                }
+                logger.warning("escalation sent: \(caseID) \(stepID) → \(target.rawValue)", metadata: [
+                    "message_id": "\(MessageID.escalationSent)", "case_id": "\(caseID)", "step": "\(stepID)", "target": "\(target.rawValue)",
+                ])
+            }
+        }
+    }
+
+    /// Evidence that a step was done (P2.2.3): completes the step when it
+    /// reaches the level the rulebook asks for; below that it is recorded only.
+    public func recordEvidence(caseID: String, stepID: String, level: EvidenceLevel, channel: String, note: String,
+                               by actor: Staff) throws -> CaseRecord {
+        let now = clock.now()
+        let updated = try store.write { tx -> CaseRecord in
+            guard let c = try tx.caseRecord(caseID) else { throw LiaisonError.notFound("no case \(caseID); `liaisonctl case list` shows the cases") }
+            let (events, effects) = try CaseSteps.evidence(c, book: try pinnedRulebook(c, tx), stepID: stepID, level: level, channel: channel,
+                                                           note: note, actor: actor.id, now: now, calendar: calendar)
+            let updated = try Projector.record(events, in: tx) ?? c
+            try perform(effects, tx, now: now)
+            return updated
+        }
+        scheduler?.wake()
+        return updated
+    }
+
+    /// A meeting with the parents, in person (the strongest evidence): it
+    /// counts for every parent step of the case that is not yet done.
+    public func recordMeeting(caseID: String, at: Date?, with attendees: String, note: String, by actor: Staff) throws -> CaseRecord {
+        let now = clock.now()
+        let when = at ?? now
+        if when.timeIntervalSince(now) > CaseMachine.futureTolerance {
+            throw LiaisonError.invalid("the meeting time lies in the future; record a meeting once it has happened")
+        }
+        let attendees = try requireText(attendees, field: "with (who attended)")
+        let updated = try store.write { tx -> CaseRecord in
+            guard var c = try tx.caseRecord(caseID) else { throw LiaisonError.notFound("no case \(caseID); `liaisonctl case list` shows the cases") }
+            guard c.state == .open else { throw LiaisonError.conflict("case \(caseID) is closed") }
+            let book = try pinnedRulebook(c, tx)
+            let meeting = Event(at: now, actor: actor.id, type: .meetingRecorded, caseID: c.id, studentID: c.studentID,
+                                policy: [Policy.incidents, Policy.records],
+                                payload: ["at": Event.timestamp(when), "with": attendees, "note": note])
+            try Projector.record([meeting], in: tx)
+            for step in book.steps where step.notifiesParents {
+                guard let s = c.steps.first(where: { $0.id == step.id }), [.pending, .overdue, .waiting].contains(s.status) else { continue }
+                let (events, effects) = try CaseSteps.evidence(c, book: book, stepID: step.id, level: .inPerson, channel: "meeting",
+                                                               note: "meeting: \(attendees)", actor: actor.id, now: now, calendar: calendar)
+                c = try Projector.record(events, in: tx) ?? c
+                try perform(effects, tx, now: now)
+            }
+            return c
+        }
+        scheduler?.wake()
+        return updated
+    }
+
+    /// Fires every stored deadline due by now, earliest first, each in its
+    /// own transaction that also marks it fired: exactly once, across
+    /// restarts. Returns how many fired.
+    @discardableResult
+    public func fireDueDeadlines() throws -> Int {
+        var fired = 0
+        while true {
+            let now = clock.now()
+            let due = try store.read { try $0.dueDeadlines(upTo: now, limit: 100) }
+            if due.isEmpty { return fired }
+            for d in due {
+                let missed = try store.write { tx -> Bool in
+                    guard try tx.markFired(d, at: now), let c = try tx.caseRecord(d.caseID) else { return false }
+                    let (events, effects) = CaseSteps.fire(d, c, book: try pinnedRulebook(c, tx), now: now)
+                    try Projector.record(events, in: tx)
+                    try perform(effects, tx, now: now)
+                    return events.contains { $0.type == .deadlineMissed }
+                }
+                fired += 1
+                if missed {
+                    logger.warning("deadline missed: \(d.caseID) \(d.stepID) was due \(Event.timestamp(d.due))", metadata: [
+                        "message_id": "\(MessageID.deadlineMissed)", "case_id": "\(d.caseID)", "step": "\(d.stepID)",
+                        "lateness_ms": "\(Int(now.timeIntervalSince(d.due) * 1000))",
+                    ])
+                }
+            }
+        }
+    }
+
+    public func nextDeadline() throws -> Deadline? { try store.read { try $0.nextDeadline() } }
+
+    public func deadlines(_ filter: DeadlineFilter) throws -> [DeadlineRow] { try store.read { try $0.deadlineRows(filter: filter) } }
+
+    public func outbox(caseID: String) throws -> [OutboxRow] { try store.read { try $0.outbox(caseID: caseID) } }
+}
