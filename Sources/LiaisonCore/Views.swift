@@ -1,3 +1,5 @@
+import Foundation
+
 /// Composite read views the engine returns and the protocol carries.
 
 public struct StudentDetail: Codable, Sendable, Equatable {
@@ -19,9 +21,11 @@ public struct CaseDetail: Codable, Sendable, Equatable {
     public var student: Student?
     /// The case's timeline: every event about it, oldest first.
     public var events: [Event]
+    /// The daemon's "now" (a virtual clock's, when it runs on one), for time left.
+    public var now: Date?
 
-    public init(record: CaseRecord, student: Student?, events: [Event]) {
-        self.record = record; self.student = student; self.events = events
+    public init(record: CaseRecord, student: Student?, events: [Event], now: Date? = nil) {
+        self.record = record; self.student = student; self.events = events; self.now = now
     }
 }
 

@@ -48,7 +48,7 @@ extension Engine {
             guard let record = try tx.caseRecord(id) else {
                 throw LiaisonError.notFound("no case \(id); `liaisonctl case list` shows the cases")
             }
-            return CaseDetail(record: record, student: try tx.student(record.studentID), events: try tx.events(caseID: id))
+            return CaseDetail(record: record, student: try tx.student(record.studentID), events: try tx.events(caseID: id), now: clock.now())
         }
     }
 

@@ -187,3 +187,101 @@ public struct RulesShowParams: Codable, Sendable {
     public var kind: String
     public init(kind: String) { self.kind = kind }
 }
+
+extension Method {
+    public static let caseStep = "case.step"
+    public static let caseMeeting = "case.meeting"
+    public static let deadlines = "deadlines.list"
+    public static let clockAdvance = "clock.advance"
+    public static let clockSet = "clock.set"
+}
+
+public struct CaseStepParams: Codable, Sendable {
+    public var id: String
+    public var step: String
+    /// attempted, delivered, acknowledged or in-person.
+    public var evidence: String
+    public var channel: String?
+    public var note: String?
+    public init(id: String, step: String, evidence: String, channel: String? = nil, note: String? = nil) {
+        self.id = id; self.step = step; self.evidence = evidence; self.channel = channel; self.note = note
+    }
+}
+
+public struct CaseMeetingParams: Codable, Sendable {
+    public var id: String
+    public var at: String?
+    /// Who attended, e.g. "父亲张建国、辅导员王丽".
+    public var with: String
+    public var note: String?
+    public init(id: String, at: String? = nil, with: String, note: String? = nil) {
+        self.id = id; self.at = at; self.with = with; self.note = note
+    }
+}
+
+public struct DeadlinesParams: Codable, Sendable {
+    public var college: String?
+    public var overdue: Bool?
+    /// e.g. "24h", "3d".
+    public var dueWithin: String?
+    public init(college: String? = nil, overdue: Bool? = nil, dueWithin: String? = nil) {
+        self.college = college; self.overdue = overdue; self.dueWithin = dueWithin
+    }
+}
+
+public struct DeadlinesResult: Codable, Sendable {
+    public var now: Date
+    public var rows: [DeadlineListRow]
+    public init(now: Date, rows: [DeadlineListRow]) { self.now = now; self.rows = rows }
+}
+
+public struct DeadlineListRow: Codable, Sendable, Equatable {
+    public var caseID: String
+    public var kind: CaseKind
+    public var step: String
+    public var due: Date
+    public var missed: Bool
+    public var studentID: String
+    public var studentName: String
+    public var college: String
+    public var counselorID: String
+    public init(caseID: String, kind: CaseKind, step: String, due: Date, missed: Bool, studentID: String, studentName: String, college: String, counselorID: String) {
+        self.caseID = caseID; self.kind = kind; self.step = step; self.due = due; self.missed = missed
+        self.studentID = studentID; self.studentName = studentName; self.college = college; self.counselorID = counselorID
+    }
+}
+
+public struct ClockParams: Codable, Sendable {
+    /// For clock.advance: "90m", "3h", "2d", "1d12h".
+    public var duration: String?
+    /// For clock.set: a time, school time or ISO 8601.
+    public var time: String?
+    public init(duration: String? = nil, time: String? = nil) { self.duration = duration; self.time = time }
+}
+
+public struct ClockResult: Codable, Sendable {
+    public var now: Date
+    public init(now: Date) { self.now = now }
+}
+
+/// Reads "90m", "3h", "2d", "1d12h", "45s" into seconds.
+public func parseDuration(_ text: String) -> TimeInterval? {
+    var total: TimeInterval = 0
+    var number = ""
+    var sawUnit = false
+    for ch in text.trimmingCharacters(in: .whitespaces) {
+        if ch.isNumber { number.append(ch); continue }
+        guard let n = Double(number) else { return nil }
+        switch ch {
+        case "s": total += n
+        case "m": total += n * 60
+        case "h": total += n * 3600
+        case "d": total += n * 86400
+        case "w": total += n * 7 * 86400
+        default: return nil
+        }
+        number = ""
+        sawUnit = true
+    }
+    return sawUnit && number.isEmpty ? total : nil
+}

@@ -10,7 +10,8 @@ struct LiaisonCtl: ParsableCommand {
             Every command that prints data takes --json. Exit codes: 0 done, 1 the daemon refused (the message says why),
             2 bad usage, 3 the daemon cannot be reached.
             """,
-        subcommands: [RosterCommand.self, StudentCommand.self, CaseCommand.self, ContactCommand.self, RulesCommand.self, Status.self, Backup.self])
+        subcommands: [RosterCommand.self, StudentCommand.self, CaseCommand.self, ContactCommand.self, RulesCommand.self, Deadlines.self,
+                      ClockCommand.self, Status.self, Backup.self])
 }
 
 struct RosterCommand: ParsableCommand {
@@ -25,7 +26,8 @@ struct StudentCommand: ParsableCommand {
 
 struct CaseCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "case", abstract: "Incident cases (P2.2.3, P2.2.2, P1.5).",
-                                                    subcommands: [CaseOpen.self, CaseList.self, CaseShow.self, CaseNote.self, CaseClose.self])
+                                                    subcommands: [CaseOpen.self, CaseList.self, CaseShow.self, CaseTimeline.self, CaseStep.self, CaseMeeting.self,
+                                                                  CaseNote.self, CaseClose.self])
 }
 
 struct ContactCommand: ParsableCommand {

@@ -31,14 +31,17 @@ let usage = """
     usage: liaisond [--config FILE] [--check-config] [--version]
       --config FILE    the daemon config (default: $LIAISON_CONFIG or /etc/liaison/liaison.yaml)
       --check-config   validate the config and exit (0 when valid)
+      --no-virtual-clock  refuse `clock: virtual` (the production unit passes this)
     """
 var configPath = ProcessInfo.processInfo.environment["LIAISON_CONFIG"] ?? "/etc/liaison/liaison.yaml"
 var checkOnly = false
+var refuseVirtualClock = false
 var args = CommandLine.arguments.dropFirst()
 while let a = args.popFirst() {
     switch a {
     case "--config": guard let v = args.popFirst() else { fail("--config needs a file\n\(usage)", code: 64) }; configPath = v
     case "--check-config": checkOnly = true
+    case "--no-virtual-clock": refuseVirtualClock = true
     case "--version": print("liaisond \(version)"); exit(0)
     case "-h", "--help": print(usage); exit(0)
     default: fail("unknown argument \(a)\n\(usage)", code: 64)
@@ -50,6 +53,9 @@ var config: DaemonConfig
 do { config = try DaemonConfig.load(path: configPath) } catch { fail("\(error)", code: 78) }
 let rulebooks: [Rulebook]
 do { rulebooks = try RulebookLoader.load(directory: config.rulesDirectory) } catch { fail("\(error)", code: 78) }
+if config.virtualClock && refuseVirtualClock {
+    fail("\(configPath): clock: virtual is for tests and rehearsals; this liaisond was started with --no-virtual-clock (the production unit). Remove the clock key.", code: 78)
+}
 if checkOnly { print("\(configPath): ok\n\(config.rulesDirectory): \(rulebooks.count) rulebooks ok"); exit(0) }
 
 DaemonLogging.bootstrap(identifier: "liaisond", level: Logger.Level(rawValue: config.logLevel) ?? .info)
@@ -69,7 +75,15 @@ do { lock = try DaemonLock.acquire(database: config.database) } catch { fail("\(
 
 let store: SQLiteStore
 do { store = try SQLiteStore(path: config.database) } catch { fail("\(error)") }
-let engine = Engine(store: store, calendar: SchoolCalendar(timeZone: config.timeZone), logger: Logger(label: "liaisond.engine"))
+let clock: any WallClock
+if config.virtualClock {
+    let start = (try? store.read { try $0.virtualNow() }) ?? nil
+    clock = VirtualClock(start: start ?? Date())
+    log.warning("VIRTUAL CLOCK: time moves only by `liaisonctl clock advance/set`; now \(Event.timestamp(clock.now())). Never use this in production.")
+} else {
+    clock = SystemClock()
+}
+let engine = Engine(store: store, clock: clock, calendar: SchoolCalendar(timeZone: config.timeZone), logger: Logger(label: "liaisond.engine"))
 engine.setRulebooks(rulebooks)
 if config.demoRoster {
     do {
@@ -87,15 +101,20 @@ if let fd = activation.socket {
 }
 let socketName = activation.socket == nil ? config.socketPath : "the activated socket"
 let info = ServerInfo(name: "liaisond \(version)", startedAt: Date(), database: config.database,
-                      socketActivated: activation.socket != nil, clock: "system")
+                      socketActivated: activation.socket != nil, clock: config.virtualClock ? "VIRTUAL" : "system")
 let server = ControlServer(listening: listenFD, engine: engine, info: info, logger: log)
 server.start()
+// Deadlines are re-armed from the store; any that passed while the daemon
+// was down fire now, once.
+let scheduler = DeadlineScheduler(engine: engine, logger: Logger(label: "liaisond.scheduler"))
+scheduler.start()
 
 @Sendable func statusLine() -> String {
     let c = try? engine.counts()
-    // Rulebooks (deadlines, overdue steps) and channels come in later stages;
-    // the line says only what exists.
-    return "serving on \(socketName): \(c?.openCases ?? 0) open cases, \(c?.students ?? 0) students; channels: none configured"
+    // Channels come in a later stage; the line says only what exists.
+    let overdue = (try? engine.overdueStepCount()) ?? 0
+    let virtual = engine.clock is VirtualClock ? "VIRTUAL CLOCK \(Event.timestamp(engine.clock.now())); " : ""
+    return "\(virtual)serving on \(socketName): \(c?.openCases ?? 0) open cases, \(overdue) overdue steps, \(c?.students ?? 0) students; channels: none configured"
 }
 log.notice("liaisond \(version) \(statusLine()) (database \(config.database), pid \(getpid()))",
            metadata: ["message_id": "\(MessageID.started)"])
@@ -139,6 +158,7 @@ while true {
     break
 }
 Notifier.stopping()
+scheduler.stop()
 server.stop()
 try? store.close()
 if activation.socket == nil { unlink(config.socketPath) }

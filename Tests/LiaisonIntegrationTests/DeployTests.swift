@@ -32,7 +32,7 @@ import LiaisonProtocol
             if getuid() == 0 { #expect(got?.uid == 0, "\(path) is not root's") }
         }
         let unit = try String(contentsOfFile: dest + "/usr/lib/systemd/system/liaisond.service", encoding: .utf8)
-        #expect(unit.contains("ExecStart=/usr/bin/liaisond --config /etc/liaison/liaison.yaml"))
+        #expect(unit.contains("ExecStart=/usr/bin/liaisond --config /etc/liaison/liaison.yaml --no-virtual-clock"))
 
         // An operator's config survives a second install.
         try "# mine\n".write(toFile: dest + "/etc/liaison/liaison.yaml", atomically: true, encoding: .utf8)
@@ -67,7 +67,7 @@ extension InstallTests {
         let c = try d.json(CaseRecord.self, "case", "open", "withdrawal", "--student", "2023010101", "--summary", "申请退学")
         let s = try d.json(StatusResult.self, "status")
         #expect(s.server.hasPrefix("liaisond ") && s.openCases == 1 && s.students == 320 && !s.socketActivated && s.databaseBytes > 0)
-        #expect(s.overdueSteps == nil && s.channels.isEmpty && s.clock == "system")
+        #expect(s.overdueSteps == 0 && s.channels.isEmpty && s.clock == "system")
         #expect(try d.ctl("status").out.contains("open cases     1"))
 
         let target = d.dir.appendingPathComponent("backup.db").path

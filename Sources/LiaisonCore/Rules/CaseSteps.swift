@@ -125,7 +125,7 @@ public enum CaseSteps {
         let required = rule.notifiesParents ? rule.evidence : .attempted
         guard level >= required else { return (events, effects) }
         var payload = ["step": stepID]
-        if let due = state.due, now > due { payload["late_seconds"] = "\(Int(now.timeIntervalSince(due)))" }
+        if let due = state.due, now > due { payload["late_seconds"] = "\(Int(now.timeIntervalSince(due).rounded()))" }
         effects.append(.cancel(caseID: c.id, stepID: stepID))
         // Steps whose clock starts now.
         for dependent in book.steps where dependent.due?.afterStep == stepID {

@@ -24,6 +24,7 @@ enum Routes {
         addCases(&r, engine)
         addContacts(&r, engine)
         addServer(&r, engine, info)
+        addSteps(&r, engine)
         return r
     }
 

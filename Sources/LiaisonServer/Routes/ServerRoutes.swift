@@ -10,8 +10,10 @@ extension Routes {
             let now = Date()
             return StatusResult(server: info.name, startedAt: info.startedAt, uptimeSeconds: now.timeIntervalSince(info.startedAt),
                                 database: info.database, databaseBytes: engine.store.sizeOnDisk(),
-                                socketActivated: info.socketActivated, clock: info.clock, students: counts.students,
-                                openCases: counts.openCases, events: counts.events, overdueSteps: nil, channels: [])
+                                socketActivated: info.socketActivated,
+                                clock: engine.clock is VirtualClock ? "VIRTUAL — now \(Event.timestamp(engine.clock.now()))" : info.clock,
+                                students: counts.students, openCases: counts.openCases, events: counts.events,
+                                overdueSteps: try engine.overdueStepCount(), channels: [])
         }
         r.add(Method.rulesShow, RulesShowParams.self) { _, p in
             guard let kind = CaseKind(text: p.kind) else {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import LiaisonClient
 import LiaisonCore
 import LiaisonProtocol
@@ -23,18 +24,38 @@ struct CaseShow: ParsableCommand {
                     pairs.append(("closed", "\(display.time(c.closedAt)) by \(c.closedBy ?? "?")"))
                     pairs.append(("resolution", c.resolution ?? ""))
                 }
-                var t = TextTable(["when", "who", "event", "policy", "detail"])
-                for e in d.events { t.add([display.time(e.at), e.actor, e.type.rawValue, e.policy.joined(separator: ","), detail(e, display)]) }
-                return display.fields(pairs) + "\n\ntimeline\n" + t.render()
+                var steps = TextTable(["step", "status", "due", "left", "evidence", "escalations"])
+                for s in c.steps {
+                    let left: String
+                    switch (s.status, s.due) {
+                    case (.done, _): left = s.lateSeconds.map { "done \(Duration.words($0)) late" } ?? "done on time"
+                    case let (_, due?): let l = due.timeIntervalSince(d.now ?? Date()); left = l < 0 ? "OVERDUE \(Duration.words(l))" : Duration.words(l)
+                    default: left = "—"
+                    }
+                    steps.add([s.id, s.status.rawValue, display.time(s.due), left, s.evidence?.name ?? "—", "\(s.escalations)"])
+                }
+                let stepText = c.steps.isEmpty ? "" : "\n\nsteps (rulebook version \(c.rulebookVersion))\n" + steps.render()
+                return display.fields(pairs) + stepText + "\n\ntimeline\n" + Self.timeline(d.events, display)
             }
         }
     }
 
-    func detail(_ e: Event, _ display: Display) -> String {
+    static func timeline(_ events: [Event], _ display: Display) -> String {
+        var t = TextTable(["when", "who", "event", "policy", "detail"])
+        for e in events { t.add([display.time(e.at), e.actor, e.type.rawValue, e.policy.joined(separator: ","), detail(e, display)]) }
+        return t.render()
+    }
+
+    static func detail(_ e: Event, _ display: Display) -> String {
         switch e.type {
         case .caseOpened: return "occurred \(display.time(Event.parseTimestamp(e.payload["occurred_at"]))): \(e.payload["summary"] ?? "")"
         case .caseNoted: return e.payload["text"] ?? ""
         case .caseClosed: return e.payload["resolution"] ?? ""
+        case .stepEvidence: return "\(e.payload["step"] ?? ""): \(e.payload["level"] ?? "") \(e.payload["channel"] ?? "") \(e.payload["note"] ?? "")"
+        case .stepCompleted: return "\(e.payload["step"] ?? "") done" + (e.payload["late_seconds"].flatMap(Double.init).map { ", \(Duration.words($0)) late" } ?? "")
+        case .deadlineMissed: return "\(e.payload["step"] ?? "") was due \(display.time(Event.parseTimestamp(e.payload["due"])))"
+        case .escalationSent: return "\(e.payload["step"] ?? "") → \(e.payload["target"] ?? "")"
+        case .meetingRecorded: return "met \(e.payload["with"] ?? "") at \(display.time(Event.parseTimestamp(e.payload["at"]))) \(e.payload["note"] ?? "")"
         default: return e.payload.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
         }
     }

@@ -17,7 +17,7 @@ struct Status: ParsableCommand {
                     ("server", s.server), ("started", "\(display.time(s.startedAt)) (up \(Self.duration(s.uptimeSeconds)))"),
                     ("clock", s.clock), ("socket", s.socketActivated ? "passed by systemd" : client.socketPath),
                     ("database", "\(s.database), \(Self.bytes(s.databaseBytes))"), ("students", "\(s.students)"),
-                    ("open cases", "\(s.openCases)"), ("overdue steps", s.overdueSteps.map { "\($0)" } ?? "— (no rulebooks yet)"),
+                    ("open cases", "\(s.openCases)"), ("overdue steps", s.overdueSteps.map { "\($0)" } ?? "—"),
                     ("events", "\(s.events)"),
                     ("channels", s.channels.isEmpty ? "none configured" : s.channels.map { "\($0.name) \($0.state)" }.joined(separator: ", ")),
                 ])

@@ -1,0 +1,46 @@
+import Foundation
+import LiaisonCore
+import LiaisonEngine
+import LiaisonProtocol
+import LiaisonStore
+
+extension Routes {
+    static func addSteps(_ r: inout Router, _ engine: Engine) {
+        r.add(Method.caseStep, CaseStepParams.self) { ctx, p in
+            guard let level = EvidenceLevel(name: p.evidence) else {
+                throw LiaisonError.invalid("evidence \"\(p.evidence)\" is not a level; use \(EvidenceLevel.allCases.map(\.name).joined(separator: " < "))")
+            }
+            if let ch = p.channel, ContactChannel(text: ch) == nil {
+                throw LiaisonError.invalid("\"\(ch)\" is not a channel; use one of \(ContactChannel.usageList)")
+            }
+            return try engine.recordEvidence(caseID: p.id, stepID: p.step, level: level, channel: p.channel ?? "",
+                                             note: p.note ?? "", by: ctx.actor)
+        }
+        r.add(Method.caseMeeting, CaseMeetingParams.self) { ctx, p in
+            try engine.recordMeeting(caseID: p.id, at: try instant(p.at, field: "at", engine), with: p.with, note: p.note ?? "", by: ctx.actor)
+        }
+        r.add(Method.deadlines, DeadlinesParams.self) { _, p in
+            let now = engine.clock.now()
+            var f = DeadlineFilter(college: p.college, overdueOnly: p.overdue ?? false)
+            if let w = p.dueWithin {
+                guard let s = parseDuration(w) else { throw LiaisonError.invalid("due-within \"\(w)\" is not a duration; write 24h, 3d or 90m") }
+                f.dueBefore = now.addingTimeInterval(s)
+            }
+            let rows = try engine.deadlines(f).map {
+                DeadlineListRow(caseID: $0.caseID, kind: $0.kind, step: $0.stepID, due: $0.due, missed: $0.missed, studentID: $0.studentID,
+                                studentName: $0.studentName, college: $0.college, counselorID: $0.counselorID)
+            }
+            return DeadlinesResult(now: now, rows: rows)
+        }
+        r.add(Method.clockAdvance, ClockParams.self) { _, p in
+            guard let text = p.duration, let s = parseDuration(text), s > 0 else {
+                throw LiaisonError.invalid("clock advance needs a positive duration such as 2h, 3d or 90m")
+            }
+            return ClockResult(now: try engine.moveClock(to: engine.clock.now().addingTimeInterval(s)))
+        }
+        r.add(Method.clockSet, ClockParams.self) { _, p in
+            guard let t = try instant(p.time, field: "time", engine) else { throw LiaisonError.invalid("clock set needs a time") }
+            return ClockResult(now: try engine.moveClock(to: t))
+        }
+    }
+}

@@ -1,0 +1,43 @@
+import ArgumentParser
+import LiaisonClient
+import LiaisonCore
+import LiaisonProtocol
+
+struct CaseStep: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "step", abstract: "Record evidence for a step; it is done when the evidence reaches the level its rulebook asks.",
+        discussion: "LEVEL: attempted < delivered (a channel receipt) < acknowledged (the parent replied or answered the call) < in-person.")
+
+    @Argument(help: "Case id.") var id: String
+    @Argument(help: "Step id, as `case show` lists them.") var step: String
+    @Option(help: "attempted, delivered, acknowledged or in-person.") var evidence: String
+    @Option(help: "phone, sms, wechat, qq, letter or visit.") var channel: String?
+    @Option(help: "What happened, e.g. who answered.") var note: String?
+    @OptionGroup var global: GlobalOptions
+
+    func run() throws {
+        try global.session { client, display in
+            let c = try client.call(Method.caseStep, CaseStepParams(id: id, step: step, evidence: evidence, channel: channel, note: note),
+                                    as: CaseRecord.self)
+            try global.emit(c) {
+                guard let s = c.steps.first(where: { $0.id == step }) else { return "recorded" }
+                if s.status == .done {
+                    let late = s.lateSeconds.map { ", \(Duration.words($0)) late" } ?? ""
+                    return "step \(step) of \(c.id) is done (\(s.evidence?.name ?? evidence))\(late)"
+                }
+                return "recorded \(evidence) for \(step) of \(c.id); not done yet — it needs stronger evidence (`liaisonctl rules show \(c.kind.rawValue)`)"
+            }
+        }
+    }
+}
+
+enum Duration {
+    /// "2 h 5 min", "3 d 4 h", "45 min".
+    static func words(_ seconds: Double) -> String {
+        let s = Int(abs(seconds))
+        let d = s / 86400, h = s % 86400 / 3600, m = s % 3600 / 60
+        if d > 0 { return "\(d) d \(h) h" }
+        if h > 0 { return "\(h) h \(m) min" }
+        return "\(max(m, s > 0 ? 1 : 0)) min"
+    }
+}
