@@ -42,7 +42,7 @@ let package = Package(
 
         .testTarget(name: "LiaisonCoreTests", dependencies: ["LiaisonCore"]),
         .testTarget(name: "LiaisonConfigTests", dependencies: ["LiaisonConfig"]),
-        .testTarget(name: "LiaisonStoreTests", dependencies: ["LiaisonStore", "LiaisonEngine", "LiaisonConfig"]),
+        .testTarget(name: "LiaisonStoreTests", dependencies: ["LiaisonStore", "LiaisonEngine", "LiaisonConfig", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "LiaisonClientTests", dependencies: ["LiaisonClient"]),
         .testTarget(name: "LiaisonServerTests", dependencies: ["LiaisonServer", "LiaisonProtocol", "LiaisonStore", "LiaisonSystemd", .product(name: "Logging", package: "swift-log")]),
         // Drives the real binaries; depending on them makes `swift test` build them.
