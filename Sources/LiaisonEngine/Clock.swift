@@ -17,7 +17,10 @@ public final class VirtualClock: WallClock, @unchecked Sendable {
     let lock = NSLock()
     var current: Date
 
-    public init(start: Date) { current = start }
+    /// Starts at `start` cut to the whole second: instants stored to the
+    /// millisecond then compare exactly with the clock (a deadline 2 h after
+    /// opening fires on `clock advance 2h`, not half a millisecond later).
+    public init(start: Date) { current = Date(timeIntervalSince1970: start.timeIntervalSince1970.rounded(.down)) }
 
     public func now() -> Date { lock.lock(); defer { lock.unlock() }; return current }
 
