@@ -285,3 +285,13 @@ public func parseDuration(_ text: String) -> TimeInterval? {
     }
     return sawUnit && number.isEmpty ? total : nil
 }
+
+extension Method {
+    public static let rulesPlan = "rules.plan"
+}
+
+public struct RulesPlanParams: Codable, Sendable {
+    /// The candidate set, validated by the client (liaisonctl rules plan DIR).
+    public var rulebooks: [Rulebook]
+    public init(rulebooks: [Rulebook]) { self.rulebooks = rulebooks }
+}

@@ -37,5 +37,5 @@ struct ContactCommand: ParsableCommand {
 
 struct RulesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "rules", abstract: "Incident rulebooks: validate and read them.",
-                                                    subcommands: [RulesCheck.self, RulesShow.self])
+                                                    subcommands: [RulesCheck.self, RulesShow.self, RulesPlan.self])
 }

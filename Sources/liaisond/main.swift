@@ -84,7 +84,8 @@ if config.virtualClock {
     clock = SystemClock()
 }
 let engine = Engine(store: store, clock: clock, calendar: SchoolCalendar(timeZone: config.timeZone), logger: Logger(label: "liaisond.engine"))
-engine.setRulebooks(rulebooks)
+// Rulebooks changed while the daemon was down are installed like a reload.
+do { try engine.installRulebooks(rulebooks) } catch { fail("\(error)", code: 78) }
 if config.demoRoster {
     do {
         let n = try engine.loadDemoRosterIfEmpty()
@@ -130,7 +131,7 @@ Notifier.ready(status: statusLine())
     do {
         fresh = try DaemonConfig.load(path: configPath)
         // Rulebooks are all or nothing: one bad file keeps the whole old set.
-        engine.setRulebooks(try RulebookLoader.load(directory: fresh.rulesDirectory))
+        try engine.installRulebooks(try RulebookLoader.load(directory: fresh.rulesDirectory))
         config.rulesDirectory = fresh.rulesDirectory
     } catch {
         log.error("reload refused, the running configuration is kept: \(error)", metadata: ["message_id": "\(MessageID.reloadFailed)"])

@@ -64,7 +64,7 @@ public enum CaseMachine {
             c.noteCount += 1
             c.updatedAt = event.at
             return c
-        case .stepEvidence, .stepCompleted, .deadlineMissed, .escalationSent, .meetingRecorded:
+        case .stepEvidence, .stepCompleted, .deadlineMissed, .escalationSent, .meetingRecorded, .caseMigrated:
             guard var c = current else { return nil }
             CaseSteps.apply(event, to: &c)
             c.updatedAt = event.at

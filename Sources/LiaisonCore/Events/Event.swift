@@ -18,6 +18,7 @@ public enum EventType: String, Codable, Sendable, CaseIterable {
     case meetingRecorded = "meeting.recorded"
     case deadlineMissed = "deadline.missed"
     case escalationSent = "escalation.sent"
+    case caseMigrated = "case.migrated"
 }
 
 /// One entry of the append-only event log: who, when, what, and the policy

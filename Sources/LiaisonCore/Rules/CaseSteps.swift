@@ -193,6 +193,8 @@ public enum CaseSteps {
             update(p["step"]) { $0.status = .overdue }
         case .escalationSent:
             update(p["step"]) { $0.escalations += 1 }
+        case .caseMigrated:
+            RulebookMigration.applyEvent(e, to: &c)
         default:
             break
         }

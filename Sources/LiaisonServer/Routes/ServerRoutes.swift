@@ -21,6 +21,12 @@ extension Routes {
             }
             return try engine.rulebook(kind)
         }
+        r.add(Method.rulesPlan, RulesPlanParams.self) { _, p in
+            // The daemon checks the set again: a client is not trusted to have.
+            let problems = RuleSetValidation.problems(in: p.rulebooks)
+            guard problems.isEmpty else { throw LiaisonError.invalid("the rulebooks are not valid:", details: problems) }
+            return try engine.planRulebooks(p.rulebooks)
+        }
         r.add(Method.backup, BackupParams.self) { _, p in
             BackupResult(path: p.path, bytes: try engine.backup(to: p.path))
         }
