@@ -94,21 +94,28 @@ extension Engine {
             let now = clock.now()
             let due = try store.read { try $0.dueDeadlines(upTo: now, limit: 100) }
             if due.isEmpty { return fired }
-            for d in due {
-                let missed = try store.write { tx -> Bool in
-                    guard try tx.markFired(d, at: now), let c = try tx.caseRecord(d.caseID) else { return false }
+            // One transaction for the batch: each deadline is still marked
+            // fired together with what firing it recorded.
+            let (count, missedOnes) = try store.write { tx -> (Int, [Deadline]) in
+                var missed: [Deadline] = []
+                var count = 0
+                for d in due {
+                    guard try tx.markFired(d, at: now) else { continue }
+                    count += 1
+                    guard let c = try tx.caseRecord(d.caseID) else { continue }
                     let (events, effects) = CaseSteps.fire(d, c, book: try pinnedRulebook(c, tx), now: now)
                     try Projector.record(events, in: tx)
                     try perform(effects, tx, now: now)
-                    return events.contains { $0.type == .deadlineMissed }
+                    if events.contains(where: { $0.type == .deadlineMissed }) { missed.append(d) }
                 }
-                fired += 1
-                if missed {
-                    logger.warning("deadline missed: \(d.caseID) \(d.stepID) was due \(Event.timestamp(d.due))", metadata: [
+                return (count, missed)
+            }
+            fired += count
+            for d in missedOnes {
+                logger.warning("deadline missed: \(d.caseID) \(d.stepID) was due \(Event.timestamp(d.due))", metadata: [
                         "message_id": "\(MessageID.deadlineMissed)", "case_id": "\(d.caseID)", "step": "\(d.stepID)",
                         "lateness_ms": "\(Int(now.timeIntervalSince(d.due) * 1000))",
                     ])
-                }
             }
         }
     }

@@ -157,6 +157,13 @@ for _ in 0..<rounds {
     one.append(try daemonRound(clients: 1, total: opsPerRound))
     sixteen.append(try daemonRound(clients: 16, total: opsPerRound))
 }
+// MARK: a million pending deadlines
+
+let dl = try deadlineBench(binDir: binDir, dir: dir, rulesDirectory: rulesDirectory)
+let deadlineLine = ("deadlines: \(dl.pending) pending; start to serving \(String(format: "%.2f", dl.startToServeSeconds)) s; RSS \(String(format: "%.1f", dl.rssMiB)) MiB;"
+      + " lateness under 16-client load p50 \(String(format: "%.1f", dl.latenessP50ms)) ms, p99 \(String(format: "%.1f", dl.latenessP99ms)) ms (\(dl.firedDuringLoad) fired)")
+
+
 let r = medianFigures(raw), d1 = medianFigures(one), d16 = medianFigures(sixteen)
 let e1 = medianFigures(engine1), e16 = medianFigures(engine16)
 
@@ -172,12 +179,16 @@ print(row("engine.openCase in-process, 16", e16))
 print(row("case open, 1 client", d1))
 print(row("case open, 16 clients", d16))
 print(String(format: "ratio daemon(16)/raw = %.2f   daemon(1)/raw = %.2f", d16.perSecond / r.perSecond, d1.perSecond / r.perSecond))
+print(deadlineLine)
+print("targets: re-arm < 2 s, RSS < 300 MiB, p99 lateness < 50 ms")
 let json: [String: Double] = [
     "raw_tps": r.perSecond, "raw_p50_ms": r.p50ms,
     "daemon1_ops": d1.perSecond, "daemon1_p50_ms": d1.p50ms, "daemon1_p99_ms": d1.p99ms,
     "daemon16_ops": d16.perSecond, "daemon16_p50_ms": d16.p50ms, "daemon16_p99_ms": d16.p99ms,
     "engine1_ops": e1.perSecond, "engine16_ops": e16.perSecond,
-    "ratio_daemon16_raw": d16.perSecond / r.perSecond, "ratio_daemon1_raw": d1.perSecond / r.perSecond,
+    "ratio_daemon16_raw": d16.perSecond / r.perSecond,
+    "deadlines_pending": Double(dl.pending), "deadlines_start_s": dl.startToServeSeconds, "deadlines_rss_mib": dl.rssMiB,
+    "deadlines_lateness_p50_ms": dl.latenessP50ms, "deadlines_lateness_p99_ms": dl.latenessP99ms, "ratio_daemon1_raw": d1.perSecond / r.perSecond,
 ]
 let enc = JSONEncoder()
 enc.outputFormatting = .sortedKeys
