@@ -18,7 +18,7 @@ extension Engine {
             // event; the case pins the rulebook version it was opened under.
             let (payload, effects) = CaseSteps.opening(book, caseID: id, student: student, at: now, calendar: calendar)
             events[0].payload.merge(payload) { a, _ in a }
-            try tx.pin(book)
+            if !isPinned(book) { try tx.pin(book) }
             let c = try Projector.record(events, in: tx)!
             try perform(effects, tx, now: now)
             return c

@@ -6,6 +6,13 @@ extension Engine {
         rulebooks.withLock { $0 = Dictionary(books.map { ($0.kind, $0) }, uniquingKeysWith: { a, _ in a }) }
     }
 
+    /// True once `book`'s version is known to be stored; marks it so.
+    /// (Marking before the commit is harmless: a pin that rolls back is
+    /// retried by the next install, and openCase's pin is idempotent.)
+    func isPinned(_ book: Rulebook) -> Bool {
+        pinnedVersions.withLock { !$0.insert("\(book.kind.rawValue)#\(book.version)").inserted }
+    }
+
     public func rulebook(_ kind: CaseKind) throws -> Rulebook {
         guard let book = rulebooks.withLock({ $0[kind] }) else {
             throw LiaisonError.notFound("no rulebook for \(kind.rawValue) is loaded; check the rules directory in the daemon config")

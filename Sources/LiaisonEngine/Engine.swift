@@ -15,6 +15,8 @@ public final class Engine: Sendable {
     let logger: Logger
     let rulebooks = Mutex<[CaseKind: Rulebook]>([:])
     let schedulerBox = Mutex<DeadlineScheduler?>(nil)
+    /// Rulebook versions known to be stored (pinning is then skipped).
+    let pinnedVersions = Mutex<Set<String>>([])
     var scheduler: DeadlineScheduler? { schedulerBox.withLock { $0 } }
 
     public init(store: any Store, clock: any WallClock = SystemClock(), calendar: SchoolCalendar = SchoolCalendar(),

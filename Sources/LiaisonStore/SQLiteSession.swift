@@ -41,6 +41,10 @@ struct SQLiteSession: StoreWriter {
         return db.lastInsertedRowID
     }
 
+    // The steps column: configured once, never mutated, safe across threads.
+    static let stepsEncoder = JSONEncoder()
+    static let stepsDecoder = JSONDecoder()
+
     /// A payload as a JSON object with sorted keys, written by hand: it is
     /// on the commit path of every write, where JSONEncoder showed in profiles.
     static func jsonObject(_ d: [String: String]) -> String {
@@ -172,7 +176,7 @@ struct SQLiteSession: StoreWriter {
     // MARK: cases
 
     func save(_ c: CaseRecord) throws {
-        let steps = String(decoding: try JSONEncoder().encode(c.steps), as: UTF8.self)
+        let steps = String(decoding: try Self.stepsEncoder.encode(c.steps), as: UTF8.self)
         try exec("""
             INSERT OR REPLACE INTO cases (id, kind, student_id, counselor_id, state, summary, occurred_at, opened_at,
                 opened_by, updated_at, closed_at, closed_by, resolution, note_count, rulebook_version, steps)
@@ -191,7 +195,7 @@ struct SQLiteSession: StoreWriter {
                    noteCount: r["note_count"])
         c.rulebookVersion = r["rulebook_version"]
         let steps: String = r["steps"]
-        c.steps = (try? JSONDecoder().decode([StepState].self, from: Data(steps.utf8))) ?? []
+        c.steps = (try? Self.stepsDecoder.decode([StepState].self, from: Data(steps.utf8))) ?? []
         return c
     }
 

@@ -34,17 +34,19 @@ func deadlineBench(binDir: URL, dir: URL, rulesDirectory: String, total: Int = 1
     var d = try startDaemon(binDir: binDir, config: config, socket: socket)
     kill(d.processIdentifier, SIGTERM)
     d.waitUntilExit()
-    let now = Date()
-    let first = now.addingTimeInterval(4)
-    try DatabaseQueue(path: db).write { db in
+    let queue = try DatabaseQueue(path: db)
+    try queue.write { db in
         let stmt = try db.makeStatement(sql: "INSERT INTO deadlines (case_id, step_id, level, due_at, fired_at) VALUES (?, 'bench', 0, ?, NULL)")
-        let far = Int64((now.timeIntervalSince1970 + 365 * 86400) * 1000)
-        for i in 0..<total {
-            // dueSoon of them every 5 ms from `first`, the rest next year.
-            let due = i < dueSoon ? Int64((first.timeIntervalSince1970 + Double(i) * 0.005) * 1000) : far + Int64(i)
-            try stmt.execute(arguments: ["B\(i)", due])
-        }
+        let far = Int64((Date().timeIntervalSince1970 + 365 * 86400) * 1000)
+        for i in dueSoon..<total { try stmt.execute(arguments: ["B\(i)", far + Int64(i)]) }
     }
+    // dueSoon of them every 5 ms from 3 s after the daemon starts.
+    let first = Date().addingTimeInterval(3)
+    try queue.write { db in
+        let stmt = try db.makeStatement(sql: "INSERT INTO deadlines (case_id, step_id, level, due_at, fired_at) VALUES (?, 'bench', 0, ?, NULL)")
+        for i in 0..<dueSoon { try stmt.execute(arguments: ["B\(i)", Int64((first.timeIntervalSince1970 + Double(i) * 0.005) * 1000)]) }
+    }
+    try queue.close()
 
     let t0 = Date()
     d = try startDaemon(binDir: binDir, config: config, socket: socket)
