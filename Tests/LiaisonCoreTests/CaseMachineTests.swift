@@ -86,6 +86,12 @@ import Testing
         #expect(Event.timestamp(d) == "2026-11-28T14:40:00.000Z")
         #expect(calendar.format(d) == "2026-11-28 22:40")
         #expect(calendar.parse("yesterday") == nil)
+        #expect(calendar.parse("2026-02-30") == nil)
+        #expect(calendar.parse("2026-13-01") == nil)
+        #expect(calendar.parse("2026-11-28 24:00") == nil)
+        #expect(calendar.parse("2026-11-28T22:40").map(calendar.format) == "2026-11-28 22:40")
+        #expect(calendar.parse("2026-11-28 22:40:05").map(Event.timestamp) == "2026-11-28T14:40:05.000Z")
+        #expect(calendar.parse("2006-09-01").map(Event.timestamp) == "2006-08-31T16:00:00.000Z")
     }
 
     @Test func contactNeedsTheStudentsOwnGuardianAndATopic() throws {

@@ -49,14 +49,28 @@ public struct SchoolCalendar: Sendable {
     public func parse(_ text: String) -> Date? {
         let t = text.trimmingCharacters(in: .whitespaces)
         if let d = Event.parseTimestamp(t) { return d }
-        for pattern in ["yyyy-MM-dd HH:mm:ss", "yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd HH:mm", "yyyy-MM-dd'T'HH:mm", "yyyy-MM-dd"] {
-            let f = DateFormatter()
-            f.locale = Locale(identifier: "en_US_POSIX")
-            f.timeZone = timeZone
-            f.dateFormat = pattern
-            if let d = f.date(from: t) { return d }
+        // By hand, not DateFormatter: building one costs more than a whole
+        // request, and this runs for every birth date a rule looks at.
+        let b = Array(t.utf8)
+        func num(_ r: Range<Int>) -> Int? {
+            guard r.upperBound <= b.count else { return nil }
+            var v = 0
+            for i in r { guard (0x30...0x39).contains(b[i]) else { return nil }; v = v * 10 + Int(b[i] - 0x30) }
+            return v
         }
-        return nil
+        guard [10, 16, 19].contains(b.count), b[4] == 0x2D, b[7] == 0x2D, let y = num(0..<4), let mo = num(5..<7), let d = num(8..<10) else { return nil }
+        var c = DateComponents(year: y, month: mo, day: d, hour: 0, minute: 0, second: 0)
+        if b.count >= 16 {
+            guard b[10] == 0x20 || b[10] == 0x54, b[13] == 0x3A, let h = num(11..<13), let mi = num(14..<16) else { return nil }
+            c.hour = h; c.minute = mi
+            if b.count == 19 {
+                guard b[16] == 0x3A, let s = num(17..<19) else { return nil }
+                c.second = s
+            }
+        }
+        guard (1...12).contains(mo), (1...31).contains(d), (0...23).contains(c.hour!), (0...59).contains(c.minute!), (0...59).contains(c.second!),
+              let date = calendar.date(from: c), calendar.component(.day, from: date) == d else { return nil }
+        return date
     }
 
     /// `2026-11-28 22:40` in school time.
