@@ -11,6 +11,9 @@ public struct DaemonConfig: Sendable, Equatable {
     /// Group the socket file is given (mode 0660); nil keeps the daemon's.
     public var socketGroup: String?
     public var timeZone: TimeZone = TimeZone(identifier: "Asia/Shanghai")!
+    /// Weekday holidays and weekend make-up working days, `yyyy-MM-dd`.
+    public var holidays: Set<String> = []
+    public var workdays: Set<String> = []
     /// Load the synthetic demo roster on first start (the dev profile only).
     public var demoRoster = false
     public var logLevel = "info"
@@ -44,7 +47,17 @@ public struct DaemonConfig: Sendable, Equatable {
             if let v = s["group"] { c.socketGroup = try v.string("socket.group") }
         }
         if let school = top["school"] {
-            let s = try school.mapping(allowed: ["timezone"], what: "school")
+            let s = try school.mapping(allowed: ["timezone", "holidays", "workdays"], what: "school")
+            for (key, path) in [("holidays", \DaemonConfig.holidays), ("workdays", \DaemonConfig.workdays)] {
+                guard let list = s[key] else { continue }
+                for node in try list.sequence("school.\(key)") {
+                    let day = try node.string("school.\(key)")
+                    guard day.count == 10, SchoolCalendar().parse(day) != nil else {
+                        throw node.error("\"\(day)\" in school.\(key) is not a date; write it as 2026-10-01")
+                    }
+                    c[keyPath: path].insert(day)
+                }
+            }
             if let v = s["timezone"] {
                 let name = try v.string("school.timezone")
                 guard let tz = TimeZone(identifier: name) else {

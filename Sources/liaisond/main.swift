@@ -83,7 +83,9 @@ if config.virtualClock {
 } else {
     clock = SystemClock()
 }
-let engine = Engine(store: store, clock: clock, calendar: SchoolCalendar(timeZone: config.timeZone), logger: Logger(label: "liaisond.engine"))
+let engine = Engine(store: store, clock: clock,
+                    calendar: SchoolCalendar(timeZone: config.timeZone, holidays: config.holidays, workdays: config.workdays),
+                    logger: Logger(label: "liaisond.engine"))
 // Rulebooks changed while the daemon was down are installed like a reload.
 do { try engine.installRulebooks(rulebooks) } catch { fail("\(error)", code: 78) }
 if config.demoRoster {

@@ -28,7 +28,9 @@ import Testing
     @Test func shippedConfigsAreValid() throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         let prod = try DaemonConfig.load(path: root.appendingPathComponent("Config/liaison.yaml").path)
-        #expect(prod == { var d = DaemonConfig(); d.file = prod.file; return d }())
+        // Every key at its default, but for this year's holiday calendar.
+        #expect(prod == { var d = DaemonConfig(); d.file = prod.file; d.holidays = prod.holidays; d.workdays = prod.workdays; return d }())
+        #expect(prod.holidays.contains("2026-10-01") && prod.workdays.contains("2026-10-10"))
         let dev = try DaemonConfig.load(path: root.appendingPathComponent("Config/dev/liaison.yaml").path)
         #expect(dev.demoRoster && dev.socketPath == "./.liaison/liaison.sock")
     }
@@ -51,5 +53,14 @@ import Testing
     @Test func missingFile() {
         let e = #expect(throws: LiaisonError.self) { try DaemonConfig.load(path: "/nonexistent/liaison.yaml") }
         #expect(e?.message == "/nonexistent/liaison.yaml: the config file does not exist")
+    }
+}
+
+extension DaemonConfigTests {
+    @Test func holidayListsAndTheClock() throws {
+        let c = try parse("school:\n  holidays: [2026-10-01]\n  workdays: [2026-10-10]\nclock: virtual\n")
+        #expect(c.holidays == ["2026-10-01"] && c.workdays == ["2026-10-10"] && c.virtualClock)
+        #expect(message("school:\n  holidays: [2026-13-01]\n")?.hasPrefix("liaison.yaml:2:14: \"2026-13-01\" in school.holidays is not a date") == true)
+        #expect(message("clock: sundial\n")?.hasPrefix("liaison.yaml:1:8: clock \"sundial\" is not system or virtual") == true)
     }
 }

@@ -155,3 +155,16 @@ import LiaisonConfig
         #expect(cal.format(cal.addingWorkingDays(5, to: friday)) == "2026-12-11 17:00")
     }
 }
+
+@Suite struct WorkingDayTests {
+    @Test func holidaysAndMakeUpDays() {
+        // National Day 2026: Oct 1–7 off, Sep 27 (Sun) and Oct 10 (Sat) worked.
+        let cal = SchoolCalendar(holidays: ["2026-10-01", "2026-10-02", "2026-10-05", "2026-10-06", "2026-10-07"],
+                                 workdays: ["2026-09-27", "2026-10-10"])
+        let friday = cal.parse("2026-09-25 10:00")!
+        #expect(cal.format(cal.addingWorkingDays(1, to: friday)) == "2026-09-27 10:00")
+        let wednesday = cal.parse("2026-09-30 10:00")!
+        #expect(cal.format(cal.addingWorkingDays(1, to: wednesday)) == "2026-10-08 10:00")
+        #expect(cal.format(cal.addingWorkingDays(3, to: wednesday)) == "2026-10-10 10:00")
+    }
+}

@@ -6,9 +6,15 @@ import Foundation
 /// first term runs August–January, the second February–July.
 public struct SchoolCalendar: Sendable {
     public var timeZone: TimeZone
+    /// Days off that fall on weekdays (national holidays), as `yyyy-MM-dd`.
+    public var holidays: Set<String>
+    /// Weekend days that are working days (调休 make-up days), as `yyyy-MM-dd`.
+    public var workdays: Set<String>
 
-    public init(timeZone: TimeZone = TimeZone(identifier: "Asia/Shanghai")!) {
+    public init(timeZone: TimeZone = TimeZone(identifier: "Asia/Shanghai")!, holidays: Set<String> = [], workdays: Set<String> = []) {
         self.timeZone = timeZone
+        self.holidays = holidays
+        self.workdays = workdays
     }
 
     var calendar: Calendar {
@@ -19,18 +25,24 @@ public struct SchoolCalendar: Sendable {
 
     public func year(of date: Date) -> Int { calendar.component(.year, from: date) }
 
-    /// `n` working days after `date`, at the same time of day: Saturdays and
-    /// Sundays are skipped. (Holidays and make-up days come with the
-    /// academic calendar in config.)
+    /// `n` working days after `date`, at the same time of day: weekends and
+    /// holidays are skipped, make-up working days (调休) count.
     public func addingWorkingDays(_ n: Int, to date: Date) -> Date {
         var d = date
         var left = n
         while left > 0 {
             d = calendar.date(byAdding: .day, value: 1, to: d)!
-            let weekday = calendar.component(.weekday, from: d)
-            if weekday != 1 && weekday != 7 { left -= 1 }
+            if isWorkingDay(d) { left -= 1 }
         }
         return d
+    }
+
+    public func isWorkingDay(_ date: Date) -> Bool {
+        let c = calendar.dateComponents([.year, .month, .day, .weekday], from: date)
+        let day = String(format: "%04d-%02d-%02d", c.year!, c.month!, c.day!)
+        if workdays.contains(day) { return true }
+        if holidays.contains(day) { return false }
+        return c.weekday != 1 && c.weekday != 7
     }
 
     /// `2026-2027-1` for the first term of academic year 2026–2027.
