@@ -39,3 +39,22 @@ public struct RosterImportResult: Codable, Sendable, Equatable {
         self.dryRun = dryRun; self.diff = diff; self.events = events
     }
 }
+
+/// A step deadline of an open case: a row of `liaisonctl deadlines`.
+public struct DeadlineRow: Codable, Sendable, Equatable {
+    public init(caseID: String, kind: CaseKind, stepID: String, due: Date, missed: Bool, studentID: String, studentName: String, college: String, counselorID: String) {
+        self.caseID = caseID; self.kind = kind; self.stepID = stepID; self.due = due; self.missed = missed
+        self.studentID = studentID; self.studentName = studentName; self.college = college; self.counselorID = counselorID
+    }
+
+    public var caseID: String
+    public var kind: CaseKind
+    public var stepID: String
+    public var due: Date
+    public var missed: Bool
+    public var studentID: String
+    public var studentName: String
+    public var college: String
+    public var counselorID: String
+}
+

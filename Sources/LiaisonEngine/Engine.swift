@@ -19,8 +19,10 @@ public final class Engine: Sendable {
     let pinnedVersions = Mutex<Set<String>>([])
     var scheduler: DeadlineScheduler? { schedulerBox.withLock { $0 } }
 
+    /// The logger defaults to silence: a library should not write to stderr
+    /// on its own; liaisond passes its journal logger.
     public init(store: any Store, clock: any WallClock = SystemClock(), calendar: SchoolCalendar = SchoolCalendar(),
-                logger: Logger = Logger(label: "liaison.engine")) {
+                logger: Logger = Logger(label: "liaison.engine", factory: { _ in SwiftLogNoOpLogHandler() })) {
         self.store = store
         self.clock = clock
         self.calendar = calendar

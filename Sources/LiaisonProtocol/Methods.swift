@@ -231,24 +231,8 @@ public struct DeadlinesParams: Codable, Sendable {
 
 public struct DeadlinesResult: Codable, Sendable {
     public var now: Date
-    public var rows: [DeadlineListRow]
-    public init(now: Date, rows: [DeadlineListRow]) { self.now = now; self.rows = rows }
-}
-
-public struct DeadlineListRow: Codable, Sendable, Equatable {
-    public var caseID: String
-    public var kind: CaseKind
-    public var step: String
-    public var due: Date
-    public var missed: Bool
-    public var studentID: String
-    public var studentName: String
-    public var college: String
-    public var counselorID: String
-    public init(caseID: String, kind: CaseKind, step: String, due: Date, missed: Bool, studentID: String, studentName: String, college: String, counselorID: String) {
-        self.caseID = caseID; self.kind = kind; self.step = step; self.due = due; self.missed = missed
-        self.studentID = studentID; self.studentName = studentName; self.college = college; self.counselorID = counselorID
-    }
+    public var rows: [DeadlineRow]
+    public init(now: Date, rows: [DeadlineRow]) { self.now = now; self.rows = rows }
 }
 
 public struct ClockParams: Codable, Sendable {

@@ -76,19 +76,6 @@ public struct DeadlineFilter: Sendable {
     }
 }
 
-/// A row of `liaisonctl deadlines`.
-public struct DeadlineRow: Codable, Sendable, Equatable {
-    public var caseID: String
-    public var kind: CaseKind
-    public var stepID: String
-    public var due: Date
-    public var missed: Bool
-    public var studentID: String
-    public var studentName: String
-    public var college: String
-    public var counselorID: String
-}
-
 public struct OutboxRow: Codable, Sendable, Equatable {
     public var id: Int64
     public var caseID: String

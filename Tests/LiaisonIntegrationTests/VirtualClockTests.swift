@@ -23,7 +23,7 @@ import LiaisonProtocol
         // Two hours pass: the deadline is missed and the supervisor is told.
         #expect(try d.ctl("clock", "advance", "2h").status == 0)
         let overdue = try d.json(DeadlinesResult.self, "deadlines", "--overdue")
-        #expect(overdue.rows.map(\.step) == ["notify-parents"] && overdue.rows[0].missed)
+        #expect(overdue.rows.map(\.stepID) == ["notify-parents"] && overdue.rows[0].missed)
         #expect(try d.json(StatusResult.self, "status").overdueSteps == 1)
 
         // A crash, then a restart: the virtual time and the pending deadlines survive.

@@ -26,11 +26,7 @@ extension Routes {
                 guard let s = parseDuration(w) else { throw LiaisonError.invalid("due-within \"\(w)\" is not a duration; write 24h, 3d or 90m") }
                 f.dueBefore = now.addingTimeInterval(s)
             }
-            let rows = try engine.deadlines(f).map {
-                DeadlineListRow(caseID: $0.caseID, kind: $0.kind, step: $0.stepID, due: $0.due, missed: $0.missed, studentID: $0.studentID,
-                                studentName: $0.studentName, college: $0.college, counselorID: $0.counselorID)
-            }
-            return DeadlinesResult(now: now, rows: rows)
+            return DeadlinesResult(now: now, rows: try engine.deadlines(f))
         }
         r.add(Method.clockAdvance, ClockParams.self) { _, p in
             guard let text = p.duration, let s = parseDuration(text), s > 0 else {

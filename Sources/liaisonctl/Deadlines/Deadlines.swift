@@ -31,7 +31,7 @@ struct Deadlines: ParsableCommand {
         for row in r.rows {
             let left = row.due.timeIntervalSince(r.now)
             t.add([display.time(row.due), left < 0 ? "OVERDUE \(Duration.words(left))" : Duration.words(left), row.caseID,
-                   row.kind.chineseName, row.step, "\(row.studentID) \(row.studentName)", row.college, row.counselorID])
+                   row.kind.chineseName, row.stepID, "\(row.studentID) \(row.studentName)", row.college, row.counselorID])
         }
         return t.render() + "\n\(r.rows.count) deadlines, \(r.rows.filter(\.missed).count) missed — as of \(display.time(r.now))"
     }

@@ -16,10 +16,7 @@ struct RulesPlan: ParsableCommand {
     func run() throws {
         let books: [Rulebook]
         do { books = try RulebookLoader.load(directory: directory) } catch let e as LiaisonError {
-            var err = FileHandle.standardError
-            print("liaisonctl: \(e.message)", to: &err)
-            for d in e.details { print("  \(d)", to: &err) }
-            throw ExitCode(1)
+            throw fail(e)
         }
         try global.session { client, display in
             let plans = try client.call(Method.rulesPlan, RulesPlanParams(rulebooks: books), as: [CasePlan].self)

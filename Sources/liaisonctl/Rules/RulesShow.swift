@@ -20,10 +20,7 @@ struct RulesShow: ParsableCommand {
                 guard let book = try RulebookLoader.load(directory: dir).first(where: { $0.kind == k }) else { throw ExitCode(1) }
                 try global.emit(book) { Self.render(book) }
             } catch let e as LiaisonError {
-                var err = FileHandle.standardError
-                print("liaisonctl: \(e.message)", to: &err)
-                for d in e.details { print("  \(d)", to: &err) }
-                throw ExitCode(1)
+                throw fail(e)
             }
             return
         }

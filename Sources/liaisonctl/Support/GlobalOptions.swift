@@ -23,10 +23,7 @@ struct GlobalOptions: ParsableArguments {
             let client = try LiaisonClient.connect(socketPath: socketPath, client: "liaisonctl")
             try body(client, Display(hello: client.hello!))
         } catch let e as LiaisonError {
-            var err = FileHandle.standardError
-            print("liaisonctl: \(e.message)", to: &err)
-            for d in e.details { print("  \(d)", to: &err) }
-            throw ExitCode(e.code == .unavailable ? 3 : 1)
+            throw fail(e)
         }
     }
 
@@ -40,6 +37,15 @@ struct GlobalOptions: ParsableArguments {
             print(human())
         }
     }
+}
+
+/// Prints a refusal the way every command does, and returns the exit code
+/// to throw: 3 when the daemon cannot be reached, 1 otherwise.
+func fail(_ e: LiaisonError) -> ExitCode {
+    var err = FileHandle.standardError
+    print("liaisonctl: \(e.message)", to: &err)
+    for d in e.details { print("  \(d)", to: &err) }
+    return ExitCode(e.code == .unavailable ? 3 : 1)
 }
 
 extension FileHandle: @retroactive TextOutputStream {
