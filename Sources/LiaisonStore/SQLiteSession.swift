@@ -45,6 +45,25 @@ struct SQLiteSession: StoreWriter {
     static let stepsEncoder = JSONEncoder()
     static let stepsDecoder = JSONDecoder()
 
+    /// The steps column by hand, in the shape JSONDecoder reads back into
+    /// `[StepState]` (dates as seconds since 2001, Foundation's default): it
+    /// is written on every case change, inside the commit.
+    static func stepsJSON(_ steps: [StepState]) -> String {
+        var out = "["
+        for (i, s) in steps.enumerated() {
+            if i > 0 { out += "," }
+            out += "{\"id\":"
+            appendJSONString(s.id, to: &out)
+            out += ",\"status\":\"\(s.status.rawValue)\",\"escalations\":\(s.escalations)"
+            if let d = s.due { out += ",\"due\":\(d.timeIntervalSinceReferenceDate)" }
+            if let d = s.doneAt { out += ",\"doneAt\":\(d.timeIntervalSinceReferenceDate)" }
+            if let e = s.evidence { out += ",\"evidence\":\(e.rawValue)" }
+            if let l = s.lateSeconds { out += ",\"lateSeconds\":\(l)" }
+            out += "}"
+        }
+        return out + "]"
+    }
+
     /// A payload as a JSON object with sorted keys, written by hand: it is
     /// on the commit path of every write, where JSONEncoder showed in profiles.
     static func jsonObject(_ d: [String: String]) -> String {
@@ -176,7 +195,7 @@ struct SQLiteSession: StoreWriter {
     // MARK: cases
 
     func save(_ c: CaseRecord) throws {
-        let steps = String(decoding: try Self.stepsEncoder.encode(c.steps), as: UTF8.self)
+        let steps = Self.stepsJSON(c.steps)
         try exec("""
             INSERT OR REPLACE INTO cases (id, kind, student_id, counselor_id, state, summary, occurred_at, opened_at,
                 opened_by, updated_at, closed_at, closed_by, resolution, note_count, rulebook_version, steps)

@@ -156,3 +156,17 @@ func temporaryStore() throws -> (SQLiteStore, URL) {
         #expect(text.hasPrefix("{\"a\":\"\",\"kind\""))
     }
 }
+
+extension PayloadJSONTests {
+    @Test func handWrittenStepsDecodeToTheSameSteps() throws {
+        var a = StepState(id: "notify-\"parents\"", status: .done, due: Date(timeIntervalSince1970: 1_795_000_000.123))
+        a.doneAt = Date(timeIntervalSince1970: 1_795_003_600.5)
+        a.evidence = .acknowledged
+        a.lateSeconds = 3600
+        a.escalations = 2
+        let steps = [a, StepState(id: "meet", status: .waiting), StepState(id: "minor", status: .notApplicable)]
+        let text = SQLiteSession.stepsJSON(steps)
+        #expect(try JSONDecoder().decode([StepState].self, from: Data(text.utf8)) == steps)
+        #expect(SQLiteSession.stepsJSON([]) == "[]")
+    }
+}

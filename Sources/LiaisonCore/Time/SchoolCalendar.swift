@@ -5,22 +5,22 @@ import Foundation
 /// calendar arrives from config, terms follow the usual Chinese pattern: the
 /// first term runs August–January, the second February–July.
 public struct SchoolCalendar: Sendable {
-    public var timeZone: TimeZone
+    public let timeZone: TimeZone
     /// Days off that fall on weekdays (national holidays), as `yyyy-MM-dd`.
     public var holidays: Set<String>
     /// Weekend days that are working days (调休 make-up days), as `yyyy-MM-dd`.
     public var workdays: Set<String>
 
+    /// Built once: a Calendar per question showed on the commit path.
+    let calendar: Calendar
+
     public init(timeZone: TimeZone = TimeZone(identifier: "Asia/Shanghai")!, holidays: Set<String> = [], workdays: Set<String> = []) {
         self.timeZone = timeZone
         self.holidays = holidays
         self.workdays = workdays
-    }
-
-    var calendar: Calendar {
         var c = Calendar(identifier: .gregorian)
         c.timeZone = timeZone
-        return c
+        calendar = c
     }
 
     public func year(of date: Date) -> Int { calendar.component(.year, from: date) }
