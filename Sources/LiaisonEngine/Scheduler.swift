@@ -42,17 +42,24 @@ public final class DeadlineScheduler: @unchecked Sendable {
         condition.unlock()
     }
 
+    /// After a failure, the pause before trying again (a deadline that cannot
+    /// fire must not turn the scheduler into a busy loop).
+    public var retryAfterFailure: TimeInterval = 5
+
     func run() {
         while true {
+            var failed = false
             do {
                 try engine.fireDueDeadlines()
             } catch {
-                logger.error("the scheduler could not fire due deadlines: \(error); retrying")
+                failed = true
+                logger.error("the scheduler could not fire due deadlines: \(error); trying again in \(Int(retryAfterFailure)) s")
             }
             let next = try? engine.nextDeadline()
             // A virtual clock moves only when told; then it wakes us.
             var wait = maxSleep
             if let next, !(engine.clock is VirtualClock) { wait = min(maxSleep, max(0, next.due.timeIntervalSince(engine.clock.now()))) }
+            if failed { wait = max(wait, retryAfterFailure) }
             condition.lock()
             if !woken && !stopped { _ = condition.wait(until: Date().addingTimeInterval(wait)) }
             woken = false
