@@ -39,7 +39,12 @@ extension Engine {
         let now = clock.now()
         return try store.write { tx in
             let events = try CaseMachine.decide(try tx.caseRecord(id), command, caseID: id, actor: actor.id, now: now)
-            return try Projector.record(events, in: tx)!
+            let c = try Projector.record(events, in: tx)!
+            // A closed case has nothing left to be late for.
+            if c.state == .closed {
+                try perform(c.steps.map { .cancel(caseID: c.id, stepID: $0.id) }, tx, now: now)
+            }
+            return c
         }
     }
 

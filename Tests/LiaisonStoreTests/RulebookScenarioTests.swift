@@ -168,3 +168,16 @@ import LiaisonConfig
         #expect(cal.format(cal.addingWorkingDays(3, to: wednesday)) == "2026-10-10 10:00")
     }
 }
+
+extension RulebookScenarioTests {
+    @Test func closingACaseCancelsItsDeadlines() throws {
+        let w = try World(books: books)
+        let c = try w.engine.openCase(kind: .accident, studentID: "2023010101", summary: "x", occurredAt: nil, by: staff)
+        #expect(try w.engine.nextDeadline()?.caseID == c.id)
+        _ = try w.engine.closeCase(c.id, resolution: "误报，已核实", by: staff)
+        #expect(try w.engine.nextDeadline() == nil)
+        _ = try w.engine.moveClock(to: w.clock.now().addingTimeInterval(10 * 86400))
+        #expect(try w.events(c.id, .deadlineMissed).isEmpty)
+        #expect(try w.engine.deadlines(DeadlineFilter()).isEmpty)
+    }
+}
