@@ -30,7 +30,7 @@ import LiaisonProtocol
         d.kill9()
         try d.start()
         let now = try d.json(StatusResult.self, "status").clock
-        #expect(now.contains(Event.timestamp(notifyDue)), "\(now)")
+        #expect(now.contains(SchoolCalendar().format(notifyDue)), "\(now)")
         #expect(try d.ctl("clock", "advance", "2h").status == 0)
         let detail = try d.json(CaseDetail.self, "case", "show", c.id)
         let escalations = detail.events.filter { $0.type == .escalationSent }.map { $0.payload["target"] ?? "" }

@@ -11,7 +11,7 @@ extension Routes {
             return StatusResult(server: info.name, startedAt: info.startedAt, uptimeSeconds: now.timeIntervalSince(info.startedAt),
                                 database: info.database, databaseBytes: engine.store.sizeOnDisk(),
                                 socketActivated: info.socketActivated,
-                                clock: engine.clock is VirtualClock ? "VIRTUAL — now \(Event.timestamp(engine.clock.now()))" : info.clock,
+                                clock: engine.clock is VirtualClock ? "VIRTUAL — now \(engine.calendar.format(engine.clock.now())) school time" : info.clock,
                                 students: counts.students, openCases: counts.openCases, events: counts.events,
                                 overdueSteps: try engine.overdueStepCount(), channels: [])
         }
