@@ -11,9 +11,6 @@ struct CaseClose: ParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func run() throws {
-        try global.session { client, _ in
-            let c = try client.call(Method.caseClose, CaseCloseParams(id: id, resolution: resolution), as: CaseRecord.self)
-            try global.emit(c) { "closed \(c.id)" }
-        }
+        try global.call(Method.caseClose, CaseCloseParams(id: id, resolution: resolution), as: CaseRecord.self) { c, _ in "closed \(c.id)" }
     }
 }

@@ -13,15 +13,12 @@ struct CaseList: ParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func run() throws {
-        try global.session { client, display in
-            let cases = try client.call(Method.caseList, CaseListParams(mine: mine, state: state, kind: kind, student: student), as: [CaseRecord].self)
-            try global.emit(cases) {
-                var t = TextTable(["case", "state", "kind", "student", "counselor", "opened", "summary"])
-                for c in cases {
-                    t.add([c.id, c.state.rawValue, display.kind(c.kind), c.studentID, c.counselorID, display.time(c.openedAt), String(c.summary.prefix(30))])
-                }
-                return t.render() + "\n\(cases.count) cases"
+        try global.call(Method.caseList, CaseListParams(mine: mine, state: state, kind: kind, student: student), as: [CaseRecord].self) { cases, display in
+            var t = TextTable(["case", "state", "kind", "student", "counselor", "opened", "summary"])
+            for c in cases {
+                t.add([c.id, c.state.rawValue, display.kind(c.kind), c.studentID, c.counselorID, display.time(c.openedAt), String(c.summary.prefix(30))])
             }
+            return t.render() + "\n\(cases.count) cases"
         }
     }
 }

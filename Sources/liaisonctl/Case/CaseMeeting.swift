@@ -14,12 +14,9 @@ struct CaseMeeting: ParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func run() throws {
-        try global.session { client, _ in
-            let c = try client.call(Method.caseMeeting, CaseMeetingParams(id: id, at: at, with: with, note: note), as: CaseRecord.self)
-            try global.emit(c) {
-                let done = c.steps.filter { $0.status == .done }.map(\.id)
-                return "meeting recorded on \(c.id); steps done: \(done.isEmpty ? "none" : done.joined(separator: ", "))"
-            }
+        try global.call(Method.caseMeeting, CaseMeetingParams(id: id, at: at, with: with, note: note), as: CaseRecord.self) { c, _ in
+            let done = c.steps.filter { $0.status == .done }.map(\.id)
+            return "meeting recorded on \(c.id); steps done: \(done.isEmpty ? "none" : done.joined(separator: ", "))"
         }
     }
 }

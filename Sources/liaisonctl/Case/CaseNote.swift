@@ -11,9 +11,6 @@ struct CaseNote: ParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func run() throws {
-        try global.session { client, _ in
-            let c = try client.call(Method.caseNote, CaseNoteParams(id: id, text: text), as: CaseRecord.self)
-            try global.emit(c) { "noted on \(c.id) (\(c.noteCount) notes)" }
-        }
+        try global.call(Method.caseNote, CaseNoteParams(id: id, text: text), as: CaseRecord.self) { c, _ in "noted on \(c.id) (\(c.noteCount) notes)" }
     }
 }

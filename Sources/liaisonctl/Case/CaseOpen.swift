@@ -15,10 +15,9 @@ struct CaseOpen: ParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func run() throws {
-        try global.session { client, display in
-            let c = try client.call(Method.caseOpen, CaseOpenParams(kind: kind, student: student, summary: summary, occurredAt: occurredAt),
-                                    as: CaseRecord.self)
-            try global.emit(c) { "opened \(c.id): \(display.kind(c.kind)) for student \(c.studentID), counselor \(c.counselorID)" }
+        let params = CaseOpenParams(kind: kind, student: student, summary: summary, occurredAt: occurredAt)
+        try global.call(Method.caseOpen, params, as: CaseRecord.self) { c, display in
+            "opened \(c.id): \(display.kind(c.kind)) for student \(c.studentID), counselor \(c.counselorID)"
         }
     }
 }

@@ -11,32 +11,29 @@ struct CaseShow: ParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func run() throws {
-        try global.session { client, display in
-            let d = try client.call(Method.caseShow, IDParams(id: id), as: CaseDetail.self)
-            try global.emit(d) {
-                let c = d.record
-                var pairs = [("case", c.id), ("kind", display.kind(c.kind)), ("state", c.state.rawValue),
-                             ("student", "\(c.studentID) \(d.student?.name ?? "") \(d.student?.className ?? "")"),
-                             ("counselor", c.counselorID), ("occurred", display.time(c.occurredAt)),
-                             ("opened", "\(display.time(c.openedAt)) by \(c.openedBy)"), ("summary", c.summary),
-                             ("policy", c.kind.policyIDs.joined(separator: ", "))]
-                if c.state == .closed {
-                    pairs.append(("closed", "\(display.time(c.closedAt)) by \(c.closedBy ?? "?")"))
-                    pairs.append(("resolution", c.resolution ?? ""))
-                }
-                var steps = TextTable(["step", "status", "due", "left", "evidence", "escalations"])
-                for s in c.steps {
-                    let left: String
-                    switch (s.status, s.due) {
-                    case (.done, _): left = s.lateSeconds.map { "done \(Duration.words($0)) late" } ?? "done on time"
-                    case let (_, due?): let l = due.timeIntervalSince(d.now ?? Date()); left = l < 0 ? "OVERDUE \(Duration.words(l))" : Duration.words(l)
-                    default: left = "—"
-                    }
-                    steps.add([s.id, s.status.rawValue, display.time(s.due), left, s.evidence?.name ?? "—", "\(s.escalations)"])
-                }
-                let stepText = c.steps.isEmpty ? "" : "\n\nsteps (rulebook version \(c.rulebookVersion))\n" + steps.render()
-                return display.fields(pairs) + stepText + "\n\ntimeline\n" + Self.timeline(d.events, display)
+        try global.call(Method.caseShow, IDParams(id: id), as: CaseDetail.self) { d, display in
+            let c = d.record
+            var pairs = [("case", c.id), ("kind", display.kind(c.kind)), ("state", c.state.rawValue),
+                         ("student", "\(c.studentID) \(d.student?.name ?? "") \(d.student?.className ?? "")"),
+                         ("counselor", c.counselorID), ("occurred", display.time(c.occurredAt)),
+                         ("opened", "\(display.time(c.openedAt)) by \(c.openedBy)"), ("summary", c.summary),
+                         ("policy", c.kind.policyIDs.joined(separator: ", "))]
+            if c.state == .closed {
+                pairs.append(("closed", "\(display.time(c.closedAt)) by \(c.closedBy ?? "?")"))
+                pairs.append(("resolution", c.resolution ?? ""))
             }
+            var steps = TextTable(["step", "status", "due", "left", "evidence", "escalations"])
+            for s in c.steps {
+                let left: String
+                switch (s.status, s.due) {
+                case (.done, _): left = s.lateSeconds.map { "done \(Duration.words($0)) late" } ?? "done on time"
+                case let (_, due?): let l = due.timeIntervalSince(d.now ?? Date()); left = l < 0 ? "OVERDUE \(Duration.words(l))" : Duration.words(l)
+                default: left = "—"
+                }
+                steps.add([s.id, s.status.rawValue, display.time(s.due), left, s.evidence?.name ?? "—", "\(s.escalations)"])
+            }
+            let stepText = c.steps.isEmpty ? "" : "\n\nsteps (rulebook version \(c.rulebookVersion))\n" + steps.render()
+            return display.fields(pairs) + stepText + "\n\ntimeline\n" + Self.timeline(d.events, display)
         }
     }
 

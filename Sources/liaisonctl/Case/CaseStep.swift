@@ -16,17 +16,14 @@ struct CaseStep: ParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func run() throws {
-        try global.session { client, display in
-            let c = try client.call(Method.caseStep, CaseStepParams(id: id, step: step, evidence: evidence, channel: channel, note: note),
-                                    as: CaseRecord.self)
-            try global.emit(c) {
-                guard let s = c.steps.first(where: { $0.id == step }) else { return "recorded" }
-                if s.status == .done {
-                    let late = s.lateSeconds.map { ", \(Duration.words($0)) late" } ?? ""
-                    return "step \(step) of \(c.id) is done (\(s.evidence?.name ?? evidence))\(late)"
-                }
-                return "recorded \(evidence) for \(step) of \(c.id); not done yet — it needs stronger evidence (`liaisonctl rules show \(c.kind.rawValue)`)"
+        let params = CaseStepParams(id: id, step: step, evidence: evidence, channel: channel, note: note)
+        try global.call(Method.caseStep, params, as: CaseRecord.self) { c, _ in
+            guard let s = c.steps.first(where: { $0.id == step }) else { return "recorded" }
+            if s.status == .done {
+                let late = s.lateSeconds.map { ", \(Duration.words($0)) late" } ?? ""
+                return "step \(step) of \(c.id) is done (\(s.evidence?.name ?? evidence))\(late)"
             }
+            return "recorded \(evidence) for \(step) of \(c.id); not done yet — it needs stronger evidence (`liaisonctl rules show \(c.kind.rawValue)`)"
         }
     }
 }

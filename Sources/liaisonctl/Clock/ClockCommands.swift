@@ -15,10 +15,7 @@ struct ClockAdvance: ParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func run() throws {
-        try global.session { client, display in
-            let r = try client.call(Method.clockAdvance, ClockParams(duration: duration), as: ClockResult.self)
-            try global.emit(r) { "virtual clock now \(display.time(r.now))" }
-        }
+        try global.call(Method.clockAdvance, ClockParams(duration: duration), as: ClockResult.self) { r, display in "virtual clock now \(display.time(r.now))" }
     }
 }
 
@@ -28,9 +25,6 @@ struct ClockSet: ParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func run() throws {
-        try global.session { client, display in
-            let r = try client.call(Method.clockSet, ClockParams(time: time), as: ClockResult.self)
-            try global.emit(r) { "virtual clock now \(display.time(r.now))" }
-        }
+        try global.call(Method.clockSet, ClockParams(time: time), as: ClockResult.self) { r, display in "virtual clock now \(display.time(r.now))" }
     }
 }

@@ -10,16 +10,13 @@ struct ContactList: ParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func run() throws {
-        try global.session { client, display in
-            let records = try client.call(Method.contactList, ContactListParams(student: student), as: [ContactRecord].self)
-            try global.emit(records) {
-                var t = TextTable(["#", "when", "term", "guardian", "channel", "topics", "by", "summary"])
-                for r in records {
-                    t.add(["\(r.id)", display.time(r.contactedAt), r.term, r.guardianID, r.channel.chineseName,
-                           r.topics.map(\.chineseName).joined(separator: "、"), r.recordedBy, String(r.summary.prefix(30))])
-                }
-                return t.render() + "\n\(records.count) contacts"
+        try global.call(Method.contactList, ContactListParams(student: student), as: [ContactRecord].self) { records, display in
+            var t = TextTable(["#", "when", "term", "guardian", "channel", "topics", "by", "summary"])
+            for r in records {
+                t.add(["\(r.id)", display.time(r.contactedAt), r.term, r.guardianID, r.channel.chineseName,
+                       r.topics.map(\.chineseName).joined(separator: "、"), r.recordedBy, String(r.summary.prefix(30))])
             }
+            return t.render() + "\n\(records.count) contacts"
         }
     }
 }

@@ -18,14 +18,11 @@ struct ContactLog: ParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func run() throws {
-        try global.session { client, display in
-            let params = ContactLogParams(student: student, guardian: guardian, channel: channel,
-                                          topics: topics.split(separator: ",").map { String($0) }, summary: summary,
-                                          feedback: feedback, contactedAt: at)
-            let r = try client.call(Method.contactLog, params, as: ContactRecord.self)
-            try global.emit(r) {
-                "recorded contact #\(r.id): \(r.channel.chineseName) with \(r.guardianID) at \(display.time(r.contactedAt)), counts for term \(r.term)"
-            }
+        let params = ContactLogParams(student: student, guardian: guardian, channel: channel,
+                                      topics: topics.split(separator: ",").map { String($0) }, summary: summary,
+                                      feedback: feedback, contactedAt: at)
+        try global.call(Method.contactLog, params, as: ContactRecord.self) { r, display in
+            "recorded contact #\(r.id): \(r.channel.chineseName) with \(r.guardianID) at \(display.time(r.contactedAt)), counts for term \(r.term)"
         }
     }
 }

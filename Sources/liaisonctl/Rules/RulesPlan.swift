@@ -18,24 +18,21 @@ struct RulesPlan: ParsableCommand {
         do { books = try RulebookLoader.load(directory: directory) } catch let e as LiaisonError {
             throw fail(e)
         }
-        try global.session { client, display in
-            let plans = try client.call(Method.rulesPlan, RulesPlanParams(rulebooks: books), as: [CasePlan].self)
-            try global.emit(plans) {
-                if plans.isEmpty { return "no open case changes: the reload only affects new cases" }
-                var t = TextTable(["case", "kind", "version", "action", "changes"])
-                for p in plans {
-                    let changes = p.action == .stay ? (p.reason ?? "") : p.changes.map { c in
-                        switch c.change {
-                        case "moved": return "\(c.step) due \(display.time(c.oldDue)) → \(display.time(c.newDue))"
-                        case "added": return "+\(c.step)" + (c.newDue.map { " due \(display.time($0))" } ?? "")
-                        case "removed": return "−\(c.step)"
-                        default: return "+\(c.step) (not applicable)"
-                        }
-                    }.joined(separator: "; ")
-                    t.add([p.caseID, p.kind.rawValue, "\(p.fromVersion) → \(p.toVersion)", p.action.rawValue, changes])
-                }
-                return t.render()
+        try global.call(Method.rulesPlan, RulesPlanParams(rulebooks: books), as: [CasePlan].self) { plans, display in
+            if plans.isEmpty { return "no open case changes: the reload only affects new cases" }
+            var t = TextTable(["case", "kind", "version", "action", "changes"])
+            for p in plans {
+                let changes = p.action == .stay ? (p.reason ?? "") : p.changes.map { c in
+                    switch c.change {
+                    case "moved": return "\(c.step) due \(display.time(c.oldDue)) → \(display.time(c.newDue))"
+                    case "added": return "+\(c.step)" + (c.newDue.map { " due \(display.time($0))" } ?? "")
+                    case "removed": return "−\(c.step)"
+                    default: return "+\(c.step) (not applicable)"
+                    }
+                }.joined(separator: "; ")
+                t.add([p.caseID, p.kind.rawValue, "\(p.fromVersion) → \(p.toVersion)", p.action.rawValue, changes])
             }
+            return t.render()
         }
     }
 }

@@ -24,10 +24,7 @@ struct RulesShow: ParsableCommand {
             }
             return
         }
-        try global.session { client, _ in
-            let book = try client.call(Method.rulesShow, RulesShowParams(kind: kind), as: Rulebook.self)
-            try global.emit(book) { Self.render(book) }
-        }
+        try global.call(Method.rulesShow, RulesShowParams(kind: kind), as: Rulebook.self) { book, _ in Self.render(book) }
     }
 
     static func render(_ b: Rulebook) -> String {

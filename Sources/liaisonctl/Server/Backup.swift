@@ -14,9 +14,6 @@ struct Backup: ParsableCommand {
 
     func run() throws {
         let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
-        try global.session { client, _ in
-            let r = try client.call(Method.backup, BackupParams(path: absolute), as: BackupResult.self)
-            try global.emit(r) { "backed up to \(r.path) (\(Status.bytes(r.bytes)))" }
-        }
+        try global.call(Method.backup, BackupParams(path: absolute), as: BackupResult.self) { r, _ in "backed up to \(r.path) (\(Status.bytes(r.bytes)))" }
     }
 }

@@ -10,18 +10,15 @@ struct Status: ParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func run() throws {
-        try global.session { client, display in
-            let s = try client.call(Method.status, Empty(), as: StatusResult.self)
-            try global.emit(s) {
-                display.fields([
-                    ("server", s.server), ("started", "\(display.time(s.startedAt)) (up \(Self.duration(s.uptimeSeconds)))"),
-                    ("clock", s.clock), ("socket", s.socketActivated ? "passed by systemd" : client.socketPath),
-                    ("database", "\(s.database), \(Self.bytes(s.databaseBytes))"), ("students", "\(s.students)"),
-                    ("open cases", "\(s.openCases)"), ("overdue steps", s.overdueSteps.map { "\($0)" } ?? "—"),
-                    ("events", "\(s.events)"),
-                    ("channels", s.channels.isEmpty ? "none configured" : s.channels.map { "\($0.name) \($0.state)" }.joined(separator: ", ")),
-                ])
-            }
+        try global.call(Method.status, Empty(), as: StatusResult.self) { s, display in
+            display.fields([
+                ("server", s.server), ("started", "\(display.time(s.startedAt)) (up \(Self.duration(s.uptimeSeconds)))"),
+                ("clock", s.clock), ("socket", s.socketActivated ? "passed by systemd" : global.socketPath),
+                ("database", "\(s.database), \(Self.bytes(s.databaseBytes))"), ("students", "\(s.students)"),
+                ("open cases", "\(s.openCases)"), ("overdue steps", s.overdueSteps.map { "\($0)" } ?? "—"),
+                ("events", "\(s.events)"),
+                ("channels", s.channels.isEmpty ? "none configured" : s.channels.map { "\($0.name) \($0.state)" }.joined(separator: ", ")),
+            ])
         }
     }
 

@@ -11,13 +11,10 @@ struct StudentList: ParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func run() throws {
-        try global.session { client, _ in
-            let students = try client.call(Method.studentList, StudentListParams(className: className, counselor: counselor), as: [Student].self)
-            try global.emit(students) {
-                var t = TextTable(["id", "name", "class", "college", "counselor", "tier"])
-                for s in students { t.add([s.id, s.name, s.className, s.college, s.counselorID, s.tier.chineseName]) }
-                return t.render() + "\n\(students.count) students"
-            }
+        try global.call(Method.studentList, StudentListParams(className: className, counselor: counselor), as: [Student].self) { students, _ in
+            var t = TextTable(["id", "name", "class", "college", "counselor", "tier"])
+            for s in students { t.add([s.id, s.name, s.className, s.college, s.counselorID, s.tier.chineseName]) }
+            return t.render() + "\n\(students.count) students"
         }
     }
 }

@@ -10,27 +10,24 @@ struct StudentShow: ParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func run() throws {
-        try global.session { client, display in
-            let d = try client.call(Method.studentShow, IDParams(id: id), as: StudentDetail.self)
-            try global.emit(d) {
-                let s = d.student
-                var out = [display.fields([
-                    ("学号 id", s.id), ("姓名 name", "\(s.name) \(s.gender)"), ("学院 college", s.college), ("专业 major", s.major),
-                    ("班级 class", s.className), ("关注 tier", "\(s.tier.rawValue) \(s.tier.chineseName)"),
-                    ("辅导员 counselor", d.counselor.map { "\($0.id) \($0.name)" } ?? s.counselorID), ("手机 phone", s.phone),
-                    ("本学期联系 contacts", "\(d.contactsThisTerm) in term \(d.term)"),
-                ]), ""]
-                var t = TextTable(["guardian", "name", "relation", "preference", "phone", "wechat", "qq", "address"])
-                for g in d.guardians {
-                    t.add([g.id, g.name, g.relation, g.preference.map(\.rawValue).joined(separator: ">"), g.phone, g.wechat, g.qq, g.address])
-                }
-                out.append(d.guardians.isEmpty ? "no guardians on record" : t.render())
-                if !d.openCases.isEmpty {
-                    out.append("")
-                    out.append("open cases: " + d.openCases.map { "\($0.id) \(display.kind($0.kind))" }.joined(separator: ", "))
-                }
-                return out.joined(separator: "\n")
+        try global.call(Method.studentShow, IDParams(id: id), as: StudentDetail.self) { d, display in
+            let s = d.student
+            var out = [display.fields([
+                ("学号 id", s.id), ("姓名 name", "\(s.name) \(s.gender)"), ("学院 college", s.college), ("专业 major", s.major),
+                ("班级 class", s.className), ("关注 tier", "\(s.tier.rawValue) \(s.tier.chineseName)"),
+                ("辅导员 counselor", d.counselor.map { "\($0.id) \($0.name)" } ?? s.counselorID), ("手机 phone", s.phone),
+                ("本学期联系 contacts", "\(d.contactsThisTerm) in term \(d.term)"),
+            ]), ""]
+            var t = TextTable(["guardian", "name", "relation", "preference", "phone", "wechat", "qq", "address"])
+            for g in d.guardians {
+                t.add([g.id, g.name, g.relation, g.preference.map(\.rawValue).joined(separator: ">"), g.phone, g.wechat, g.qq, g.address])
             }
+            out.append(d.guardians.isEmpty ? "no guardians on record" : t.render())
+            if !d.openCases.isEmpty {
+                out.append("")
+                out.append("open cases: " + d.openCases.map { "\($0.id) \(display.kind($0.kind))" }.joined(separator: ", "))
+            }
+            return out.joined(separator: "\n")
         }
     }
 }

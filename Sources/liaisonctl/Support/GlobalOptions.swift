@@ -27,6 +27,15 @@ struct GlobalOptions: ParsableArguments {
         }
     }
 
+    /// One request, its result printed: what most commands are.
+    func call<P: Encodable, R: Codable>(_ method: String, _ params: P, as: R.Type,
+                                        human: (R, Display) -> String) throws {
+        try session { client, display in
+            let result = try client.call(method, params, as: R.self)
+            try emit(result) { human(result, display) }
+        }
+    }
+
     /// Prints `value` as JSON with --json, else the human rendering.
     func emit<T: Encodable>(_ value: T, human: () -> String) throws {
         if json {
