@@ -126,12 +126,3 @@ extension Engine {
 
     public func outbox(caseID: String) throws -> [OutboxRow] { try store.read { try $0.outbox(caseID: caseID) } }
 }
-
-extension Engine {
-    /// Steps of open cases whose deadline has passed undone.
-    public func overdueStepCount() throws -> Int {
-        try store.read { try $0.cases(CaseFilter(state: .open, limit: 100_000)) }.reduce(0) { n, c in
-            n + c.steps.filter { $0.status == .overdue }.count
-        }
-    }
-}

@@ -46,6 +46,11 @@ public final class Engine: Sendable {
         try store.read { try $0.counts() }
     }
 
+    /// `system`, or `VIRTUAL — now …` in school time: said loudly wherever time is shown.
+    public var clockDescription: String {
+        clock is VirtualClock ? "VIRTUAL — now \(calendar.format(clock.now())) school time" : "system"
+    }
+
     func requireStudent(_ id: String, _ tx: any StoreReader) throws -> Student {
         guard let s = try tx.student(id) else {
             throw LiaisonError.notFound("no student \(id); `liaisonctl student list` shows the students")

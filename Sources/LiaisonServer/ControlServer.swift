@@ -12,11 +12,10 @@ public struct ServerInfo: Sendable {
     public var startedAt: Date
     public var database: String
     public var socketActivated: Bool
-    public var clock: String
 
-    public init(name: String, startedAt: Date, database: String, socketActivated: Bool, clock: String) {
+    public init(name: String, startedAt: Date, database: String, socketActivated: Bool) {
         self.name = name; self.startedAt = startedAt; self.database = database
-        self.socketActivated = socketActivated; self.clock = clock
+        self.socketActivated = socketActivated
     }
 }
 
@@ -29,7 +28,6 @@ public final class ControlServer: Sendable {
     let authorizer: Authorizer
     let router: Router
     let logger: Logger
-    let serverName: String
     let listenFD: Int32
     let wake: (read: Int32, write: Int32)
     let live = Mutex<Set<Int32>>([])
@@ -39,7 +37,6 @@ public final class ControlServer: Sendable {
         self.listenFD = fd
         self.engine = engine
         self.authorizer = Authorizer(engine: engine)
-        self.serverName = info.name
         self.logger = logger
         var fds: [Int32] = [0, 0]
         _ = pipe(&fds)

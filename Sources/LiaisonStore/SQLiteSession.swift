@@ -41,8 +41,7 @@ struct SQLiteSession: StoreWriter {
         return db.lastInsertedRowID
     }
 
-    // The steps column: configured once, never mutated, safe across threads.
-    static let stepsEncoder = JSONEncoder()
+    // Reads the steps column: configured once, never mutated, safe across threads.
     static let stepsDecoder = JSONDecoder()
 
     /// The steps column by hand, in the shape JSONDecoder reads back into
@@ -261,6 +260,10 @@ struct SQLiteSession: StoreWriter {
                            guardians: try count("SELECT count(*) FROM guardians"),
                            staff: try count("SELECT count(*) FROM staff"),
                            openCases: try count("SELECT count(*) FROM cases WHERE state = 'open'"),
+                           overdueSteps: try count("""
+                               SELECT count(*) FROM cases c, json_each(c.steps) s
+                               WHERE c.state = 'open' AND json_extract(s.value, '$.status') = 'overdue'
+                               """),
                            events: try count("SELECT count(*) FROM events"))
     }
 }
@@ -309,22 +312,20 @@ extension SQLiteSession {
 
     func deadlineRows(filter f: DeadlineFilter) throws -> [DeadlineRow] {
         var sql = """
-            SELECT d.case_id, d.step_id, d.due_at, d.fired_at, c.kind, c.counselor_id, c.steps, s.id AS sid, s.name, s.college
+            SELECT d.case_id, d.step_id, d.due_at, d.fired_at, c.kind, c.counselor_id, s.id AS sid, s.name, s.college
             FROM deadlines d JOIN cases c ON c.id = d.case_id JOIN students s ON s.id = c.student_id
             WHERE d.level = 0 AND c.state = 'open'
+              -- a fired deadline stays listed only while its step is still not done
+              AND NOT EXISTS (SELECT 1 FROM json_each(c.steps) st
+                              WHERE json_extract(st.value, '$.id') = d.step_id AND json_extract(st.value, '$.status') = 'done')
             """
         var args: StatementArguments = []
         if let college = f.college { sql += " AND s.college = ?"; args += [college] }
         if f.overdueOnly { sql += " AND d.fired_at IS NOT NULL" }
         if let before = f.dueBefore { sql += " AND d.due_at <= ?"; args += [Self.ms(before)] }
         sql += " ORDER BY d.due_at, d.case_id"
-        return try all(sql, args).compactMap { r in
-            let stepsText: String = r["steps"]
-            let stepID: String = r["step_id"]
-            let steps = (try? JSONDecoder().decode([StepState].self, from: Data(stepsText.utf8))) ?? []
-            // A fired deadline stays listed only while its step is still not done.
-            if steps.first(where: { $0.id == stepID })?.status == .done { return nil }
-            return DeadlineRow(caseID: r["case_id"], kind: CaseKind(rawValue: r["kind"]) ?? .accident, stepID: stepID,
+        return try all(sql, args).map { r in
+            DeadlineRow(caseID: r["case_id"], kind: CaseKind(rawValue: r["kind"]) ?? .accident, stepID: r["step_id"],
                                due: Self.date(r["due_at"] as Int64), missed: (r["fired_at"] as Int64?) != nil,
                                studentID: r["sid"], studentName: r["name"], college: r["college"], counselorID: r["counselor_id"])
         }

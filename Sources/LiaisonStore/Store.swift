@@ -38,6 +38,8 @@ public struct StoreCounts: Sendable, Codable, Equatable {
     public var guardians: Int
     public var staff: Int
     public var openCases: Int
+    /// Steps of open cases whose deadline passed undone.
+    public var overdueSteps: Int
     public var events: Int
 }
 

@@ -104,7 +104,7 @@ if let fd = activation.socket {
 }
 let socketName = activation.socket == nil ? config.socketPath : "the activated socket"
 let info = ServerInfo(name: "liaisond \(version)", startedAt: Date(), database: config.database,
-                      socketActivated: activation.socket != nil, clock: config.virtualClock ? "VIRTUAL" : "system")
+                      socketActivated: activation.socket != nil)
 let server = ControlServer(listening: listenFD, engine: engine, info: info, logger: log)
 server.start()
 // Deadlines are re-armed from the store; any that passed while the daemon
@@ -115,9 +115,8 @@ scheduler.start()
 @Sendable func statusLine() -> String {
     let c = try? engine.counts()
     // Channels come in a later stage; the line says only what exists.
-    let overdue = (try? engine.overdueStepCount()) ?? 0
-    let virtual = engine.clock is VirtualClock ? "VIRTUAL CLOCK \(Event.timestamp(engine.clock.now())); " : ""
-    return "\(virtual)serving on \(socketName): \(c?.openCases ?? 0) open cases, \(overdue) overdue steps, \(c?.students ?? 0) students; channels: none configured"
+    let virtual = engine.clock is VirtualClock ? "clock \(engine.clockDescription); " : ""
+    return "\(virtual)serving on \(socketName): \(c?.openCases ?? 0) open cases, \(c?.overdueSteps ?? 0) overdue steps, \(c?.students ?? 0) students; channels: none configured"
 }
 log.notice("liaisond \(version) \(statusLine()) (database \(config.database), pid \(getpid()))",
            metadata: ["message_id": "\(MessageID.started)"])

@@ -66,7 +66,7 @@ import LiaisonConfig
     func lateEscalatesAtTheRightInstants(_ kind: CaseKind) throws {
         let w = try World(books: books)
         let book = try w.engine.rulebook(kind)
-        let c = try w.engine.openCase(kind: kind, studentID: "2023010101", summary: "x", occurredAt: nil, by: staff)
+        let c = try w.engine.openCase(kind: kind, studentID: "2023010101", summary: "右腿骨折住院", occurredAt: nil, by: staff)
         let first = c.steps.filter { $0.due != nil }.min { $0.due! < $1.due! }!
         let rule = book.step(first.id)!
         let due = first.due!
@@ -76,6 +76,9 @@ import LiaisonConfig
         let missed = try w.events(c.id, .deadlineMissed).filter { $0.payload["step"] == first.id }
         #expect(missed.count == 1 && abs(missed[0].at.timeIntervalSince(due)) < 0.002)
         #expect(try w.engine.caseDetail(c.id).record.steps.first { $0.id == first.id }?.status == .overdue)
+        let overdueHere = try w.engine.caseDetail(c.id).record.steps.filter { $0.status == .overdue }.count
+        let counted = try w.engine.counts().overdueSteps
+        #expect(overdueHere >= 1 && counted == overdueHere, "the store's count agrees with the case")
         var escalations = try w.events(c.id, .escalationSent).filter { $0.payload["step"] == first.id }
         #expect(escalations.map { $0.payload["target"] } == [rule.escalate[0].rawValue])
         // The next target hears one interval later (the step's span, at most a day).
@@ -94,7 +97,7 @@ import LiaisonConfig
         }
         // The outbox holds a message for each escalation, naming no health details.
         let outbox = try w.engine.outbox(caseID: c.id)
-        #expect(!outbox.isEmpty && outbox.allSatisfy { !$0.body.contains("x") && $0.body.contains(c.id) })
+        #expect(!outbox.isEmpty && outbox.allSatisfy { !$0.body.contains("骨折") && $0.body.contains(c.id) })
         #expect(outbox.contains { $0.recipientRole == "supervisor" && $0.recipientID == "S0100" })
         // Done late: how late is recorded.
         let done = try w.engine.recordEvidence(caseID: c.id, stepID: first.id, level: required(rule), channel: "phone", note: "", by: staff)

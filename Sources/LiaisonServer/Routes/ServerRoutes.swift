@@ -10,10 +10,9 @@ extension Routes {
             let now = Date()
             return StatusResult(server: info.name, startedAt: info.startedAt, uptimeSeconds: now.timeIntervalSince(info.startedAt),
                                 database: info.database, databaseBytes: engine.store.sizeOnDisk(),
-                                socketActivated: info.socketActivated,
-                                clock: engine.clock is VirtualClock ? "VIRTUAL — now \(engine.calendar.format(engine.clock.now())) school time" : info.clock,
+                                socketActivated: info.socketActivated, clock: engine.clockDescription,
                                 students: counts.students, openCases: counts.openCases, events: counts.events,
-                                overdueSteps: try engine.overdueStepCount(), channels: [])
+                                overdueSteps: counts.overdueSteps, channels: [])
         }
         r.add(Method.rulesShow, RulesShowParams.self) { _, p in
             guard let kind = CaseKind(text: p.kind) else {
