@@ -10,6 +10,10 @@ let package = Package(
     products: [
         .executable(name: "liaisond", targets: ["liaisond"]),
         .executable(name: "liaisonctl", targets: ["liaisonctl"]),
+        .executable(name: "liaison-channel-host", targets: ["liaison-channel-host"]),
+        // Channel plugins: shared libraries loaded only by liaison-channel-host.
+        .library(name: "liaison-channel-outbox", type: .dynamic, targets: ["OutboxChannel"]),
+        .library(name: "liaison-channel-log", type: .dynamic, targets: ["LogChannel"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
@@ -27,12 +31,20 @@ let package = Package(
         .target(name: "LiaisonServer", dependencies: ["LiaisonProtocol", "LiaisonEngine", .product(name: "Logging", package: "swift-log")]),
         .target(name: "LiaisonClient", dependencies: ["LiaisonProtocol"]),
         .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
+        // The plugin ABI: one header, the whole contract (docs/PLUGINS.md).
+        .target(name: "CLiaisonChannel"),
+        .target(name: "LiaisonChannels", dependencies: [
+            "LiaisonCore", "LiaisonStore", "LiaisonEngine", "LiaisonProtocol", .product(name: "Logging", package: "swift-log"),
+        ]),
+        .target(name: "OutboxChannel", dependencies: ["CLiaisonChannel"], path: "Plugins/outbox"),
+        .target(name: "LogChannel", dependencies: ["CLiaisonChannel"], path: "Plugins/log"),
         .target(name: "LiaisonSystemd", dependencies: ["CSystemd", .product(name: "Logging", package: "swift-log")]),
 
         .executableTarget(name: "liaisond", dependencies: [
             "LiaisonConfig", "LiaisonStore", "LiaisonEngine", "LiaisonServer", "LiaisonSystemd",
             .product(name: "Logging", package: "swift-log"),
         ]),
+        .executableTarget(name: "liaison-channel-host", dependencies: ["CLiaisonChannel", "LiaisonCore", "LiaisonProtocol"]),
         .executableTarget(name: "liaisonctl", dependencies: [
             "LiaisonClient", "LiaisonConfig", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),

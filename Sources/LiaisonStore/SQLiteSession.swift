@@ -33,7 +33,7 @@ struct SQLiteSession: StoreWriter {
     // MARK: events
 
     func append(_ event: Event) throws -> Int64 {
-        let payload = Self.jsonObject(event.payload)
+        let payload = FlatJSON.encode(event.payload)
         try exec("""
             INSERT INTO events (at, actor, type, case_id, student_id, policy, payload) VALUES (?, ?, ?, ?, ?, ?, ?)
             """, [Self.ms(event.at), event.actor, event.type.rawValue, event.caseID, event.studentID,
@@ -52,7 +52,7 @@ struct SQLiteSession: StoreWriter {
         for (i, s) in steps.enumerated() {
             if i > 0 { out += "," }
             out += "{\"id\":"
-            appendJSONString(s.id, to: &out)
+            FlatJSON.appendString(s.id, to: &out)
             out += ",\"status\":\"\(s.status.rawValue)\",\"escalations\":\(s.escalations)"
             if let d = s.due { out += ",\"due\":\(d.timeIntervalSinceReferenceDate)" }
             if let d = s.doneAt { out += ",\"doneAt\":\(d.timeIntervalSinceReferenceDate)" }
@@ -63,35 +63,6 @@ struct SQLiteSession: StoreWriter {
         return out + "]"
     }
 
-    /// A payload as a JSON object with sorted keys, written by hand: it is
-    /// on the commit path of every write, where JSONEncoder showed in profiles.
-    static func jsonObject(_ d: [String: String]) -> String {
-        var out = "{"
-        for (i, key) in d.keys.sorted().enumerated() {
-            if i > 0 { out += "," }
-            appendJSONString(key, to: &out)
-            out += ":"
-            appendJSONString(d[key]!, to: &out)
-        }
-        return out + "}"
-    }
-
-    static func appendJSONString(_ s: String, to out: inout String) {
-        out += "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where u.value < 0x20:
-                out += "\\u00" + (u.value < 0x10 ? "0" : "") + String(u.value, radix: 16)
-            default: out.unicodeScalars.append(u)
-            }
-        }
-        out += "\""
-    }
 
     func events(caseID: String) throws -> [Event] {
         try all("SELECT * FROM events WHERE case_id = ? ORDER BY seq", [caseID]).map(Self.event)
@@ -99,7 +70,7 @@ struct SQLiteSession: StoreWriter {
 
     static func event(_ r: Row) throws -> Event {
         let payloadText: String = r["payload"]
-        let payload = try JSONDecoder().decode([String: String].self, from: Data(payloadText.utf8))
+        let payload = try FlatJSON.decode(payloadText)
         let policy: String = r["policy"]
         let typeText: String = r["type"]
         guard let type = EventType(rawValue: typeText) else {

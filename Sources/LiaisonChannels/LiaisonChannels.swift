@@ -1,0 +1,1 @@
+// The daemon side of channel plugins: file checks, host supervision, dispatch.

@@ -1,0 +1,195 @@
+// liaison-channel-host: runs one channel plugin for liaisond, in a process of
+// its own so that a crash, hang or leak in the plugin takes only this process
+// down (docs/PLUGINS.md). liaisond starts it with one end of a socketpair as
+// fd 3 and speaks newline-framed flat JSON over it (HostWire); nothing else
+// is read or written there. stderr goes to the daemon's log.
+//
+//   liaison-channel-host --channel NAME --plugin PATH
+import CLiaisonChannel
+import Foundation
+import Glibc
+import LiaisonCore
+import LiaisonProtocol
+
+let wireFD: Int32 = 3
+// Die with the daemon even if the plugin has wedged the reader.
+_ = liaison_host_die_with_parent()
+signal(SIGPIPE, SIG_IGN)
+
+var channel = "?"
+var pluginPath = ""
+var args = CommandLine.arguments.dropFirst()
+while let a = args.popFirst() {
+    switch a {
+    case "--channel": channel = args.popFirst() ?? channel
+    case "--plugin": pluginPath = args.popFirst() ?? ""
+    default:
+        FileHandle.standardError.write(Data("liaison-channel-host: unknown argument \(a)\nusage: liaison-channel-host --channel NAME --plugin PATH (started by liaisond)\n".utf8))
+        exit(64)
+    }
+}
+
+/// Everything written to the daemon goes through here: one line, written
+/// whole, under a lock, since plugin threads report receipts concurrently.
+final class Output: @unchecked Sendable {
+    let lock = NSLock()
+    func send(_ fields: [String: String]) {
+        var line = FlatJSON.encode(fields)
+        line += "\n"
+        lock.lock(); defer { lock.unlock() }
+        var bytes = Array(line.utf8)
+        var off = 0
+        while off < bytes.count {
+            let n = bytes.withUnsafeMutableBytes { Glibc.write(wireFD, $0.baseAddress! + off, $0.count - off) }
+            if n < 0 { if errno == EINTR { continue }; exit(0) }  // the daemon is gone
+            off += n
+        }
+    }
+}
+let output = Output()
+
+func stop(_ op: String, _ reason: String, code: Int32) -> Never {
+    output.send(["op": op, "reason": reason])
+    exit(code)
+}
+
+guard !pluginPath.isEmpty else { stop("refused", "liaison-channel-host was started without --plugin", code: 64) }
+
+// Load: the daemon already checked the file's owner and mode; this checks
+// what only loading can tell.
+guard let library = dlopen(pluginPath, RTLD_NOW | RTLD_LOCAL) else {
+    stop("refused", "cannot load \(pluginPath): \(String(cString: dlerror()))", code: 3)
+}
+guard let symbol = dlsym(library, LIAISON_CHANNEL_ENTRY) else {
+    stop("refused", "\(pluginPath) has no \(LIAISON_CHANNEL_ENTRY) symbol: it is not a Liaison channel plugin, or it was built for another ABI version (this host speaks version \(LIAISON_CHANNEL_ABI_VERSION))", code: 3)
+}
+let entry = unsafeBitCast(symbol, to: liaison_channel_entry_fn.self)
+guard let descriptorPointer = entry() else { stop("refused", "\(pluginPath): \(LIAISON_CHANNEL_ENTRY) returned no descriptor", code: 3) }
+nonisolated(unsafe) let descriptor = descriptorPointer.pointee
+guard descriptor.abi_version == LIAISON_CHANNEL_ABI_VERSION else {
+    stop("refused", "\(pluginPath) declares ABI version \(descriptor.abi_version); this host speaks version \(LIAISON_CHANNEL_ABI_VERSION). Rebuild the plugin against this liaison_channel.h", code: 3)
+}
+// Every field of version 1 must be there; a larger struct is a newer plugin, fine.
+let v1Size = UInt32(MemoryLayout<liaison_channel_descriptor>.offset(of: \liaison_channel_descriptor.close)! + MemoryLayout<UnsafeRawPointer>.size)
+guard descriptor.struct_size >= v1Size, descriptor.open != nil, descriptor.send != nil, descriptor.close != nil else {
+    stop("refused", "\(pluginPath): its descriptor is \(descriptor.struct_size) bytes or lacks open/send/close; version 1 needs \(v1Size) bytes with all three", code: 3)
+}
+
+func text(_ p: UnsafePointer<CChar>?) -> String { p.map { String(cString: $0) } ?? "" }
+
+// Host services: C function pointers cannot capture, so they reach `output` as a global.
+nonisolated(unsafe) let services = UnsafeMutablePointer<liaison_host_services>.allocate(capacity: 1)
+services.initialize(to: liaison_host_services(
+    abi_version: LIAISON_CHANNEL_ABI_VERSION,
+    struct_size: UInt32(MemoryLayout<liaison_host_services>.size),
+    context: nil,
+    report_receipt: { _, providerID, key, receipt, detail in
+        let name = switch Int(receipt) {
+        case Int(LIAISON_RECEIPT_DELIVERED.rawValue): "delivered"
+        case Int(LIAISON_RECEIPT_FAILED.rawValue): "failed"
+        case Int(LIAISON_RECEIPT_REJECTED.rawValue): "rejected"
+        default: "unknown:\(receipt)"
+        }
+        output.send(["op": "receipt", "provider_id": text(providerID), "key": text(key), "receipt": name, "detail": text(detail)])
+    },
+    report_reply: { _, from, body, providerID in
+        output.send(["op": "reply", "from": text(from), "text": text(body), "provider_id": text(providerID)])
+    },
+    log: { _, level, message in
+        output.send(["op": "log", "level": "\(level)", "text": text(message)])
+    }))
+
+/// Sends whose `done` has not come yet; `done` twice for one id is a plugin
+/// bug, reported and ignored.
+final class Pending: @unchecked Sendable {
+    let lock = NSLock()
+    var ids = Set<UInt64>()
+    func add(_ id: UInt64) { lock.lock(); ids.insert(id); lock.unlock() }
+    func remove(_ id: UInt64) -> Bool { lock.lock(); defer { lock.unlock() }; return ids.remove(id) != nil }
+}
+let pending = Pending()
+
+func statusName(_ s: Int32) -> String {
+    switch s {
+    case Int32(LIAISON_OK.rawValue): "ok"
+    case Int32(LIAISON_TEMPORARY.rawValue): "temporary"
+    default: "permanent"
+    }
+}
+
+nonisolated(unsafe) let done: liaison_send_done = { context, status, providerID, error in
+    let id = UInt64(UInt(bitPattern: context))
+    guard pending.remove(id) else {
+        output.send(["op": "log", "level": "\(LIAISON_LOG_ERROR.rawValue)", "text": "plugin bug: done called again (or for an unknown send) for id \(id); ignored"])
+        return
+    }
+    output.send(["op": "result", "id": "\(id)", "status": statusName(status), "provider_id": text(providerID), "error": text(error)])
+}
+
+nonisolated(unsafe) var instance: UnsafeMutableRawPointer?
+var framer = LineFramer(limit: 1 << 20)
+var buffer = [UInt8](repeating: 0, count: 65536)
+nonisolated(unsafe) var opened = false
+
+func handle(_ m: [String: String]) {
+    switch m["op"] {
+    case "open":
+        var error = [CChar](repeating: 0, count: 1024)
+        let rc = (m["config"] ?? "{}").withCString { descriptor.open!($0, services, &instance, &error, error.count) }
+        let reason = String(decoding: error.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        if rc != 0 { stop("open_failed", reason.isEmpty ? "open returned \(rc)" : reason, code: 4) }
+        opened = true
+        var caps: [String] = []
+        if descriptor.capabilities & UInt32(LIAISON_CAP_RECEIPTS) != 0 { caps.append("receipts") }
+        if descriptor.capabilities & UInt32(LIAISON_CAP_REPLIES) != 0 { caps.append("replies") }
+        if descriptor.capabilities & UInt32(LIAISON_CAP_IDEMPOTENT) != 0 { caps.append("idempotent") }
+        output.send(["op": "ready", "name": text(descriptor.name), "version": text(descriptor.version), "abi": "\(descriptor.abi_version)",
+                     "capabilities": caps.joined(separator: ","), "max_length": "\(descriptor.max_message_length)", "pid": "\(getpid())"])
+    case "send":
+        guard opened, let id = UInt64(m["id"] ?? ""), id > 0 else {
+            output.send(["op": "log", "level": "\(LIAISON_LOG_ERROR.rawValue)", "text": "send before open or without an id; ignored"])
+            return
+        }
+        pending.add(id)
+        let rc = withStrings([m["key"] ?? "", m["to"] ?? "", m["name"] ?? "", m["topic"] ?? "", m["subject"] ?? "", m["body"] ?? ""]) { p in
+            var msg = liaison_message(struct_size: UInt32(MemoryLayout<liaison_message>.size), id: id,
+                                      idempotency_key: p[0], recipient: p[1], recipient_name: p[2], topic: p[3],
+                                      subject: p[4], body: p[5], urgent: m["urgent"] == "1" ? 1 : 0)
+            return descriptor.send!(instance, &msg, done, UnsafeMutableRawPointer(bitPattern: UInt(id)))
+        }
+        if rc != Int32(LIAISON_OK.rawValue), pending.remove(id) {
+            output.send(["op": "result", "id": "\(id)", "status": statusName(rc), "provider_id": "", "error": "the plugin refused the send"])
+        }
+    case "close":
+        if opened { descriptor.close!(instance) }
+        output.send(["op": "closed"])
+        exit(0)
+    default:
+        output.send(["op": "log", "level": "\(LIAISON_LOG_ERROR.rawValue)", "text": "unknown op \(m["op"] ?? "(none)"); ignored"])
+    }
+}
+
+/// C strings for the duration of one call.
+func withStrings<R>(_ strings: [String], _ body: ([UnsafePointer<CChar>]) -> R) -> R {
+    let copies = strings.map { strdup($0)! }
+    defer { copies.forEach { free($0) } }
+    return body(copies.map { UnsafePointer($0) })
+}
+
+while true {
+    let n = read(wireFD, &buffer, buffer.count)
+    if n < 0 && errno == EINTR { continue }
+    if n <= 0 {
+        // The daemon closed its end (stopping or gone): finish and leave.
+        if opened { descriptor.close!(instance) }
+        exit(0)
+    }
+    for out in framer.feed(buffer[0..<n]) {
+        guard case let .frame(line) = out else { stop("open_failed", "a frame from the daemon exceeded 1 MiB", code: 5) }
+        guard let fields = try? FlatJSON.decode(line) else {
+            output.send(["op": "log", "level": "\(LIAISON_LOG_ERROR.rawValue)", "text": "malformed frame from the daemon; ignored"])
+            continue
+        }
+        handle(fields)
+    }
+}
