@@ -28,20 +28,20 @@ let package = Package(
         .target(name: "LiaisonStore", dependencies: ["LiaisonCore", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "LiaisonProtocol", dependencies: ["LiaisonCore"]),
         .target(name: "LiaisonEngine", dependencies: ["LiaisonCore", "LiaisonStore", "LiaisonConfig", .product(name: "Logging", package: "swift-log")]),
-        .target(name: "LiaisonServer", dependencies: ["LiaisonProtocol", "LiaisonEngine", .product(name: "Logging", package: "swift-log")]),
+        .target(name: "LiaisonServer", dependencies: ["LiaisonProtocol", "LiaisonEngine", "LiaisonChannels", .product(name: "Logging", package: "swift-log")]),
         .target(name: "LiaisonClient", dependencies: ["LiaisonProtocol"]),
         .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
         // The plugin ABI: one header, the whole contract (docs/PLUGINS.md).
         .target(name: "CLiaisonChannel"),
         .target(name: "LiaisonChannels", dependencies: [
-            "LiaisonCore", "LiaisonStore", "LiaisonEngine", "LiaisonProtocol", .product(name: "Logging", package: "swift-log"),
+            "LiaisonCore", "LiaisonStore", "LiaisonEngine", "LiaisonProtocol", "LiaisonConfig", .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "OutboxChannel", dependencies: ["CLiaisonChannel"], path: "Plugins/outbox"),
         .target(name: "LogChannel", dependencies: ["CLiaisonChannel"], path: "Plugins/log"),
         .target(name: "LiaisonSystemd", dependencies: ["CSystemd", .product(name: "Logging", package: "swift-log")]),
 
         .executableTarget(name: "liaisond", dependencies: [
-            "LiaisonConfig", "LiaisonStore", "LiaisonEngine", "LiaisonServer", "LiaisonSystemd",
+            "LiaisonConfig", "LiaisonStore", "LiaisonEngine", "LiaisonServer", "LiaisonSystemd", "LiaisonChannels",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "liaison-channel-host", dependencies: ["CLiaisonChannel", "LiaisonCore", "LiaisonProtocol"]),

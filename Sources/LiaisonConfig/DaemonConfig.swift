@@ -20,6 +20,14 @@ public struct DaemonConfig: Sendable, Equatable {
     /// `system`, or `virtual` for rehearsals and black-box tests: time moves
     /// only by `liaisonctl clock advance/set`. Never in production.
     public var virtualClock = false
+    /// Message templates: `<templates>/messages/*.yaml`.
+    public var templatesDirectory: String = "/etc/liaison/templates"
+    /// Where plugin files are (`libliaison-channel-NAME.so`).
+    public var pluginDirectory: String = "/usr/lib/liaison/plugins"
+    /// The host program; nil: `liaison-channel-host` beside liaisond.
+    public var hostProgram: String?
+    /// Configured channels, in the order written.
+    public var channels: [ChannelSpec] = []
     /// The file this came from.
     public var file = ""
 
@@ -34,7 +42,8 @@ public struct DaemonConfig: Sendable, Equatable {
     public static func parse(_ root: YAMLNode) throws -> DaemonConfig {
         var c = DaemonConfig()
         c.file = root.file
-        let top = try root.mapping(allowed: ["database", "socket", "rules", "school", "demo_roster", "log_level", "clock"], what: "the daemon config")
+        let top = try root.mapping(allowed: ["database", "socket", "rules", "school", "demo_roster", "log_level", "clock",
+                                                      "templates", "plugins", "channels"], what: "the daemon config")
         if let v = top["database"] { c.database = try v.string("database") }
         if let v = top["rules"] { c.rulesDirectory = try v.string("rules") }
         if let socket = top["socket"] {
@@ -64,6 +73,21 @@ public struct DaemonConfig: Sendable, Equatable {
                     throw v.error("school.timezone \"\(name)\" is not a time zone; use an IANA name such as Asia/Shanghai")
                 }
                 c.timeZone = tz
+            }
+        }
+        if let v = top["templates"] { c.templatesDirectory = try v.string("templates") }
+        if let p = top["plugins"] {
+            let m = try p.mapping(allowed: ["directory", "host"], what: "plugins")
+            if let v = m["directory"] { c.pluginDirectory = try v.string("plugins.directory") }
+            if let v = m["host"] { c.hostProgram = try v.string("plugins.host") }
+        }
+        if let ch = top["channels"] {
+            guard let map = ch.node.mapping else { throw ch.error("channels: must map channel names to their settings") }
+            for (k, v) in map {
+                let key = YAMLNode(node: k, file: ch.file)
+                guard let name = k.string, RosterParser.isValidID(name) else { throw key.error("a channel name must be letters, digits, '-' or '_'") }
+                if c.channels.contains(where: { $0.name == name }) { throw key.error("channel \(name) appears twice") }
+                c.channels.append(try ChannelSpec.parse(name: name, YAMLNode(node: v, file: ch.file), pluginDirectory: c.pluginDirectory))
             }
         }
         if let v = top["demo_roster"] { c.demoRoster = try v.bool("demo_roster") }

@@ -52,7 +52,7 @@ public enum RulebookLoader {
                         policy: policy, steps: steps, source: root.place)
     }
 
-    static let stepKeys = ["id", "title", "mandatory", "notifies_parents", "evidence", "due", "escalate", "when", "policy"]
+    static let stepKeys = ["id", "title", "mandatory", "notifies_parents", "evidence", "due", "escalate", "when", "policy", "message"]
 
     static func step(_ node: YAMLNode) throws -> StepRule {
         let m = try node.mapping(allowed: stepKeys, what: "a step")
@@ -88,7 +88,8 @@ public enum RulebookLoader {
         return StepRule(id: id, title: try m["title"]?.string("title") ?? id, mandatory: try m["mandatory"]?.bool("mandatory") ?? false,
                         notifiesParents: try m["notifies_parents"]?.bool("notifies_parents") ?? false, evidence: evidence,
                         due: try m["due"].map(deadline), escalate: escalate, when: when,
-                        policy: try m["policy"].map { try $0.strings("policy") } ?? [], source: node.place)
+                        policy: try m["policy"].map { try $0.strings("policy") } ?? [], source: node.place,
+                        message: try m["message"].map { try $0.string("message") })
     }
 
     static func deadline(_ node: YAMLNode) throws -> DeadlineRule {

@@ -94,3 +94,35 @@ public struct YAMLNode {
         return b
     }
 }
+
+extension YAMLNode {
+    /// The node as JSON text (a plugin's `config:`): true/false, numbers and
+    /// null stay typed, every other scalar is a string.
+    public func jsonText() throws -> String {
+        switch node {
+        case let .scalar(s):
+            if s.style == .plain {
+                if let b = node.bool { return b ? "true" : "false" }
+                if node.null != nil { return "null" }
+                if let i = node.int { return "\(i)" }
+                if let d = node.float, d.isFinite { return "\(d)" }
+            }
+            var out = ""
+            FlatJSON.appendString(s.string, to: &out)
+            return out
+        case let .mapping(m):
+            var parts: [String] = []
+            for (k, v) in m {
+                guard let name = k.string else { throw YAMLNode(node: k, file: file).error("a key must be a plain word") }
+                var key = ""
+                FlatJSON.appendString(name, to: &key)
+                parts.append(key + ":" + (try YAMLNode(node: v, file: file).jsonText()))
+            }
+            return "{" + parts.joined(separator: ",") + "}"
+        case let .sequence(seq):
+            return "[" + (try seq.map { try YAMLNode(node: $0, file: file).jsonText() }).joined(separator: ",") + "]"
+        case .alias:
+            throw error("aliases are not allowed here")
+        }
+    }
+}

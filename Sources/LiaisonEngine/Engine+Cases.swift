@@ -23,7 +23,7 @@ extension Engine {
             try perform(effects, tx, now: now)
             return c
         }.logged(logger, "case opened", MessageID.caseOpened)
-        scheduler?.wake()
+        committed()
         return opened
     }
 

@@ -17,6 +17,7 @@ extension Engine {
         }
         clock.set(target)
         try store.write { try $0.setVirtualNow(target) }
+        notifyCommitObservers()  // messages waiting for this time (retries, quiet hours)
         return target
     }
 }

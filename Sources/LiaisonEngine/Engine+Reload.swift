@@ -29,7 +29,7 @@ extension Engine {
             return plans
         }
         setRulebooks(books)
-        scheduler?.wake()
+        committed()
         let migrated = applied.filter { $0.action == .migrate }.count, stay = applied.filter { $0.action == .stay }
         if migrated + stay.count > 0 {
             logger.notice("rulebooks installed: \(migrated) open cases moved to the new versions, \(stay.count) keep theirs")

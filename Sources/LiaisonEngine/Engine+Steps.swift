@@ -17,22 +17,12 @@ extension Engine {
             case let .schedule(d): try tx.schedule(d)
             case let .cancel(caseID, stepID): try tx.cancelDeadlines(caseID: caseID, stepID: stepID)
             case let .escalate(caseID, stepID, level, target):
-                guard let c = try tx.caseRecord(caseID), let student = try tx.student(c.studentID) else { continue }
-                let recipients: [Staff]
-                switch target {
-                case .counselor: recipients = try tx.staff(c.counselorID).map { [$0] } ?? []
-                case .supervisor: recipients = try tx.staff(role: .supervisor, college: student.college)
-                case .office: recipients = try tx.staff(role: .office, college: nil)
-                }
-                // Ids and the step only: the escalation says what is late, not what happened.
-                let body = "案件 \(caseID)（\(c.kind.chineseName)，学生 \(student.id)）的步骤 \(stepID) 已逾期，请督办。辅导员 \(c.counselorID)。"
-                for r in recipients.isEmpty ? [Staff(id: "", name: "", role: .office)] : recipients {
-                    try tx.enqueue(caseID: caseID, stepID: stepID, role: target.rawValue, recipient: r.id, body: body,
-                                   key: "escalation:\(caseID):\(stepID):\(level):\(r.id)", at: now)
-                }
+                try escalationMessages(caseID: caseID, stepID: stepID, level: level, target: target, tx, now: now)
                 logger.warning("escalation sent: \(caseID) \(stepID) → \(target.rawValue)", metadata: [
                     "message_id": "\(MessageID.escalationSent)", "case_id": "\(caseID)", "step": "\(stepID)", "target": "\(target.rawValue)",
                 ])
+            case let .notify(caseID, stepID, topic):
+                try notifyGuardians(caseID: caseID, stepID: stepID, topic: topic, tx, now: now)
             }
         }
     }
@@ -50,7 +40,7 @@ extension Engine {
             try perform(effects, tx, now: now)
             return updated
         }
-        scheduler?.wake()
+        committed()
         return updated
     }
 
@@ -80,7 +70,7 @@ extension Engine {
             }
             return c
         }
-        scheduler?.wake()
+        committed()
         return updated
     }
 
@@ -111,6 +101,7 @@ extension Engine {
                 return (count, missed)
             }
             fired += count
+            if count > 0 { notifyCommitObservers() }
             for d in missedOnes {
                 logger.warning("deadline missed: \(d.caseID) \(d.stepID) was due \(Event.timestamp(d.due))", metadata: [
                         "message_id": "\(MessageID.deadlineMissed)", "case_id": "\(d.caseID)", "step": "\(d.stepID)",
@@ -124,5 +115,5 @@ extension Engine {
 
     public func deadlines(_ filter: DeadlineFilter) throws -> [DeadlineRow] { try store.read { try $0.deadlineRows(filter: filter) } }
 
-    public func outbox(caseID: String) throws -> [OutboxRow] { try store.read { try $0.outbox(caseID: caseID) } }
+    public func outbox(caseID: String) throws -> [Message] { try store.read { try $0.messages(MessageFilter(caseID: caseID)) } }
 }

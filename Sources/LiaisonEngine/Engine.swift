@@ -18,6 +18,23 @@ public final class Engine: Sendable {
     /// Rulebook versions known to be stored (pinning is then skipped).
     let pinnedVersions = Mutex<Set<String>>([])
     var scheduler: DeadlineScheduler? { schedulerBox.withLock { $0 } }
+    let templates = Mutex(TemplateLibrary())
+    let commitObservers = Mutex<[@Sendable () -> Void]>([])
+
+    /// Called after every commit that may have scheduled deadlines or queued
+    /// messages (the message dispatcher wakes on it).
+    public func onCommit(_ observer: @escaping @Sendable () -> Void) {
+        commitObservers.withLock { $0.append(observer) }
+    }
+
+    func committed() {
+        scheduler?.wake()
+        notifyCommitObservers()
+    }
+
+    func notifyCommitObservers() {
+        for f in commitObservers.withLock({ $0 }) { f() }
+    }
 
     /// The logger defaults to silence: a library should not write to stderr
     /// on its own; liaisond passes its journal logger.

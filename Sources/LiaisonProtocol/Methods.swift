@@ -153,22 +153,17 @@ public struct StatusResult: Codable, Sendable {
     public var events: Int
     /// Overdue mandatory steps; nil until rulebooks give cases deadlines.
     public var overdueSteps: Int?
-    /// Channel plugins and their state; empty until channels are configured.
-    public var channels: [ChannelStatus]
+    /// Configured channels and their state.
+    public var channels: [PluginStatus]
 
     public init(server: String, startedAt: Date, uptimeSeconds: Double, database: String, databaseBytes: Int64,
                 socketActivated: Bool, clock: String, students: Int, openCases: Int, events: Int,
-                overdueSteps: Int?, channels: [ChannelStatus]) {
+                overdueSteps: Int?, channels: [PluginStatus]) {
         self.server = server; self.startedAt = startedAt; self.uptimeSeconds = uptimeSeconds; self.database = database
         self.databaseBytes = databaseBytes; self.socketActivated = socketActivated; self.clock = clock
         self.students = students; self.openCases = openCases; self.events = events; self.overdueSteps = overdueSteps
         self.channels = channels
     }
-}
-
-public struct ChannelStatus: Codable, Sendable {
-    public var name: String
-    public var state: String
 }
 
 public struct BackupParams: Codable, Sendable {
@@ -278,4 +273,64 @@ public struct RulesPlanParams: Codable, Sendable {
     /// The candidate set, validated by the client (liaisonctl rules plan DIR).
     public var rulebooks: [Rulebook]
     public init(rulebooks: [Rulebook]) { self.rulebooks = rulebooks }
+}
+
+// MARK: channels and messages
+
+extension Method {
+    public static let pluginList = "plugin.list"
+    public static let pluginStatus = "plugin.status"
+    public static let pluginLoad = "plugin.load"
+    public static let pluginUnload = "plugin.unload"
+    public static let pluginReload = "plugin.reload"
+    public static let messageList = "message.list"
+    public static let messageShow = "message.show"
+}
+
+/// A configured channel as it runs now.
+public struct PluginStatus: Codable, Sendable, Equatable {
+    public var channel: String
+    public var pluginPath: String
+    /// running, starting, restarting, refused, failed, stopped.
+    public var state: String
+    /// Why it is refused, failed or restarting.
+    public var reason: String
+    public var pluginName: String
+    public var pluginVersion: String
+    public var capabilities: String
+    public var pid: Int32
+    /// Host processes started for this channel so far.
+    public var generation: Int
+    public var restarts: Int
+    public var inFlight: Int
+    public var sent: Int
+    public var failed: Int
+    public var serves: [String]
+    public var quietHours: String
+    public var ratePerMinute: Int
+    public init(channel: String, pluginPath: String, state: String, reason: String = "", pluginName: String = "", pluginVersion: String = "",
+                capabilities: String = "", pid: Int32 = 0, generation: Int = 0, restarts: Int = 0, inFlight: Int = 0, sent: Int = 0,
+                failed: Int = 0, serves: [String] = [], quietHours: String = "", ratePerMinute: Int = 0) {
+        self.channel = channel; self.pluginPath = pluginPath; self.state = state; self.reason = reason; self.pluginName = pluginName
+        self.pluginVersion = pluginVersion; self.capabilities = capabilities; self.pid = pid; self.generation = generation
+        self.restarts = restarts; self.inFlight = inFlight; self.sent = sent; self.failed = failed; self.serves = serves
+        self.quietHours = quietHours; self.ratePerMinute = ratePerMinute
+    }
+}
+
+public struct PluginNameParams: Codable, Sendable {
+    public var channel: String
+    public init(channel: String) { self.channel = channel }
+}
+
+public struct MessageListParams: Codable, Sendable {
+    public var caseID: String?
+    public var state: String?
+    public var limit: Int?
+    public init(caseID: String? = nil, state: String? = nil, limit: Int? = nil) { self.caseID = caseID; self.state = state; self.limit = limit }
+}
+
+public struct MessageShowParams: Codable, Sendable {
+    public var id: Int64
+    public init(id: Int64) { self.id = id }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import LiaisonChannels
 import LiaisonCore
 import LiaisonEngine
 import LiaisonProtocol
@@ -33,7 +34,7 @@ public final class ControlServer: Sendable {
     let live = Mutex<Set<Int32>>([])
     let finished = DispatchGroup()
 
-    public init(listening fd: Int32, engine: Engine, info: ServerInfo, logger: Logger) {
+    public init(listening fd: Int32, engine: Engine, info: ServerInfo, channels: ChannelDispatcher? = nil, logger: Logger) {
         self.listenFD = fd
         self.engine = engine
         self.authorizer = Authorizer(engine: engine)
@@ -42,7 +43,7 @@ public final class ControlServer: Sendable {
         _ = pipe(&fds)
         for fd in fds { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
         self.wake = (fds[0], fds[1])
-        self.router = Routes.make(engine: engine, info: info)
+        self.router = Routes.make(engine: engine, info: info, channels: channels)
     }
 
     /// Starts accepting on a thread of its own; returns at once.

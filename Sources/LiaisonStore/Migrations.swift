@@ -95,6 +95,53 @@ enum Migrations {
                 CREATE INDEX outbox_by_case ON outbox(case_id);
                 """)
         }
+        m.registerMigration("2026-11-29 channels: routes, attempts, receipts, replies, tasks") { db in
+            try db.execute(sql: """
+                ALTER TABLE outbox ADD COLUMN recipient_name TEXT NOT NULL DEFAULT '';
+                ALTER TABLE outbox ADD COLUMN topic TEXT NOT NULL DEFAULT 'escalation';
+                ALTER TABLE outbox ADD COLUMN urgent INTEGER NOT NULL DEFAULT 1;
+                ALTER TABLE outbox ADD COLUMN fields TEXT NOT NULL DEFAULT '{}';      -- JSON object of strings
+                ALTER TABLE outbox ADD COLUMN routes TEXT NOT NULL DEFAULT '';        -- 'via=address' per line, preferred first
+                ALTER TABLE outbox ADD COLUMN route_index INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE outbox ADD COLUMN channel TEXT NOT NULL DEFAULT '';
+                ALTER TABLE outbox ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE outbox ADD COLUMN next_at INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE outbox ADD COLUMN provider_id TEXT NOT NULL DEFAULT '';
+                ALTER TABLE outbox ADD COLUMN note TEXT NOT NULL DEFAULT '';
+                ALTER TABLE outbox ADD COLUMN updated_at INTEGER NOT NULL DEFAULT 0;
+                CREATE INDEX outbox_due ON outbox(next_at) WHERE state = 'pending';
+                CREATE INDEX outbox_by_state ON outbox(state, id);
+                CREATE INDEX outbox_by_provider ON outbox(provider_id) WHERE provider_id <> '';
+
+                CREATE TABLE message_attempts (
+                    message_id INTEGER NOT NULL, n INTEGER NOT NULL, channel TEXT NOT NULL, address TEXT NOT NULL,
+                    started_at INTEGER NOT NULL, finished_at INTEGER, outcome TEXT NOT NULL DEFAULT '',
+                    provider_id TEXT NOT NULL DEFAULT '', error TEXT NOT NULL DEFAULT '',
+                    PRIMARY KEY (message_id, n)
+                ) WITHOUT ROWID;
+
+                CREATE TABLE message_receipts (
+                    id INTEGER PRIMARY KEY, message_id INTEGER NOT NULL, at INTEGER NOT NULL, channel TEXT NOT NULL,
+                    receipt TEXT NOT NULL, provider_id TEXT NOT NULL, detail TEXT NOT NULL
+                );
+                CREATE INDEX receipts_by_message ON message_receipts(message_id);
+
+                CREATE TABLE replies (
+                    id INTEGER PRIMARY KEY, at INTEGER NOT NULL, channel TEXT NOT NULL, from_address TEXT NOT NULL,
+                    text TEXT NOT NULL, guardian_id TEXT NOT NULL, case_id TEXT NOT NULL, step_id TEXT NOT NULL,
+                    message_id INTEGER
+                );
+                CREATE INDEX replies_by_message ON replies(message_id) WHERE message_id IS NOT NULL;
+                CREATE INDEX guardians_by_phone ON guardians(phone) WHERE phone <> '';
+
+                CREATE TABLE tasks (
+                    id INTEGER PRIMARY KEY, case_id TEXT NOT NULL, step_id TEXT NOT NULL, message_id INTEGER,
+                    assignee TEXT NOT NULL, kind TEXT NOT NULL, text TEXT NOT NULL,
+                    created_at INTEGER NOT NULL, done_at INTEGER
+                );
+                CREATE INDEX tasks_by_case ON tasks(case_id);
+                """)
+        }
         return m
     }
 }

@@ -302,21 +302,6 @@ extension SQLiteSession {
         }
     }
 
-    func enqueue(caseID: String, stepID: String, role: String, recipient: String, body: String, key: String, at: Date) throws {
-        try exec("""
-            INSERT OR IGNORE INTO outbox (case_id, step_id, recipient_role, recipient_id, body, idempotency_key, created_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?)
-            """, [caseID, stepID, role, recipient, body, key, Self.ms(at)])
-    }
-
-    func outbox(caseID: String) throws -> [OutboxRow] {
-        try all("SELECT * FROM outbox WHERE case_id = ? ORDER BY id", [caseID]).map { r in
-            OutboxRow(id: r["id"], caseID: r["case_id"], stepID: r["step_id"], recipientRole: r["recipient_role"],
-                      recipientID: r["recipient_id"], body: r["body"], idempotencyKey: r["idempotency_key"],
-                      createdAt: Self.date(r["created_at"] as Int64), state: r["state"])
-        }
-    }
-
     func staff(role: StaffRole, college: String?) throws -> [Staff] {
         if let college {
             return try all("SELECT * FROM staff WHERE role = ? AND college = ? ORDER BY id", [role.rawValue, college]).map(Self.staff)

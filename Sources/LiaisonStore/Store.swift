@@ -63,7 +63,25 @@ public protocol StoreReader {
     /// Unfired step deadlines (level 0) and fired ones whose step is not done, soonest first.
     func deadlineRows(filter: DeadlineFilter) throws -> [DeadlineRow]
     func pinnedRulebook(kind: CaseKind, version: Int) throws -> Rulebook?
-    func outbox(caseID: String) throws -> [OutboxRow]
+    func messages(_ filter: MessageFilter) throws -> [Message]
+    func message(_ id: Int64) throws -> Message?
+    func message(key: String) throws -> Message?
+    func message(providerID: String, channel: String) throws -> Message?
+    func attempts(messageID: Int64) throws -> [MessageAttempt]
+    func receipts(messageID: Int64) throws -> [MessageReceipt]
+    func replies(messageID: Int64) throws -> [InboundReply]
+    func tasks(caseID: String?) throws -> [PersonTask]
+    /// Pending messages due by `date`, soonest first.
+    func dueMessages(upTo date: Date, limit: Int) throws -> [Message]
+    /// The earliest time a pending message is due.
+    func nextMessageDue() throws -> Date?
+    /// Guardians with this phone number (a reply's sender).
+    func guardians(phone: String) throws -> [Guardian]
+    /// The latest message to a guardian that reached them or may have.
+    func lastMessage(toGuardian id: String) throws -> Message?
+    func messageCounts() throws -> [MessageState: Int]
+    /// 1 + the attempts a message has had on any channel.
+    func nextAttemptNumber(messageID: Int64) throws -> Int
     /// Staff by role (and college), for escalation recipients.
     func staff(role: StaffRole, college: String?) throws -> [Staff]
     func virtualNow() throws -> Date?
@@ -78,16 +96,13 @@ public struct DeadlineFilter: Sendable {
     }
 }
 
-public struct OutboxRow: Codable, Sendable, Equatable {
-    public var id: Int64
-    public var caseID: String
-    public var stepID: String
-    public var recipientRole: String
-    public var recipientID: String
-    public var body: String
-    public var idempotencyKey: String
-    public var createdAt: Date
-    public var state: String
+public struct MessageFilter: Sendable {
+    public var caseID: String?
+    public var state: MessageState?
+    public var limit: Int
+    public init(caseID: String? = nil, state: MessageState? = nil, limit: Int = 500) {
+        self.caseID = caseID; self.state = state; self.limit = limit
+    }
 }
 
 public protocol StoreWriter: StoreReader {
@@ -107,5 +122,15 @@ public protocol StoreWriter: StoreReader {
     func markFired(_ d: Deadline, at: Date) throws -> Bool
     /// Where a virtual clock stands, kept across restarts.
     func setVirtualNow(_ d: Date) throws
-    func enqueue(caseID: String, stepID: String, role: String, recipient: String, body: String, key: String, at: Date) throws
+    /// Adds a message unless one with its idempotency key exists; its id, or nil if it existed.
+    @discardableResult func enqueue(_ m: Message) throws -> Int64?
+    /// Saves what changes on a message (state, route, attempts, times, provider id, body, note).
+    func update(_ m: Message) throws
+    func record(_ a: MessageAttempt) throws
+    func record(_ r: MessageReceipt) throws
+    @discardableResult func record(_ r: InboundReply) throws -> Int64
+    @discardableResult func record(_ t: PersonTask) throws -> Int64
+    /// At start: sends that were in flight when the daemon stopped have an
+    /// unknown outcome; they go back to pending (at least once). Returns how many.
+    func requeueInFlight(at: Date) throws -> Int
 }

@@ -11,7 +11,17 @@ struct LiaisonCtl: ParsableCommand {
             2 bad usage, 3 the daemon cannot be reached.
             """,
         subcommands: [RosterCommand.self, StudentCommand.self, CaseCommand.self, ContactCommand.self, RulesCommand.self, Deadlines.self,
-                      ClockCommand.self, Status.self, Backup.self])
+                      ClockCommand.self, Status.self, Backup.self, PluginCommand.self, MessageCommand.self])
+}
+
+struct PluginCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "plugin", abstract: "Channel plugins: state, load, unload, reload (ops).",
+                                                    subcommands: [PluginList.self, PluginStatusCommand.self, PluginLoad.self, PluginUnload.self, PluginReload.self])
+}
+
+struct MessageCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "message", abstract: "Messages to parents and staff and what became of them.",
+                                                    subcommands: [MessageList.self, MessageShow.self])
 }
 
 struct RosterCommand: ParsableCommand {

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import LiaisonChannels
 import LiaisonConfig
 import LiaisonCore
 import LiaisonEngine
@@ -56,7 +57,15 @@ do { rulebooks = try RulebookLoader.load(directory: config.rulesDirectory) } cat
 if config.virtualClock && refuseVirtualClock {
     fail("\(configPath): clock: virtual is for tests and rehearsals; this liaisond was started with --no-virtual-clock (the production unit). Remove the clock key.", code: 78)
 }
-if checkOnly { print("\(configPath): ok\n\(config.rulesDirectory): \(rulebooks.count) rulebooks ok"); exit(0) }
+let templates: TemplateLibrary
+do { templates = try TemplateLoader.load(directory: config.templatesDirectory, rulebooks: rulebooks) } catch { fail("\(error)", code: 78) }
+if checkOnly {
+    print("\(configPath): ok\n\(config.rulesDirectory): \(rulebooks.count) rulebooks ok\n\(config.templatesDirectory): \(templates.templates.count) message templates ok")
+    for c in config.channels {
+        print("channel \(c.name): \(PluginFileCheck.problem(path: c.pluginPath).map { "REFUSED: \($0)" } ?? "plugin file ok (\(c.pluginPath))")")
+    }
+    exit(0)
+}
 
 DaemonLogging.bootstrap(identifier: "liaisond", level: Logger.Level(rawValue: config.logLevel) ?? .info)
 let log = Logger(label: "liaisond")
@@ -87,7 +96,7 @@ let engine = Engine(store: store, clock: clock,
                     calendar: SchoolCalendar(timeZone: config.timeZone, holidays: config.holidays, workdays: config.workdays),
                     logger: Logger(label: "liaisond.engine"))
 // Rulebooks changed while the daemon was down are installed like a reload.
-do { try engine.installRulebooks(rulebooks) } catch { fail("\(error)", code: 78) }
+do { try engine.installRulebooks(rulebooks); try engine.installTemplates(templates) } catch { fail("\(error)", code: 78) }
 if config.demoRoster {
     do {
         let n = try engine.loadDemoRosterIfEmpty()
@@ -105,18 +114,23 @@ if let fd = activation.socket {
 let socketName = activation.socket == nil ? config.socketPath : "the activated socket"
 let info = ServerInfo(name: "liaisond \(version)", startedAt: Date(), database: config.database,
                       socketActivated: activation.socket != nil)
-let server = ControlServer(listening: listenFD, engine: engine, info: info, logger: log)
+// Channel plugins run in liaison-channel-host processes beside liaisond.
+let hostProgram = config.hostProgram
+    ?? ((CommandLine.arguments[0] as NSString).deletingLastPathComponent as NSString).appendingPathComponent("liaison-channel-host")
+let dispatcher = ChannelDispatcher(engine: engine, channels: config.channels, hostProgram: hostProgram, logger: Logger(label: "liaisond.channels"))
+let server = ControlServer(listening: listenFD, engine: engine, info: info, channels: dispatcher, logger: log)
 server.start()
 // Deadlines are re-armed from the store; any that passed while the daemon
 // was down fire now, once.
 let scheduler = DeadlineScheduler(engine: engine, logger: Logger(label: "liaisond.scheduler"))
 scheduler.start()
+do { try dispatcher.start() } catch { fail("cannot start the message dispatcher: \(error)") }
 
 @Sendable func statusLine() -> String {
     let c = try? engine.counts()
-    // Channels come in a later stage; the line says only what exists.
+    let channels = dispatcher.statuses().map { "\($0.channel) \($0.state)" }.joined(separator: ", ")
     let virtual = engine.clock is VirtualClock ? "clock \(engine.clockDescription); " : ""
-    return "\(virtual)serving on \(socketName): \(c?.openCases ?? 0) open cases, \(c?.overdueSteps ?? 0) overdue steps, \(c?.students ?? 0) students; channels: none configured"
+    return "\(virtual)serving on \(socketName): \(c?.openCases ?? 0) open cases, \(c?.overdueSteps ?? 0) overdue steps, \(c?.students ?? 0) students; channels: \(channels.isEmpty ? "none configured" : channels)"
 }
 log.notice("liaisond \(version) \(statusLine()) (database \(config.database), pid \(getpid()))",
            metadata: ["message_id": "\(MessageID.started)"])
@@ -132,8 +146,12 @@ Notifier.ready(status: statusLine())
     do {
         fresh = try DaemonConfig.load(path: configPath)
         // Rulebooks are all or nothing: one bad file keeps the whole old set.
-        try engine.installRulebooks(try RulebookLoader.load(directory: fresh.rulesDirectory))
+        let books = try RulebookLoader.load(directory: fresh.rulesDirectory)
+        let library = try TemplateLoader.load(directory: fresh.templatesDirectory, rulebooks: books)
+        try engine.installRulebooks(books)
+        try engine.installTemplates(library)
         config.rulesDirectory = fresh.rulesDirectory
+        config.templatesDirectory = fresh.templatesDirectory
     } catch {
         log.error("reload refused, the running configuration is kept: \(error)", metadata: ["message_id": "\(MessageID.reloadFailed)"])
         return
@@ -142,6 +160,7 @@ Notifier.ready(status: statusLine())
     if fresh.database != config.database { needRestart.append("database") }
     if fresh.socketPath != config.socketPath || fresh.socketGroup != config.socketGroup { needRestart.append("socket") }
     if fresh.timeZone != config.timeZone { needRestart.append("school.timezone") }
+    if fresh.channels != config.channels || fresh.hostProgram != config.hostProgram { needRestart.append("channels (a new plugin file needs only `liaisonctl plugin reload`)") }
     if !needRestart.isEmpty {
         log.warning("reload: \(needRestart.joined(separator: ", ")) changed in \(configPath); that takes a restart, the running values are kept")
     }
@@ -162,6 +181,7 @@ while true {
 Notifier.stopping()
 scheduler.stop()
 server.stop()
+dispatcher.stop()
 try? store.close()
 if activation.socket == nil { unlink(config.socketPath) }
 lock.release()

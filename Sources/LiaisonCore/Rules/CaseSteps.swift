@@ -49,6 +49,8 @@ public enum CaseEffect: Sendable, Equatable {
     case cancel(caseID: String, stepID: String)
     /// A message for a person in the escalation chain (channels deliver it later).
     case escalate(caseID: String, stepID: String, level: Int, target: EscalationTarget)
+    /// The step's message (a template topic) to each guardian of the student.
+    case notify(caseID: String, stepID: String, topic: String)
 }
 
 /// The rulebook side of the case machine, pure. Every fact the projection
@@ -101,6 +103,7 @@ public enum CaseSteps {
                 let at = dueDate(due.span, after: now, calendar: calendar)
                 payload["due:\(step.id)"] = Event.timestamp(at)
                 effects.append(.schedule(Deadline(caseID: caseID, stepID: step.id, level: 0, due: at)))
+                if let topic = step.message { effects.append(.notify(caseID: caseID, stepID: step.id, topic: topic)) }
             }
         }
         payload["steps"] = book.steps.map(\.id).joined(separator: ",")
@@ -133,6 +136,7 @@ public enum CaseSteps {
             let at = dueDate(span, after: now, calendar: calendar)
             payload["due:\(dependent.id)"] = Event.timestamp(at)
             effects.append(.schedule(Deadline(caseID: c.id, stepID: dependent.id, level: 0, due: at)))
+            if let topic = dependent.message { effects.append(.notify(caseID: c.id, stepID: dependent.id, topic: topic)) }
         }
         events.append(Event(at: now, actor: actor, type: .stepCompleted, caseID: c.id, studentID: c.studentID, policy: rule.policy, payload: payload))
         return (events, effects)

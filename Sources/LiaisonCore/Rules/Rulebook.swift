@@ -76,12 +76,16 @@ public struct StepRule: Codable, Sendable, Equatable {
     public var policy: [String]
     /// Where the step is written, `file:line:column`, for every complaint about it.
     public var source: String
+    /// The message topic sent to the student's guardians when the step
+    /// becomes pending (a template in Config/templates/messages), or nil.
+    public var message: String?
 
     public init(id: String, title: String, mandatory: Bool, notifiesParents: Bool, evidence: EvidenceLevel,
-                due: DeadlineRule?, escalate: [EscalationTarget], when: StepCondition? = nil, policy: [String], source: String) {
+                due: DeadlineRule?, escalate: [EscalationTarget], when: StepCondition? = nil, policy: [String], source: String,
+                message: String? = nil) {
         self.id = id; self.title = title; self.mandatory = mandatory; self.notifiesParents = notifiesParents
         self.evidence = evidence; self.due = due; self.escalate = escalate; self.when = when; self.policy = policy
-        self.source = source
+        self.source = source; self.message = message
     }
 }
 

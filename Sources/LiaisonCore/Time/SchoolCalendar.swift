@@ -12,7 +12,7 @@ public struct SchoolCalendar: Sendable {
     public var workdays: Set<String>
 
     /// Built once: a Calendar per question showed on the commit path.
-    let calendar: Calendar
+    public let calendar: Calendar
 
     public init(timeZone: TimeZone = TimeZone(identifier: "Asia/Shanghai")!, holidays: Set<String> = [], workdays: Set<String> = []) {
         self.timeZone = timeZone

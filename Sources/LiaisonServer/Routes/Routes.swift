@@ -1,11 +1,12 @@
 import Foundation
+import LiaisonChannels
 import LiaisonCore
 import LiaisonEngine
 import LiaisonProtocol
 
 /// The route table: every method the daemon answers, wired to the engine.
 enum Routes {
-    static func make(engine: Engine, info: ServerInfo) -> Router {
+    static func make(engine: Engine, info: ServerInfo, channels: ChannelDispatcher?) -> Router {
         let serverName = info.name
         var r = Router()
         let authorizer = Authorizer(engine: engine)
@@ -23,8 +24,9 @@ enum Routes {
         addStudents(&r, engine)
         addCases(&r, engine)
         addContacts(&r, engine)
-        addServer(&r, engine, info)
+        addServer(&r, engine, info, channels)
         addSteps(&r, engine)
+        addChannels(&r, engine, channels)
         return r
     }
 

@@ -1,10 +1,11 @@
 import Foundation
+import LiaisonChannels
 import LiaisonCore
 import LiaisonEngine
 import LiaisonProtocol
 
 extension Routes {
-    static func addServer(_ r: inout Router, _ engine: Engine, _ info: ServerInfo) {
+    static func addServer(_ r: inout Router, _ engine: Engine, _ info: ServerInfo, _ channels: ChannelDispatcher?) {
         r.add(Method.status, Empty.self) { _, _ in
             let counts = try engine.counts()
             let now = Date()
@@ -12,7 +13,7 @@ extension Routes {
                                 database: info.database, databaseBytes: engine.store.sizeOnDisk(),
                                 socketActivated: info.socketActivated, clock: engine.clockDescription,
                                 students: counts.students, openCases: counts.openCases, events: counts.events,
-                                overdueSteps: counts.overdueSteps, channels: [])
+                                overdueSteps: counts.overdueSteps, channels: channels?.statuses() ?? [])
         }
         r.add(Method.rulesShow, RulesShowParams.self) { _, p in
             guard let kind = CaseKind(text: p.kind) else {

@@ -17,7 +17,7 @@ struct Status: ParsableCommand {
                 ("database", "\(s.database), \(Self.bytes(s.databaseBytes))"), ("students", "\(s.students)"),
                 ("open cases", "\(s.openCases)"), ("overdue steps", s.overdueSteps.map { "\($0)" } ?? "—"),
                 ("events", "\(s.events)"),
-                ("channels", s.channels.isEmpty ? "none configured" : s.channels.map { "\($0.name) \($0.state)" }.joined(separator: ", ")),
+                ("channels", s.channels.isEmpty ? "none configured" : s.channels.map { "\($0.channel) \($0.state)" }.joined(separator: ", ")),
             ])
         }
     }

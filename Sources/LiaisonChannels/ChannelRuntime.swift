@@ -1,0 +1,68 @@
+import Foundation
+import LiaisonConfig
+import LiaisonProtocol
+
+/// One configured channel as the dispatcher runs it. Touched only on the
+/// dispatcher's thread.
+final class ChannelRuntime {
+    enum State: String { case starting, running, restarting, refused, failed, stopped }
+
+    let spec: ChannelSpec
+    var state: State = .stopped
+    var reason = ""
+    /// The host new sends go to.
+    var current: HostProcess?
+    /// A reload's new host, until it is ready.
+    var next: HostProcess?
+    /// Old hosts finishing their in-flight sends before they are closed.
+    var draining: [HostProcess] = []
+    var generation = 0
+    var restarts = 0
+    /// Consecutive crashes: the restart delay doubles with each.
+    var crashes = 0
+    var restartAt: Date?
+    var info: (name: String, version: String, capabilities: String) = ("", "", "")
+    var sent = 0
+    var failed = 0
+    var bucket: TokenBucket?
+
+    init(spec: ChannelSpec) {
+        self.spec = spec
+        if spec.ratePerMinute > 0 { bucket = TokenBucket(perMinute: spec.ratePerMinute) }
+    }
+
+    var receipts: Bool { info.capabilities.split(separator: ",").contains("receipts") }
+
+    func status(inFlight: Int) -> PluginStatus {
+        PluginStatus(channel: spec.name, pluginPath: spec.pluginPath, state: state.rawValue, reason: reason, pluginName: info.name,
+                     pluginVersion: info.version, capabilities: info.capabilities, pid: current?.pid ?? 0, generation: generation,
+                     restarts: restarts, inFlight: inFlight, sent: sent, failed: failed, serves: spec.serves,
+                     quietHours: spec.quietHours?.text ?? "none", ratePerMinute: spec.ratePerMinute)
+    }
+}
+
+/// Messages a minute, with a minute's worth of burst; on the engine's clock,
+/// so a manual clock paces it in tests.
+struct TokenBucket {
+    let perSecond: Double
+    let capacity: Double
+    var tokens: Double
+    var at: Date?
+
+    init(perMinute: Int) {
+        perSecond = Double(perMinute) / 60
+        capacity = Double(perMinute)
+        tokens = capacity
+    }
+
+    mutating func take(_ now: Date) -> Bool {
+        if let at { tokens = min(capacity, tokens + max(0, now.timeIntervalSince(at)) * perSecond) }
+        at = now
+        guard tokens >= 1 else { return false }
+        tokens -= 1
+        return true
+    }
+
+    /// When the next token comes.
+    func nextToken(after now: Date) -> Date { now.addingTimeInterval(max(0, 1 - tokens) / perSecond) }
+}

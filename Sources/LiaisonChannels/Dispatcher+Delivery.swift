@@ -1,0 +1,239 @@
+import Foundation
+import LiaisonCore
+import LiaisonEngine
+import LiaisonStore
+import Logging
+
+/// What came back from the hosts, applied in one transaction per turn.
+enum Outcome {
+    case result(ChannelDispatcher.InFlight, status: String, providerID: String, error: String)
+    case receipt(channel: String, providerID: String, key: String, receipt: String, detail: String)
+    case reply(channel: String, from: String, text: String, providerID: String)
+}
+
+extension ChannelDispatcher {
+    /// The longest a retry waits.
+    static let maxBackoff: TimeInterval = 3600
+
+    func apply(_ outcomes: [Outcome]) {
+        let now = engine.clock.now()
+        do {
+            try engine.store.write { tx in
+                for o in outcomes {
+                    switch o {
+                    case let .result(f, status, providerID, error): try result(f, status, providerID, error, tx, now)
+                    case let .receipt(channel, providerID, key, receipt, detail): try receiptArrived(channel, providerID, key, receipt, detail, tx, now)
+                    case let .reply(channel, from, text, _): try replyArrived(channel, from, text, tx, now)
+                    }
+                }
+            }
+            engine.didCommit()
+        } catch {
+            // The sends stay `sending`; the next start re-queues them (at least once).
+            logger.error("could not record \(outcomes.count) channel outcome(s): \(error)")
+        }
+    }
+
+    func result(_ f: InFlight, _ status: String, _ providerID: String, _ error: String, _ tx: any StoreWriter, _ now: Date) throws {
+        var attempt = f.attempt
+        attempt.finishedAt = now
+        attempt.outcome = status
+        attempt.providerID = providerID
+        attempt.error = error
+        try tx.record(attempt)
+        guard var m = try tx.message(f.messageID) else { return }
+        let rt = channels[f.channel]
+        m.updatedAt = now
+        switch status {
+        case "ok":
+            rt?.sent += 1
+            if m.state == .sending { m.state = .sent }
+            m.providerID = providerID
+            m.note = rt?.receipts == true ? "handed to \(f.channel); waiting for its receipt" : "handed to \(f.channel) (it gives no receipts)"
+        case "permanent":
+            rt?.failed += 1
+            try fallBack(&m, why: "\(f.channel) refused it for good: \(error)", tx, now)
+        default:
+            rt?.failed += 1
+            m.attempts += 1
+            if m.attempts >= (rt?.spec.retries ?? 1) {
+                try fallBack(&m, why: "\(m.attempts) attempts on \(f.channel) failed; the last: \(error)", tx, now)
+            } else {
+                let base = (rt?.spec.backoff ?? 10) * pow(2, Double(m.attempts - 1))
+                let delay = min(Self.maxBackoff, base * Double.random(in: 0.8...1.2))
+                m.state = .pending
+                m.nextAt = now.addingTimeInterval(delay)
+                m.note = "attempt \(m.attempts) on \(f.channel) \(status == "unknown" ? "has an unknown outcome" : "failed"): \(error); next try at \(engine.calendar.format(m.nextAt))"
+            }
+        }
+        try tx.update(m)
+    }
+
+    /// On to the guardian's next channel; after the last, a task for a person.
+    func fallBack(_ m: inout Message, why: String, _ tx: any StoreWriter, _ now: Date) throws {
+        m.routeIndex += 1
+        m.attempts = 0
+        m.nextAt = now
+        m.state = .pending
+        m.note = why
+        if m.route == nil { try giveToPerson(&m, why: why, tx, now) }
+    }
+
+    /// Every route failed: the counselor is asked to phone (never a silent give-up).
+    func giveToPerson(_ m: inout Message, why: String, _ tx: any StoreWriter, _ now: Date) throws {
+        m.state = .failed
+        m.note = "no channel could deliver it (\(why)); a phone-call task went to the counselor"
+        let counselor = try tx.caseRecord(m.caseID)?.counselorID ?? ""
+        let phone = m.routes.first { $0.via == "sms" || $0.via == "phone" || $0.via == "staff" }?.address ?? "（无电话）"
+        try tx.record(PersonTask(caseID: m.caseID, stepID: m.stepID, messageID: m.id, assignee: counselor, kind: "phone-call",
+                                 text: "消息 \(m.id)（\(m.topic)）未能送达 \(m.recipientName)：\(why)。请电话联系 \(phone) 并在案件中记录。",
+                                 createdAt: now))
+        logger.warning("message \(m.id) of case \(m.caseID) could not be delivered on any channel; a phone-call task went to the counselor",
+                       metadata: ["case_id": "\(m.caseID)", "message": "\(m.id)"])
+    }
+
+    func receiptArrived(_ channel: String, _ providerID: String, _ key: String, _ receipt: String, _ detail: String,
+                        _ tx: any StoreWriter, _ now: Date) throws {
+        guard var m = try (key.isEmpty ? nil : tx.message(key: key)) ?? (providerID.isEmpty ? nil : tx.message(providerID: providerID, channel: channel)) else {
+            logger.warning("channel \(channel): a receipt for an unknown message (provider id \(providerID), key \(key)); ignored")
+            return
+        }
+        try tx.record(MessageReceipt(messageID: m.id, at: now, channel: channel, receipt: receipt, providerID: providerID, detail: detail))
+        m.updatedAt = now
+        if receipt == "delivered" {
+            guard m.state != .delivered else { return }
+            m.state = .delivered
+            m.note = "delivered (\(channel)\(detail.isEmpty ? "" : ": \(detail)"))"
+            try tx.update(m)
+            if m.recipientRole == "guardian", !m.stepID.isEmpty {
+                try engine.recordChannelEvidence(tx, caseID: m.caseID, stepID: m.stepID, level: .delivered, channel: channel,
+                                                 note: "message \(m.id) delivered to \(m.recipientName) (\(channel))", now: now)
+            }
+        } else if m.state == .sent || m.state == .sending {
+            try fallBack(&m, why: "\(channel) reports it \(receipt)\(detail.isEmpty ? "" : ": \(detail)")", tx, now)
+            try tx.update(m)
+        }
+    }
+
+    /// A guardian's reply: matched by phone number to their latest message,
+    /// it is "acknowledged" evidence on that message's step.
+    func replyArrived(_ channel: String, _ from: String, _ text: String, _ tx: any StoreWriter, _ now: Date) throws {
+        let guardians = try Self.phoneForms(from).flatMap { try tx.guardians(phone: $0) }
+        var matched = false
+        for g in guardians {
+            guard let m = try tx.lastMessage(toGuardian: g.id) else { continue }
+            matched = true
+            try tx.record(InboundReply(at: now, channel: channel, from: from, text: text, guardianID: g.id, caseID: m.caseID,
+                                       stepID: m.stepID, messageID: m.id))
+            if !m.stepID.isEmpty {
+                try engine.recordChannelEvidence(tx, caseID: m.caseID, stepID: m.stepID, level: .acknowledged, channel: channel,
+                                                 note: "\(g.name)（\(g.relation)）回复：\(text)", now: now)
+            }
+        }
+        if !matched {
+            try tx.record(InboundReply(at: now, channel: channel, from: from, text: text))
+            logger.warning("channel \(channel): a reply from \(from) matches no guardian with a message; kept unmatched")
+        }
+    }
+
+    /// 13800000000, +8613800000000 and 8613800000000 are one number.
+    static func phoneForms(_ from: String) -> [String] {
+        let digits = String(from.filter(\.isNumber))
+        var forms = [from]
+        let national = digits.count == 13 && digits.hasPrefix("86") ? String(digits.dropFirst(2)) : digits
+        for f in [national, "+86" + national, "86" + national] where !forms.contains(f) { forms.append(f) }
+        return forms
+    }
+
+    // MARK: sending
+
+    /// Claims due messages and hands them to hosts; returns how long the
+    /// loop may sleep.
+    func dispatchDue() -> TimeInterval {
+        let now = engine.clock.now()
+        var wakeAt = Date().addingTimeInterval(1)
+        if let r = nextRestart, r < wakeAt { wakeAt = r }
+        let due: [Message]
+        do { due = try engine.store.read { try $0.dueMessages(upTo: now, limit: Self.batch) } } catch {
+            logger.error("cannot read the outbox: \(error)")
+            return 1
+        }
+        var sends: [(Message, ChannelRuntime, HostProcess, MessageAttempt, String)] = []
+        var limited = false
+        do {
+            try engine.store.write { tx in
+                for var m in due {
+                    guard let (rt, route) = try choose(&m, tx, now) else { try tx.update(m); continue }
+                    guard rt.state == .running, let host = rt.current else {
+                        m.nextAt = now.addingTimeInterval(2)
+                        m.note = "channel \(rt.spec.name) is \(rt.state.rawValue)\(rt.reason.isEmpty ? "" : ": \(rt.reason)"); waiting for it"
+                        try tx.update(m)
+                        continue
+                    }
+                    if !m.urgent, let quiet = rt.spec.quietHours {
+                        let release = quiet.release(after: now, calendar: engine.calendar.calendar)
+                        if release > now {
+                            m.nextAt = release
+                            m.note = "quiet hours \(quiet.text) on \(rt.spec.name): routine messages go at \(engine.calendar.format(release))"
+                            try tx.update(m)
+                            continue
+                        }
+                    }
+                    if rt.bucket != nil, !rt.bucket!.take(now) { limited = true; continue }
+                    let template = engine.templateLibrary[m.topic]
+                    let (subject, body) = template?.render(channel: route.via, values: m.fields) ?? ("", m.body)
+                    let attempt = MessageAttempt(messageID: m.id, number: try tx.nextAttemptNumber(messageID: m.id), channel: rt.spec.name,
+                                                 address: route.address, startedAt: now)
+                    try tx.record(attempt)
+                    m.state = .sending
+                    m.channel = rt.spec.name
+                    m.body = body
+                    m.updatedAt = now
+                    m.note = ""
+                    try tx.update(m)
+                    sends.append((m, rt, host, attempt, subject))
+                }
+            }
+        } catch {
+            logger.error("cannot claim due messages: \(error)")
+            return 1
+        }
+        for (m, rt, host, attempt, subject) in sends {
+            nextSendID += 1
+            inFlight[nextSendID] = InFlight(messageID: m.id, attempt: attempt, channel: rt.spec.name, generation: host.generation, started: Date())
+            host.send(["op": "send", "id": "\(nextSendID)", "key": m.idempotencyKey, "to": attempt.address, "name": m.recipientName,
+                       "topic": m.topic, "subject": subject, "body": m.body, "urgent": m.urgent ? "1" : "0"])
+        }
+        if due.count == Self.batch && !sends.isEmpty { return 0 }
+        if limited { return 0.05 }
+        // With the system clock, sleep until the next message is due; a
+        // virtual clock moves only by command, which wakes this loop.
+        if !(engine.clock is VirtualClock), let next = try? engine.store.read({ try $0.nextMessageDue() }) {
+            let at = Date().addingTimeInterval(next.timeIntervalSince(engine.clock.now()))
+            if at < wakeAt { wakeAt = at }
+        }
+        return max(0, wakeAt.timeIntervalSinceNow)
+    }
+
+    /// The route and channel a message goes by now: routes no configured
+    /// channel serves (a phone call) are skipped; none left, a person task.
+    func choose(_ m: inout Message, _ tx: any StoreWriter, _ now: Date) throws -> (ChannelRuntime, MessageRoute)? {
+        var skipped: [String] = []
+        while let route = m.route {
+            if let rt = order.lazy.compactMap({ self.channels[$0] }).first(where: { $0.spec.serves.contains(route.via) }) {
+                if rt.state == .refused || rt.state == .failed || rt.state == .stopped {
+                    skipped.append("\(route.via) via \(rt.spec.name) is \(rt.state.rawValue)")
+                } else {
+                    return (rt, route)
+                }
+            } else {
+                skipped.append("no channel serves \(route.via)")
+            }
+            m.routeIndex += 1
+            m.attempts = 0
+        }
+        m.updatedAt = now
+        try giveToPerson(&m, why: skipped.isEmpty ? "the recipient has no address on record" : skipped.joined(separator: "; "), tx, now)
+        return nil
+    }
+}

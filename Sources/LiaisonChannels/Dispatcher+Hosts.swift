@@ -1,0 +1,153 @@
+import Foundation
+import Glibc
+import LiaisonCore
+import Logging
+
+/// Host supervision: start, crash, restart with backoff, reload, retire.
+extension ChannelDispatcher {
+    /// The longest wait between restarts of a crashing host.
+    static let maxRestartDelay: TimeInterval = 30
+
+    func load(_ rt: ChannelRuntime) {
+        if let problem = PluginFileCheck.problem(path: rt.spec.pluginPath) {
+            rt.state = .refused
+            rt.reason = problem
+            logger.error("channel \(rt.spec.name): plugin refused, not loaded: \(problem)",
+                         metadata: ["message_id": "\(MessageID.pluginRefused)", "channel": "\(rt.spec.name)"])
+            return
+        }
+        guard let host = spawn(rt) else { return }
+        rt.current = host
+        rt.state = .starting
+        rt.reason = ""
+    }
+
+    func spawn(_ rt: ChannelRuntime) -> HostProcess? {
+        rt.generation += 1
+        let generation = rt.generation
+        let name = rt.spec.name
+        do {
+            let host = try HostProcess(program: hostProgram, channel: name, plugin: rt.spec.pluginPath, generation: generation) { [weak self] event in
+                self?.enqueue(.host(channel: name, generation: generation, event))
+            }
+            host.send(["op": "open", "config": rt.spec.configJSON])
+            return host
+        } catch {
+            rt.state = .failed
+            rt.reason = "\(error)"
+            logger.error("channel \(name): \(error)")
+            return nil
+        }
+    }
+
+    /// Closes a host once its in-flight sends are done.
+    func retire(_ host: HostProcess, _ rt: ChannelRuntime) {
+        rt.draining.append(host)
+        closeIfIdle(host)
+    }
+
+    func closeIfIdle(_ host: HostProcess) {
+        if !inFlight.values.contains(where: { $0.channel == host.channel && $0.generation == host.generation }) {
+            host.send(["op": "close"])
+        }
+    }
+
+    func host(_ rt: ChannelRuntime, _ generation: Int) -> HostProcess? {
+        ([rt.current, rt.next].compactMap { $0 } + rt.draining).first { $0.generation == generation }
+    }
+
+    func handle(_ event: HostEvent, channel name: String, generation: Int, into outcomes: inout [Outcome]) {
+        guard let rt = channels[name] else { return }
+        let meta: Logger.Metadata = ["channel": "\(name)", "generation": "\(generation)"]
+        switch event {
+        case let .ready(plugin, version, capabilities, pid):
+            rt.info = (plugin, version, capabilities)
+            if let next = rt.next, next.generation == generation {
+                if let old = rt.current { retire(old, rt) }
+                rt.current = next
+                rt.next = nil
+                logger.notice("channel \(name): reloaded; plugin \(plugin) \(version) (pid \(pid)) takes new sends, the old host finishes its own", metadata: meta)
+            } else if rt.current?.generation == generation {
+                logger.notice("channel \(name): plugin \(plugin) \(version) ready (pid \(pid), \(capabilities.isEmpty ? "no receipts" : capabilities))", metadata: meta)
+            }
+            rt.state = .running
+            rt.reason = ""
+        case let .refused(reason), let .openFailed(reason):
+            let refused = if case .refused = event { true } else { false }
+            logger.error("channel \(name): plugin \(refused ? "refused" : "failed to open"): \(reason)",
+                         metadata: meta.merging(["message_id": "\(MessageID.pluginRefused)"]) { a, _ in a })
+            if let next = rt.next, next.generation == generation {
+                rt.next = nil
+                rt.reason = "reload refused, the running plugin is kept: \(reason)"
+            } else if rt.current?.generation == generation {
+                rt.current = nil
+                rt.state = refused ? .refused : .failed
+                rt.reason = reason
+            }
+        case let .result(id, status, providerID, error):
+            guard let f = inFlight.removeValue(forKey: id), f.channel == name else {
+                logger.error("channel \(name): a result for send \(id), which is not in flight; ignored", metadata: meta)
+                return
+            }
+            outcomes.append(.result(f, status: status, providerID: providerID, error: error))
+            if let h = rt.draining.first(where: { $0.generation == generation }) { closeIfIdle(h) }
+        case let .receipt(providerID, key, receipt, detail):
+            outcomes.append(.receipt(channel: name, providerID: providerID, key: key, receipt: receipt, detail: detail))
+        case let .reply(from, text, providerID):
+            outcomes.append(.reply(channel: name, from: from, text: text, providerID: providerID))
+        case let .log(level, text):
+            let l: Logger.Level = switch level { case 0: .debug; case 1: .info; case 2: .warning; default: .error }
+            logger.log(level: l, "channel \(name): \(text)", metadata: meta)
+        case let .exited(how):
+            // Whatever was in flight on this host has an unknown outcome.
+            for (id, f) in inFlight where f.channel == name && f.generation == generation {
+                inFlight[id] = nil
+                outcomes.append(.result(f, status: "unknown", providerID: "", error: "the plugin host \(how) during the send"))
+            }
+            if let i = rt.draining.firstIndex(where: { $0.generation == generation }) {
+                rt.draining.remove(at: i)
+                return
+            }
+            if let next = rt.next, next.generation == generation {
+                rt.next = nil
+                rt.reason = "reload failed, the running plugin is kept: the new host \(how)"
+                logger.error("channel \(name): \(rt.reason)", metadata: meta)
+                return
+            }
+            guard rt.current?.generation == generation else { return }
+            rt.current = nil
+            guard rt.state == .running || rt.state == .starting else { return }
+            rt.crashes += 1
+            let delay = min(Self.maxRestartDelay, 0.1 * pow(2, Double(rt.crashes - 1)))
+            rt.state = .restarting
+            rt.reason = "the plugin host \(how); restarting in \(String(format: "%.1f", delay)) s"
+            rt.restartAt = Date().addingTimeInterval(delay)
+            logger.error("channel \(name): the plugin host \(how); the daemon goes on, the host restarts in \(String(format: "%.1f", delay)) s and its sends are retried",
+                         metadata: meta.merging(["message_id": "\(MessageID.pluginCrashed)"]) { a, _ in a })
+        }
+    }
+
+    /// Restarts due hosts, kills hung ones, recycles bloated ones.
+    func supervise(_ outcomes: inout [Outcome]) {
+        let now = Date()
+        for rt in channels.values {
+            if rt.state == .restarting, let at = rt.restartAt, at <= now {
+                rt.restartAt = nil
+                rt.restarts += 1
+                load(rt)
+            }
+            // A send that takes longer than the channel allows: the plugin hangs.
+            if let h = rt.current, inFlight.values.contains(where: { $0.channel == rt.spec.name && $0.generation == h.generation
+                && now.timeIntervalSince($0.started) > rt.spec.sendTimeout }) {
+                logger.error("channel \(rt.spec.name): a send took longer than \(Int(rt.spec.sendTimeout)) s; killing the hung host (pid \(h.pid))")
+                h.kill()
+            }
+            if rt.state == .running, rt.crashes > 0, let h = rt.current, now.timeIntervalSince(h.startedAt) > Self.maxRestartDelay {
+                rt.crashes = 0
+            }
+        }
+    }
+
+    /// The soonest restart, for the loop's wait.
+    var nextRestart: Date? { channels.values.compactMap(\.restartAt).min() }
+}

@@ -1,0 +1,202 @@
+import Foundation
+import Glibc
+import LiaisonConfig
+import LiaisonCore
+import LiaisonEngine
+import LiaisonProtocol
+import LiaisonStore
+import Logging
+
+/// Sends the outbox through the channel plugins and turns what comes back
+/// (results, receipts, replies, host deaths) into records and evidence.
+///
+/// One thread owns every channel's state; host reader threads and control
+/// requests reach it through a queue. Each turn it applies what arrived in
+/// one transaction, restarts hosts that are due, and claims due messages in
+/// a second: a message is marked `sending`, with its attempt, before any
+/// plugin sees it, so a crash anywhere means "unknown" and a resend with
+/// the same idempotency key, never a silent loss.
+public final class ChannelDispatcher: @unchecked Sendable {
+    let engine: Engine
+    let hostProgram: String
+    let logger: Logger
+    var channels: [String: ChannelRuntime] = [:]
+    var order: [String] = []
+
+    struct InFlight {
+        var messageID: Int64
+        var attempt: MessageAttempt
+        var channel: String
+        var generation: Int
+        var started: Date
+    }
+    var inFlight: [UInt64: InFlight] = [:]
+    var nextSendID: UInt64 = 0
+
+    enum Item {
+        case host(channel: String, generation: Int, HostEvent)
+        case control(() -> Void)
+    }
+    let condition = NSCondition()
+    var queue: [Item] = []
+    var woken = false
+    var stopping = false
+    var thread: Thread?
+    let snapshot = NSLock()
+    var statusCache: [PluginStatus] = []
+
+    public static let batch = 256
+
+    public init(engine: Engine, channels specs: [ChannelSpec], hostProgram: String, logger: Logger) {
+        self.engine = engine
+        self.hostProgram = hostProgram
+        self.logger = logger
+        for spec in specs {
+            channels[spec.name] = ChannelRuntime(spec: spec)
+            order.append(spec.name)
+        }
+    }
+
+    /// Re-queues sends a previous run left in flight, starts every channel's
+    /// host and the dispatch thread.
+    public func start() throws {
+        let requeued = try engine.store.write { try $0.requeueInFlight(at: engine.clock.now()) }
+        if requeued > 0 { logger.warning("\(requeued) message(s) were in flight when liaisond stopped; they are sent again with their idempotency keys") }
+        for name in order { if let rt = channels[name] { load(rt) } }
+        publish()
+        engine.onCommit { [weak self] in self?.wake() }
+        let t = Thread { [self] in run() }
+        t.name = "dispatcher"
+        thread = t
+        t.start()
+    }
+
+    public func stop() {
+        condition.lock(); stopping = true; condition.signal(); condition.unlock()
+        while thread?.isFinished == false { usleep(1000) }
+        for rt in channels.values {
+            for h in [rt.current, rt.next].compactMap({ $0 }) + rt.draining { h.send(["op": "close"]) }
+        }
+    }
+
+    public func wake() {
+        condition.lock(); woken = true; condition.signal(); condition.unlock()
+    }
+
+    func enqueue(_ item: Item) {
+        condition.lock(); queue.append(item); condition.signal(); condition.unlock()
+    }
+
+    // MARK: the loop
+
+    func run() {
+        var wait: TimeInterval = 0
+        while true {
+            condition.lock()
+            if queue.isEmpty && !woken && !stopping && wait > 0 { _ = condition.wait(until: Date().addingTimeInterval(wait)) }
+            let items = queue
+            queue = []
+            woken = false
+            let stop = stopping
+            condition.unlock()
+            if stop { return }
+            var outcomes: [Outcome] = []
+            for item in items {
+                switch item {
+                case let .control(f): f()
+                case let .host(name, generation, event): handle(event, channel: name, generation: generation, into: &outcomes)
+                }
+            }
+            supervise(&outcomes)
+            if !outcomes.isEmpty { apply(outcomes) }
+            wait = dispatchDue()
+            publish()
+        }
+    }
+
+    /// Runs `f` on the dispatcher's thread and waits for it.
+    func onThread<T>(_ f: @escaping () throws -> T) throws -> T {
+        let done = DispatchSemaphore(value: 0)
+        nonisolated(unsafe) var result: Result<T, Error>?
+        enqueue(.control { result = Result { try f() }; done.signal() })
+        done.wait()
+        return try result!.get()
+    }
+
+    func publish() {
+        let counts = Dictionary(grouping: inFlight.values, by: \.channel).mapValues(\.count)
+        let list = order.compactMap { channels[$0] }.map { $0.status(inFlight: counts[$0.spec.name] ?? 0) }
+        snapshot.lock(); statusCache = list; snapshot.unlock()
+    }
+
+    // MARK: status and control (any thread)
+
+    public func statuses() -> [PluginStatus] {
+        snapshot.lock(); defer { snapshot.unlock() }
+        return statusCache
+    }
+
+    public func status(_ name: String) throws -> PluginStatus {
+        guard let s = statuses().first(where: { $0.channel == name }) else { throw unknown(name) }
+        return s
+    }
+
+    func unknown(_ name: String) -> LiaisonError {
+        LiaisonError.notFound("no channel \(name) is configured; configured: \(order.isEmpty ? "none" : order.joined(separator: ", ")) (channels: in the daemon config)")
+    }
+
+    /// Starts a stopped, refused or failed channel; returns once it runs or
+    /// says why not (at most 10 s).
+    public func load(_ name: String) throws -> PluginStatus {
+        try onThread { [self] in
+            guard let rt = channels[name] else { throw unknown(name) }
+            guard rt.current == nil || rt.state != .running else {
+                throw LiaisonError.conflict("channel \(name) is already running (plugin \(rt.info.name) \(rt.info.version)); use plugin reload to switch to a new file")
+            }
+            load(rt)
+        }
+        return try settle(name)
+    }
+
+    /// Stops sending on a channel: new messages wait (or fall back), sends in
+    /// flight finish, then the host is closed.
+    public func unload(_ name: String) throws -> PluginStatus {
+        try onThread { [self] in
+            guard let rt = channels[name] else { throw unknown(name) }
+            if let h = rt.current { retire(h, rt) }
+            if let h = rt.next { h.send(["op": "close"]); rt.next = nil }
+            rt.current = nil
+            rt.state = .stopped
+            rt.reason = "unloaded by plugin unload"
+            rt.restartAt = nil
+        }
+        return try status(name)
+    }
+
+    /// Starts a new host on the (new) plugin file and moves new sends to it
+    /// once it is ready; the old host finishes its in-flight sends first.
+    public func reload(_ name: String) throws -> PluginStatus {
+        try onThread { [self] in
+            guard let rt = channels[name] else { throw unknown(name) }
+            guard rt.current != nil, rt.state == .running else { load(rt); return }
+            if let problem = PluginFileCheck.problem(path: rt.spec.pluginPath) {
+                throw LiaisonError.conflict("reload refused, the running plugin is kept: \(problem)")
+            }
+            rt.next = spawn(rt)
+        }
+        return try settle(name)
+    }
+
+    /// Waits until a load or reload has an outcome.
+    func settle(_ name: String) throws -> PluginStatus {
+        for _ in 0..<500 {
+            let busy = try onThread { [self] () -> Bool in
+                guard let rt = channels[name] else { return false }
+                return rt.state == .starting || rt.next != nil
+            }
+            if !busy { break }
+            usleep(20_000)
+        }
+        return try status(name)
+    }
+}

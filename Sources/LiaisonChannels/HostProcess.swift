@@ -1,0 +1,142 @@
+import Foundation
+import Glibc
+import LiaisonCore
+import LiaisonProtocol
+
+/// What a host process says (its lines, and its end).
+enum HostEvent: Sendable {
+    case ready(name: String, version: String, capabilities: String, pid: Int32)
+    case refused(String)
+    case openFailed(String)
+    case result(id: UInt64, status: String, providerID: String, error: String)
+    case receipt(providerID: String, key: String, receipt: String, detail: String)
+    case reply(from: String, text: String, providerID: String)
+    case log(level: Int, text: String)
+    /// The process ended: how, in words.
+    case exited(String)
+}
+
+/// One `liaison-channel-host` process: spawned with one end of a socketpair
+/// as its fd 3, read by a thread of its own, reaped when its end closes.
+final class HostProcess: @unchecked Sendable {
+    let channel: String
+    let generation: Int
+    let pid: pid_t
+    private let fd: Int32
+    private let writeLock = NSLock()
+    let startedAt = Date()
+
+    /// Spawns the host; `events` is called on the reader thread, in order,
+    /// ending with `.exited`.
+    init(program: String, channel: String, plugin: String, generation: Int, events: @escaping @Sendable (HostEvent) -> Void) throws {
+        var pair: [Int32] = [0, 0]
+        guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &pair) == 0 else {
+            throw LiaisonError(.internal, "socketpair: \(String(cString: strerror(errno)))")
+        }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_adddup2(&actions, pair[1], 3)
+        // liaisond blocks its signals for sigwait; the host starts clean.
+        var attr = posix_spawnattr_t()
+        posix_spawnattr_init(&attr)
+        defer { posix_spawnattr_destroy(&attr) }
+        var none = sigset_t()
+        sigemptyset(&none)
+        posix_spawnattr_setsigmask(&attr, &none)
+        var all = sigset_t()
+        sigfillset(&all)
+        posix_spawnattr_setsigdefault(&attr, &all)
+        posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        let words: [String] = [program, "--channel", channel, "--plugin", plugin]
+        let argv: [UnsafeMutablePointer<CChar>?] = words.map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var child: pid_t = 0
+        let rc = posix_spawn(&child, program, &actions, &attr, argv, environ)
+        close(pair[1])
+        guard rc == 0 else {
+            close(pair[0])
+            throw LiaisonError(.internal, "cannot start \(program): \(String(cString: strerror(rc))); plugins.host in the config names it")
+        }
+        self.channel = channel; self.generation = generation; self.pid = child; self.fd = pair[0]
+        let thread = Thread { [fd = pair[0], pid = child] in
+            Self.read(fd: fd, events: events)
+            close(fd)
+            var status: Int32 = 0
+            while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+            events(.exited(Self.describe(status)))
+        }
+        thread.name = "host \(channel)#\(generation)"
+        thread.start()
+    }
+
+    /// Writes one line; false if the host is gone.
+    @discardableResult
+    func send(_ fields: [String: String]) -> Bool {
+        let bytes = Array((FlatJSON.encode(fields) + "\n").utf8)
+        writeLock.lock(); defer { writeLock.unlock() }
+        var off = 0
+        while off < bytes.count {
+            let n = bytes[off...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            if n < 0 { if errno == EINTR { continue }; return false }
+            off += n
+        }
+        return true
+    }
+
+    func kill(_ signal: Int32 = SIGKILL) { Glibc.kill(pid, signal) }
+
+    /// Resident memory in bytes, from /proc; nil once the process is gone.
+    var residentBytes: Int? {
+        guard let text = try? String(contentsOfFile: "/proc/\(pid)/statm", encoding: .ascii) else { return nil }
+        let parts = text.split(separator: " ")
+        guard parts.count > 1, let pages = Int(parts[1]) else { return nil }
+        return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
+    }
+
+    private static func read(fd: Int32, events: @Sendable (HostEvent) -> Void) {
+        var framer = LineFramer(limit: 1 << 20)
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = Glibc.read(fd, &buffer, buffer.count)
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { return }
+            for out in framer.feed(buffer[0..<n]) {
+                guard case let .frame(line) = out else {
+                    events(.log(level: 3, text: "a line from the host exceeded 1 MiB; closing it"))
+                    return
+                }
+                guard let m = try? FlatJSON.decode(line) else {
+                    events(.log(level: 3, text: "malformed line from the host: \(String(decoding: line.prefix(200), as: UTF8.self))"))
+                    continue
+                }
+                if let e = event(m) { events(e) }
+            }
+        }
+    }
+
+    static func event(_ m: [String: String]) -> HostEvent? {
+        switch m["op"] {
+        case "ready": return .ready(name: m["name"] ?? "", version: m["version"] ?? "", capabilities: m["capabilities"] ?? "",
+                                    pid: Int32(m["pid"] ?? "") ?? 0)
+        case "refused": return .refused(m["reason"] ?? "refused")
+        case "open_failed": return .openFailed(m["reason"] ?? "open failed")
+        case "result":
+            guard let id = UInt64(m["id"] ?? "") else { return .log(level: 3, text: "a result without an id") }
+            return .result(id: id, status: m["status"] ?? "permanent", providerID: m["provider_id"] ?? "", error: m["error"] ?? "")
+        case "receipt": return .receipt(providerID: m["provider_id"] ?? "", key: m["key"] ?? "", receipt: m["receipt"] ?? "", detail: m["detail"] ?? "")
+        case "reply": return .reply(from: m["from"] ?? "", text: m["text"] ?? "", providerID: m["provider_id"] ?? "")
+        case "log": return .log(level: Int(m["level"] ?? "") ?? 1, text: m["text"] ?? "")
+        case "closed": return nil
+        default: return .log(level: 3, text: "unknown line from the host: op \(m["op"] ?? "(none)")")
+        }
+    }
+
+    static func describe(_ status: Int32) -> String {
+        let signal = status & 0x7F
+        if signal == 0 { return "exited with status \((status >> 8) & 0xFF)" }
+        let name = strsignal(signal).map { String(cString: $0) } ?? "signal \(signal)"
+        return "killed by signal \(signal) (\(name))\(status & 0x80 != 0 ? ", core dumped" : "")"
+    }
+}

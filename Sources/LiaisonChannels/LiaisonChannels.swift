@@ -1,1 +1,0 @@
-// The daemon side of channel plugins: file checks, host supervision, dispatch.

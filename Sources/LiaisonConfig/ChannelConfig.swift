@@ -1,0 +1,108 @@
+import Foundation
+import LiaisonCore
+
+/// One configured channel: a plugin, what it serves, and how it is paced.
+public struct ChannelSpec: Sendable, Equatable {
+    public var name: String
+    /// The plugin file, resolved against `plugins.directory`.
+    public var pluginPath: String
+    /// What it carries: guardian channels (sms, wechat, qq, letter) and/or
+    /// `staff` (escalations and tasks to staff, by phone number).
+    public var serves: [String]
+    /// The plugin's own configuration, as JSON text.
+    public var configJSON: String
+    /// Attempts on this channel before falling back to the next one.
+    public var retries: Int
+    /// The first retry's delay; each next one doubles (with jitter), up to an hour.
+    public var backoff: TimeInterval
+    /// Messages a minute; 0 means no limit.
+    public var ratePerMinute: Int
+    /// Routine messages wait out these hours (school time); nil: none.
+    public var quietHours: QuietHours?
+    /// A send not completed in this long is treated as a hung plugin.
+    public var sendTimeout: TimeInterval
+    public var source: String
+
+    public init(name: String, pluginPath: String, serves: [String], configJSON: String = "{}", retries: Int = 5,
+                backoff: TimeInterval = 10, ratePerMinute: Int = 0, quietHours: QuietHours? = QuietHours.default,
+                sendTimeout: TimeInterval = 30, source: String = "") {
+        self.name = name; self.pluginPath = pluginPath; self.serves = serves; self.configJSON = configJSON
+        self.retries = retries; self.backoff = backoff; self.ratePerMinute = ratePerMinute; self.quietHours = quietHours
+        self.sendTimeout = sendTimeout; self.source = source
+    }
+
+    public static let servable = ["sms", "wechat", "qq", "letter", "staff"]
+
+    static func parse(name: String, _ node: YAMLNode, pluginDirectory: String) throws -> ChannelSpec {
+        let m = try node.mapping(allowed: ["plugin", "serves", "config", "retries", "backoff_seconds", "rate_per_minute",
+                                           "quiet_hours", "send_timeout_seconds"], what: "channel \(name)")
+        guard let pluginNode = m["plugin"] else { throw node.error("channel \(name) needs plugin: (a name such as outbox, or a path)") }
+        let plugin = try pluginNode.string("plugin")
+        let path = plugin.contains("/") ? plugin : (pluginDirectory as NSString).appendingPathComponent("libliaison-channel-\(plugin).so")
+        var spec = ChannelSpec(name: name, pluginPath: path, serves: [], source: node.place)
+        guard let servesNode = m["serves"] else { throw node.error("channel \(name) needs serves: (some of \(servable.joined(separator: ", ")))") }
+        for s in try servesNode.sequence("serves") {
+            let what = try s.string("serves")
+            guard servable.contains(what) else { throw s.error("serves \"\(what)\" is not one of \(servable.joined(separator: ", "))") }
+            spec.serves.append(what)
+        }
+        if let c = m["config"] {
+            guard c.node.mapping != nil else { throw c.error("config: must be a mapping (it is passed to the plugin as a JSON object)") }
+            spec.configJSON = try c.jsonText()
+        }
+        func positive(_ key: String, _ allowZero: Bool = false) throws -> Int? {
+            guard let v = m[key] else { return nil }
+            let n = try v.int(key)
+            guard n > 0 || (allowZero && n == 0) else { throw v.error("\(key) must be \(allowZero ? "0 or more" : "at least 1")") }
+            return n
+        }
+        if let n = try positive("retries") { spec.retries = n }
+        if let n = try positive("backoff_seconds") { spec.backoff = TimeInterval(n) }
+        if let n = try positive("rate_per_minute", true) { spec.ratePerMinute = n }
+        if let n = try positive("send_timeout_seconds") { spec.sendTimeout = TimeInterval(n) }
+        if let q = m["quiet_hours"] {
+            let text = try q.string("quiet_hours")
+            if text == "none" { spec.quietHours = nil } else {
+                guard let hours = QuietHours(text: text) else { throw q.error("quiet_hours \"\(text)\" is not HH:MM-HH:MM (school time) or none") }
+                spec.quietHours = hours
+            }
+        }
+        return spec
+    }
+}
+
+/// Hours in which routine messages wait (POLICY: parents are not woken for
+/// routine news); urgent incident messages go at once.
+public struct QuietHours: Sendable, Equatable {
+    /// Minutes after midnight, school time; the span may wrap past midnight.
+    public var start: Int
+    public var end: Int
+    public static let `default` = QuietHours(start: 22 * 60, end: 7 * 60)
+
+    public init(start: Int, end: Int) { self.start = start; self.end = end }
+
+    public init?(text: String) {
+        let parts = text.split(separator: "-").map { $0.trimmingCharacters(in: .whitespaces) }
+        func minutes(_ s: String) -> Int? {
+            let hm = s.split(separator: ":")
+            guard hm.count == 2, let h = Int(hm[0]), let m = Int(hm[1]), (0..<24).contains(h), (0..<60).contains(m) else { return nil }
+            return h * 60 + m
+        }
+        guard parts.count == 2, let a = minutes(parts[0]), let b = minutes(parts[1]), a != b else { return nil }
+        start = a; end = b
+    }
+
+    public var text: String { String(format: "%02d:%02d-%02d:%02d", start / 60, start % 60, end / 60, end % 60) }
+
+    /// When a routine message may go, at `date` or later.
+    public func release(after date: Date, calendar: Calendar) -> Date {
+        let c = calendar.dateComponents([.hour, .minute], from: date)
+        let now = (c.hour ?? 0) * 60 + (c.minute ?? 0)
+        let inside = start < end ? (now >= start && now < end) : (now >= start || now < end)
+        guard inside else { return date }
+        var wait = end - now
+        if wait <= 0 { wait += 24 * 60 }
+        let startOfMinute = calendar.dateInterval(of: .minute, for: date)?.start ?? date
+        return startOfMinute.addingTimeInterval(TimeInterval(wait * 60))
+    }
+}

@@ -1,0 +1,112 @@
+import Foundation
+
+/// The fields a message may carry. A template's topic lists the ones it
+/// allows; anything else is never put into its text (POLICY P2.2.3: parents
+/// are told to get in touch, not what the diagnosis is).
+public enum MessageField: String, CaseIterable, Sendable {
+    case guardianName = "guardian_name", relation, studentName = "student_name", studentID = "student_id"
+    case college, className = "class_name", counselorName = "counselor_name", counselorPhone = "counselor_phone"
+    case caseID = "case_id", kindName = "kind_name", stepID = "step_id", stepTitle = "step_title", due
+    /// What happened, as staff wrote it: may hold health details. Only
+    /// channels in `MessageTemplate.sensitiveChannels` may carry it.
+    case summary
+
+    public var sensitive: Bool { self == .summary }
+}
+
+/// One topic's texts, one per channel (`default` serves the rest).
+public struct MessageTemplate: Sendable, Equatable {
+    public var topic: String
+    public var policy: [String]
+    /// Urgent messages (incidents, escalations) ignore quiet hours.
+    public var urgent: Bool
+    public var subject: String
+    public var fields: [MessageField]
+    /// Channel name (sms, wechat, letter, staff, …, or `default`) → text with `{field}` placeholders.
+    public var texts: [String: String]
+    public var source: String
+
+    /// Channels whose messages are sealed letters or staff-only: the only
+    /// ones a sensitive field may appear in.
+    public static let sensitiveChannels: Set<String> = ["letter", "staff"]
+
+    public init(topic: String, policy: [String], urgent: Bool, subject: String, fields: [MessageField],
+                texts: [String: String], source: String) {
+        self.topic = topic; self.policy = policy; self.urgent = urgent; self.subject = subject
+        self.fields = fields; self.texts = texts; self.source = source
+    }
+
+    /// The placeholders a text uses, in order.
+    public static func placeholders(in text: String) -> [String] {
+        var out: [String] = []
+        var rest = Substring(text)
+        while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
+            out.append(String(rest[rest.index(after: open)..<close]))
+            rest = rest[rest.index(after: close)...]
+        }
+        return out
+    }
+
+    /// What is wrong with this template; empty when it may be used.
+    public func problems() -> [String] {
+        var out: [String] = []
+        for (channel, text) in texts.sorted(by: { $0.key < $1.key }) {
+            for name in Self.placeholders(in: text) + Self.placeholders(in: subject) {
+                guard let field = MessageField(rawValue: name) else {
+                    out.append("\(source): topic \(topic), \(channel): {\(name)} is not a message field; the fields are \(MessageField.allCases.map(\.rawValue).joined(separator: ", "))")
+                    continue
+                }
+                if !fields.contains(field) {
+                    out.append("\(source): topic \(topic), \(channel): {\(name)} is not among the topic's fields (\(fields.map(\.rawValue).joined(separator: ", "))); add it to fields: only if this topic may carry it")
+                }
+                if field.sensitive && !Self.sensitiveChannels.contains(channel) {
+                    out.append("\(source): topic \(topic), \(channel): {\(name)} may hold health or disciplinary details and goes only into \(Self.sensitiveChannels.sorted().joined(separator: " or ")) texts, never an SMS or chat message")
+                }
+            }
+        }
+        if texts["default"] == nil { out.append("\(source): topic \(topic) needs a default: text for channels without their own") }
+        return out
+    }
+
+    /// The text for `channel`, with the allowed fields filled in; fields the
+    /// topic does not allow are never read from `values`.
+    public func render(channel: String, values: [String: String]) -> (subject: String, body: String) {
+        let text = texts[channel] ?? texts["default"] ?? ""
+        let allowed = Set(fields.map(\.rawValue))
+        func fill(_ t: String) -> String {
+            var out = ""
+            var rest = Substring(t)
+            while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
+                out += rest[..<open]
+                let name = String(rest[rest.index(after: open)..<close])
+                out += allowed.contains(name) ? (values[name] ?? "") : ""
+                rest = rest[rest.index(after: close)...]
+            }
+            return out + rest
+        }
+        return (fill(subject), fill(text))
+    }
+}
+
+/// Every topic, by name.
+public struct TemplateLibrary: Sendable, Equatable {
+    public var templates: [String: MessageTemplate]
+    public init(_ templates: [MessageTemplate] = []) {
+        self.templates = Dictionary(templates.map { ($0.topic, $0) }, uniquingKeysWith: { a, _ in a })
+    }
+    public subscript(topic: String) -> MessageTemplate? { templates[topic] }
+
+    /// Problems in the set, and topics rulebooks ask for that it lacks.
+    public func problems(rulebooks: [Rulebook]) -> [String] {
+        var out = templates.values.sorted { $0.topic < $1.topic }.flatMap { $0.problems() }
+        for book in rulebooks {
+            for step in book.steps {
+                if let topic = step.message, templates[topic] == nil {
+                    out.append("\(step.source): step \(step.id) sends message topic \(topic), which has no template in the templates directory")
+                }
+            }
+        }
+        if templates["escalation"] == nil { out.append("the templates directory has no escalation topic (the message an overdue step sends up the chain)") }
+        return out
+    }
+}

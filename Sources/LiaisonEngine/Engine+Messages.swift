@@ -1,0 +1,128 @@
+import Foundation
+import LiaisonCore
+import LiaisonStore
+
+extension Engine {
+    /// Installs the message templates (start, SIGHUP). Checked against the
+    /// running rulebooks: a step whose topic has no template is refused.
+    public func installTemplates(_ library: TemplateLibrary) throws {
+        let problems = library.problems(rulebooks: Array(rulebooks.withLock { $0.values }))
+        guard problems.isEmpty else { throw LiaisonError.invalid("the message templates do not fit the rulebooks:", details: problems) }
+        templates.withLock { $0 = library }
+    }
+
+    public var templateLibrary: TemplateLibrary { templates.withLock { $0 } }
+
+    /// Everything a template may ask about a case; each template keeps only
+    /// its topic's fields (the rest never reach the message row).
+    func messageValues(_ c: CaseRecord, _ student: Student, stepID: String, _ tx: any StoreReader) throws -> [String: String] {
+        let counselor = try tx.staff(c.counselorID)
+        let rule = try? pinnedRulebook(c, tx).step(stepID)
+        let due = c.steps.first { $0.id == stepID }?.due
+        return [
+            MessageField.studentName.rawValue: student.name, MessageField.studentID.rawValue: student.id,
+            MessageField.college.rawValue: student.college, MessageField.className.rawValue: student.className,
+            MessageField.counselorName.rawValue: counselor?.name ?? c.counselorID,
+            MessageField.counselorPhone.rawValue: counselor?.phone ?? "",
+            MessageField.caseID.rawValue: c.id, MessageField.kindName.rawValue: c.kind.chineseName,
+            MessageField.stepID.rawValue: stepID, MessageField.stepTitle.rawValue: rule?.title ?? stepID,
+            MessageField.due.rawValue: due.map { calendar.format($0) } ?? "",
+            MessageField.summary.rawValue: c.summary,
+        ]
+    }
+
+    /// A message row for one recipient: only the topic's fields are kept,
+    /// and the default text is rendered for `message list`.
+    func makeMessage(topic: String, c: CaseRecord, stepID: String, role: String, recipientID: String, recipientName: String,
+                     values: [String: String], routes: [MessageRoute], key: String, now: Date) throws -> Message {
+        guard let template = templateLibrary[topic] else {
+            throw LiaisonError(.internal, "no template for message topic \(topic); the templates directory must have one")
+        }
+        let allowed = Set(template.fields.map(\.rawValue))
+        let kept = values.filter { allowed.contains($0.key) }
+        return Message(caseID: c.id, stepID: stepID, recipientRole: role, recipientID: recipientID, recipientName: recipientName,
+                       topic: topic, urgent: template.urgent, fields: kept, routes: routes,
+                       body: template.render(channel: "default", values: kept).body, idempotencyKey: key, createdAt: now)
+    }
+
+    /// The step's message to every guardian (P2.2.3), each along the
+    /// guardian's preferred channels. No guardian on record: a task for the
+    /// counselor, at once.
+    func notifyGuardians(caseID: String, stepID: String, topic: String, _ tx: any StoreWriter, now: Date) throws {
+        guard let c = try tx.caseRecord(caseID), let student = try tx.student(c.studentID) else { return }
+        let values = try messageValues(c, student, stepID: stepID, tx)
+        let guardians = try tx.guardians(ofStudent: student.id)
+        if guardians.isEmpty {
+            try tx.record(PersonTask(caseID: c.id, stepID: stepID, messageID: nil, assignee: c.counselorID, kind: "phone-call",
+                                     text: "学生 \(student.name)（\(student.id)）没有登记家长联系方式，请设法联系家长并补登（\(topic)）。", createdAt: now))
+            return
+        }
+        for g in guardians {
+            var v = values
+            v[MessageField.guardianName.rawValue] = g.name
+            v[MessageField.relation.rawValue] = g.relation
+            let m = try makeMessage(topic: topic, c: c, stepID: stepID, role: "guardian", recipientID: g.id, recipientName: g.name,
+                                    values: v, routes: Self.routes(for: g), key: "notify:\(c.id):\(stepID):\(g.id)", now: now)
+            try tx.enqueue(m)
+        }
+    }
+
+    /// A guardian's addresses in their order of preference; channels they
+    /// have an address for but did not rank come after, then a phone call.
+    static func routes(for g: Guardian) -> [MessageRoute] {
+        var order = g.preference
+        for ch in [ContactChannel.wechat, .sms, .qq, .letter, .phone] where !order.contains(ch) { order.append(ch) }
+        return order.compactMap { ch in g.address(for: ch).map { MessageRoute(via: ch.rawValue, address: $0) } }
+    }
+
+    func escalationMessages(caseID: String, stepID: String, level: Int, target: EscalationTarget, _ tx: any StoreWriter, now: Date) throws {
+        guard let c = try tx.caseRecord(caseID), let student = try tx.student(c.studentID) else { return }
+        let recipients: [Staff]
+        switch target {
+        case .counselor: recipients = try tx.staff(c.counselorID).map { [$0] } ?? []
+        case .supervisor: recipients = try tx.staff(role: .supervisor, college: student.college)
+        case .office: recipients = try tx.staff(role: .office, college: nil)
+        }
+        let values = try messageValues(c, student, stepID: stepID, tx)
+        for r in recipients.isEmpty ? [Staff(id: "", name: "学生工作部门", role: .office)] : recipients {
+            let m = try makeMessage(topic: "escalation", c: c, stepID: stepID, role: target.rawValue, recipientID: r.id, recipientName: r.name,
+                                    values: values, routes: [MessageRoute(via: "staff", address: r.phone)],
+                                    key: "escalation:\(caseID):\(stepID):\(level):\(r.id)", now: now)
+            try tx.enqueue(m)
+        }
+    }
+
+    public func messages(_ filter: MessageFilter) throws -> [Message] { try store.read { try $0.messages(filter) } }
+
+    public func messageDetail(_ id: Int64) throws -> MessageDetail {
+        try store.read { tx in
+            guard let m = try tx.message(id) else { throw LiaisonError.notFound("no message \(id); `liaisonctl message list` shows the messages") }
+            return MessageDetail(message: m, attempts: try tx.attempts(messageID: id), receipts: try tx.receipts(messageID: id),
+                                 replies: try tx.replies(messageID: id))
+        }
+    }
+
+    public func tasks(caseID: String?) throws -> [PersonTask] { try store.read { try $0.tasks(caseID: caseID) } }
+}
+
+extension Engine {
+    /// Evidence that arrived through a channel (a receipt: delivered; a
+    /// guardian's reply: acknowledged), in the caller's transaction. A step
+    /// already done, or a closed case, takes nothing: the message is still
+    /// recorded on its own. Returns whether evidence was recorded.
+    @discardableResult
+    public func recordChannelEvidence(_ tx: any StoreWriter, caseID: String, stepID: String, level: EvidenceLevel, channel: String,
+                                      note: String, now: Date) throws -> Bool {
+        guard let c = try tx.caseRecord(caseID), c.state == .open,
+              let s = c.steps.first(where: { $0.id == stepID }), [.pending, .overdue, .waiting].contains(s.status),
+              let book = try? pinnedRulebook(c, tx),
+              let (events, effects) = try? CaseSteps.evidence(c, book: book, stepID: stepID, level: level, channel: channel, note: note,
+                                                              actor: "system", now: now, calendar: calendar) else { return false }
+        try Projector.record(events, in: tx)
+        try perform(effects, tx, now: now)
+        return true
+    }
+
+    /// After a commit made outside the engine's own methods (the dispatcher's).
+    public func didCommit() { committed() }
+}

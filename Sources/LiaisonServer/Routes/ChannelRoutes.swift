@@ -1,0 +1,31 @@
+import Foundation
+import LiaisonChannels
+import LiaisonCore
+import LiaisonEngine
+import LiaisonProtocol
+import LiaisonStore
+
+extension Routes {
+    static func addChannels(_ r: inout Router, _ engine: Engine, _ channels: ChannelDispatcher?) {
+        @Sendable func dispatcher() throws -> ChannelDispatcher {
+            guard let channels else { throw LiaisonError.conflict("this liaisond runs without channels (no channels: in its config)") }
+            return channels
+        }
+        r.add(Method.pluginList, Empty.self) { _, _ in channels?.statuses() ?? [] }
+        r.add(Method.pluginStatus, PluginNameParams.self) { _, p in try dispatcher().status(p.channel) }
+        r.add(Method.pluginLoad, PluginNameParams.self) { _, p in try dispatcher().load(p.channel) }
+        r.add(Method.pluginUnload, PluginNameParams.self) { _, p in try dispatcher().unload(p.channel) }
+        r.add(Method.pluginReload, PluginNameParams.self) { _, p in try dispatcher().reload(p.channel) }
+        r.add(Method.messageList, MessageListParams.self) { _, p in
+            var state: MessageState?
+            if let s = p.state {
+                guard let v = MessageState(rawValue: s) else {
+                    throw LiaisonError.invalid("state \"\(s)\" is not a message state; use one of \(MessageState.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                state = v
+            }
+            return try engine.messages(MessageFilter(caseID: p.caseID, state: state, limit: min(max(p.limit ?? 200, 1), 5000)))
+        }
+        r.add(Method.messageShow, MessageShowParams.self) { _, p in try engine.messageDetail(p.id) }
+    }
+}

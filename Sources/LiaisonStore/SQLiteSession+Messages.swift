@@ -1,0 +1,160 @@
+import Foundation
+import GRDB
+import LiaisonCore
+
+// MARK: messages: the outbox, attempts, receipts, replies, person tasks
+
+extension SQLiteSession {
+    static func message(_ r: Row) -> Message {
+        var m = Message(id: r["id"], caseID: r["case_id"], stepID: r["step_id"], recipientRole: r["recipient_role"],
+                        recipientID: r["recipient_id"], recipientName: r["recipient_name"], topic: r["topic"],
+                        urgent: (r["urgent"] as Int) != 0, fields: (try? FlatJSON.decode(r["fields"] as String)) ?? [:],
+                        routes: MessageRoute.decode(r["routes"]), body: r["body"], idempotencyKey: r["idempotency_key"],
+                        createdAt: date(r["created_at"] as Int64))
+        m.routeIndex = r["route_index"]
+        m.channel = r["channel"]
+        m.attempts = r["attempts"]
+        m.nextAt = date(r["next_at"] as Int64)
+        m.providerID = r["provider_id"]
+        m.state = MessageState(rawValue: r["state"]) ?? .pending
+        m.note = r["note"]
+        m.updatedAt = date(r["updated_at"] as Int64)
+        return m
+    }
+
+    func enqueue(_ m: Message) throws -> Int64? {
+        try exec("""
+            INSERT OR IGNORE INTO outbox (case_id, step_id, recipient_role, recipient_id, recipient_name, topic, urgent, fields,
+                routes, route_index, channel, attempts, next_at, provider_id, body, idempotency_key, state, note, created_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, '', 0, ?, '', ?, ?, 'pending', ?, ?, ?)
+            """, [m.caseID, m.stepID, m.recipientRole, m.recipientID, m.recipientName, m.topic, m.urgent ? 1 : 0,
+                  FlatJSON.encode(m.fields), MessageRoute.encode(m.routes), Self.ms(m.nextAt), m.body, m.idempotencyKey,
+                  m.note, Self.ms(m.createdAt), Self.ms(m.createdAt)])
+        return db.changesCount == 1 ? db.lastInsertedRowID : nil
+    }
+
+    func update(_ m: Message) throws {
+        try exec("""
+            UPDATE outbox SET state = ?, route_index = ?, channel = ?, attempts = ?, next_at = ?, provider_id = ?, body = ?,
+                note = ?, updated_at = ? WHERE id = ?
+            """, [m.state.rawValue, m.routeIndex, m.channel, m.attempts, Self.ms(m.nextAt), m.providerID, m.body, m.note,
+                  Self.ms(m.updatedAt), m.id])
+    }
+
+    func record(_ a: MessageAttempt) throws {
+        try exec("""
+            INSERT OR REPLACE INTO message_attempts (message_id, n, channel, address, started_at, finished_at, outcome, provider_id, error)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, [a.messageID, a.number, a.channel, a.address, Self.ms(a.startedAt), a.finishedAt.map(Self.ms), a.outcome, a.providerID, a.error])
+    }
+
+    func record(_ r: MessageReceipt) throws {
+        try exec("INSERT INTO message_receipts (message_id, at, channel, receipt, provider_id, detail) VALUES (?, ?, ?, ?, ?, ?)",
+                 [r.messageID, Self.ms(r.at), r.channel, r.receipt, r.providerID, r.detail])
+    }
+
+    func record(_ r: InboundReply) throws -> Int64 {
+        try exec("""
+            INSERT INTO replies (at, channel, from_address, text, guardian_id, case_id, step_id, message_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """, [Self.ms(r.at), r.channel, r.from, r.text, r.guardianID, r.caseID, r.stepID, r.messageID])
+        return db.lastInsertedRowID
+    }
+
+    func record(_ t: PersonTask) throws -> Int64 {
+        try exec("""
+            INSERT INTO tasks (case_id, step_id, message_id, assignee, kind, text, created_at, done_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """, [t.caseID, t.stepID, t.messageID, t.assignee, t.kind, t.text, Self.ms(t.createdAt), t.doneAt.map(Self.ms)])
+        return db.lastInsertedRowID
+    }
+
+    func requeueInFlight(at: Date) throws -> Int {
+        try exec("""
+            UPDATE message_attempts SET outcome = 'unknown', finished_at = ?, error = 'liaisond stopped while this send was in flight'
+            WHERE outcome = '' AND message_id IN (SELECT id FROM outbox WHERE state = 'sending')
+            """, [Self.ms(at)])
+        try exec("""
+            UPDATE outbox SET state = 'pending', next_at = ?, updated_at = ?,
+                note = 'liaisond stopped during the send; sending again (the idempotency key travels with it)'
+            WHERE state = 'sending'
+            """, [Self.ms(at), Self.ms(at)])
+        return db.changesCount
+    }
+
+    func messages(_ f: MessageFilter) throws -> [Message] {
+        var sql = "SELECT * FROM outbox WHERE 1"
+        var args: StatementArguments = []
+        if let c = f.caseID { sql += " AND case_id = ?"; args += [c] }
+        if let s = f.state { sql += " AND state = ?"; args += [s.rawValue] }
+        sql += " ORDER BY id DESC LIMIT ?"
+        args += [f.limit]
+        return try all(sql, args).map(Self.message).reversed()
+    }
+
+    func message(_ id: Int64) throws -> Message? { try one("SELECT * FROM outbox WHERE id = ?", [id]).map(Self.message) }
+    func message(key: String) throws -> Message? { try one("SELECT * FROM outbox WHERE idempotency_key = ?", [key]).map(Self.message) }
+    func message(providerID: String, channel: String) throws -> Message? {
+        try one("SELECT * FROM outbox WHERE provider_id = ? AND channel = ? ORDER BY id DESC LIMIT 1", [providerID, channel]).map(Self.message)
+    }
+
+    func attempts(messageID: Int64) throws -> [MessageAttempt] {
+        try all("SELECT * FROM message_attempts WHERE message_id = ? ORDER BY n", [messageID]).map { r in
+            MessageAttempt(messageID: r["message_id"], number: r["n"], channel: r["channel"], address: r["address"],
+                           startedAt: Self.date(r["started_at"] as Int64), finishedAt: Self.date(r["finished_at"] as Int64?),
+                           outcome: r["outcome"], providerID: r["provider_id"], error: r["error"])
+        }
+    }
+
+    func receipts(messageID: Int64) throws -> [MessageReceipt] {
+        try all("SELECT * FROM message_receipts WHERE message_id = ? ORDER BY id", [messageID]).map { r in
+            MessageReceipt(messageID: r["message_id"], at: Self.date(r["at"] as Int64), channel: r["channel"], receipt: r["receipt"],
+                           providerID: r["provider_id"], detail: r["detail"])
+        }
+    }
+
+    func replies(messageID: Int64) throws -> [InboundReply] {
+        try all("SELECT * FROM replies WHERE message_id = ? ORDER BY id", [messageID]).map { r in
+            InboundReply(id: r["id"], at: Self.date(r["at"] as Int64), channel: r["channel"], from: r["from_address"], text: r["text"],
+                         guardianID: r["guardian_id"], caseID: r["case_id"], stepID: r["step_id"], messageID: r["message_id"])
+        }
+    }
+
+    func tasks(caseID: String?) throws -> [PersonTask] {
+        let rows = try caseID.map { try all("SELECT * FROM tasks WHERE case_id = ? ORDER BY id", [$0]) }
+            ?? all("SELECT * FROM tasks WHERE done_at IS NULL ORDER BY id", [])
+        return rows.map { r in
+            PersonTask(id: r["id"], caseID: r["case_id"], stepID: r["step_id"], messageID: r["message_id"], assignee: r["assignee"],
+                       kind: r["kind"], text: r["text"], createdAt: Self.date(r["created_at"] as Int64), doneAt: Self.date(r["done_at"] as Int64?))
+        }
+    }
+
+    func dueMessages(upTo date: Date, limit: Int) throws -> [Message] {
+        try all("SELECT * FROM outbox WHERE state = 'pending' AND next_at <= ? ORDER BY next_at, id LIMIT ?", [Self.ms(date), limit]).map(Self.message)
+    }
+
+    func nextMessageDue() throws -> Date? {
+        try one("SELECT min(next_at) AS t FROM outbox WHERE state = 'pending'", []).flatMap { ($0["t"] as Int64?).map(Self.date) }
+    }
+
+    func guardians(phone: String) throws -> [Guardian] {
+        try all("SELECT * FROM guardians WHERE phone = ? ORDER BY id", [phone]).map(Self.guardian)
+    }
+
+    func lastMessage(toGuardian id: String) throws -> Message? {
+        try one("""
+            SELECT * FROM outbox WHERE recipient_role = 'guardian' AND recipient_id = ? AND state IN ('sending', 'sent', 'delivered')
+            ORDER BY id DESC LIMIT 1
+            """, [id]).map(Self.message)
+    }
+
+    func messageCounts() throws -> [MessageState: Int] {
+        var out: [MessageState: Int] = [:]
+        for r in try all("SELECT state, count(*) AS n FROM outbox GROUP BY state", []) {
+            if let s = MessageState(rawValue: r["state"]) { out[s] = r["n"] }
+        }
+        return out
+    }
+
+    func nextAttemptNumber(messageID: Int64) throws -> Int {
+        try one("SELECT coalesce(max(n), 0) + 1 AS n FROM message_attempts WHERE message_id = ?", [messageID])?["n"] ?? 1
+    }
+}
