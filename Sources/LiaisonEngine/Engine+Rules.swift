@@ -2,8 +2,9 @@ import LiaisonCore
 
 extension Engine {
     /// Installs a validated set of rulebooks (at start and on reload).
-    public func setRulebooks(_ books: [Rulebook]) {
+    public func setRulebooks(_ books: [Rulebook], templates library: TemplateLibrary? = nil) {
         rulebooks.withLock { $0 = Dictionary(books.map { ($0.kind, $0) }, uniquingKeysWith: { a, _ in a }) }
+        if let library { templates.withLock { $0 = library } }
     }
 
     /// True once `book`'s version is known to be stored; marks it so.

@@ -117,7 +117,9 @@ func rawRound(total: Int) throws -> Figures {
 
 let engineStore = try SQLiteStore(path: dir.appendingPathComponent("engine.db").path)
 let engine = Engine(store: engineStore)
-engine.setRulebooks(try RulebookLoader.load(directory: rulesDirectory))
+engine.setRulebooks(try RulebookLoader.load(directory: rulesDirectory),
+                    templates: try TemplateLoader.load(directory: (rulesDirectory as NSString).deletingLastPathComponent + "/templates",
+                                                       rulebooks: RulebookLoader.load(directory: rulesDirectory)))
 _ = try engine.loadDemoRosterIfEmpty()
 
 func engineRound(threads: Int, total: Int) -> Figures {

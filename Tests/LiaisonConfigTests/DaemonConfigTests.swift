@@ -29,7 +29,12 @@ import Testing
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         let prod = try DaemonConfig.load(path: root.appendingPathComponent("Config/liaison.yaml").path)
         // Every key at its default, but for this year's holiday calendar.
-        #expect(prod == { var d = DaemonConfig(); d.file = prod.file; d.holidays = prod.holidays; d.workdays = prod.workdays; return d }())
+        #expect(prod == { var d = DaemonConfig(); d.file = prod.file; d.holidays = prod.holidays; d.workdays = prod.workdays; d.channels = prod.channels; return d }())
+        // One channel, the outbox, with every setting at its default.
+        let outbox = try #require(prod.channels.first)
+        #expect(prod.channels.count == 1 && outbox.pluginPath == "/usr/lib/liaison/plugins/libliaison-channel-outbox.so")
+        #expect(outbox == ChannelSpec(name: "outbox", pluginPath: outbox.pluginPath, serves: ["sms", "wechat", "qq", "letter", "staff"],
+                                      configJSON: #"{"directory":"/var/lib/liaison/outbox","receipts":true}"#, source: outbox.source))
         #expect(prod.holidays.contains("2026-10-01") && prod.workdays.contains("2026-10-10"))
         let dev = try DaemonConfig.load(path: root.appendingPathComponent("Config/dev/liaison.yaml").path)
         #expect(dev.demoRoster && dev.socketPath == "./.liaison/liaison.sock")

@@ -63,10 +63,26 @@ final class Daemon: @unchecked Sendable {
     /// The shipped rulebooks.
     static let rulesDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("Config/rules").path
+    static let templatesDirectory = URL(fileURLWithPath: rulesDirectory).deletingLastPathComponent().appendingPathComponent("templates").path
     var database: String { dir.appendingPathComponent("liaison.db").path }
+    /// The `make run` channel: the outbox plugin, with receipts, writing into `dir`.
+    static func outbox(_ dir: String, extra: String = "") -> String {
+        """
+        channels:
+          outbox:
+            plugin: outbox
+            serves: [sms, wechat, qq, letter, staff]
+            config: {directory: \(dir), receipts: true}
+        \(extra)
+        """
+    }
+    /// Where the default outbox channel writes its message files.
+    var outboxDirectory: String { dir.appendingPathComponent("outbox").path }
     var configPath: String { dir.appendingPathComponent("liaison.yaml").path }
 
-    init(demo: Bool = true, socketGroup: String? = nil, extra: String = "") throws {
+    /// `channels`: a channels: block (`Daemon.outbox(dir)` is the `make run`
+    /// default); nil runs without channels, so messages stay pending.
+    init(demo: Bool = true, socketGroup: String? = nil, extra: String = "", channels: String? = nil) throws {
         dir = URL(fileURLWithPath: "/tmp").appendingPathComponent("liaison-it-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         chmod(dir.path, 0o755)
@@ -79,6 +95,10 @@ final class Daemon: @unchecked Sendable {
             demo_roster: \(demo)
             log_level: info
             \(extra)
+            templates: \(Daemon.templatesDirectory)
+            plugins:
+              directory: \(Binaries.dir.path)
+            \(channels ?? "")
             """
         try config.write(toFile: dir.appendingPathComponent("liaison.yaml").path, atomically: true, encoding: .utf8)
     }

@@ -29,6 +29,7 @@ import LiaisonProtocol
         // The production config, with its rules directory where install.sh puts the shipped set.
         let prod = try String(contentsOf: root.appendingPathComponent("Config/liaison.yaml"), encoding: .utf8)
             .replacingOccurrences(of: "rules: /etc/liaison/rules", with: "rules: \(root.path)/Config/rules")
+            .replacingOccurrences(of: "templates: /etc/liaison/templates", with: "templates: \(root.path)/Config/templates")
         let path = NSTemporaryDirectory() + "prod-\(UUID().uuidString.prefix(6)).yaml"
         try prod.write(toFile: path, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: path) }

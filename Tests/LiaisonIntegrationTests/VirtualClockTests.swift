@@ -16,8 +16,8 @@ import LiaisonProtocol
         let notifyDue = try #require(c.steps.first { $0.id == "notify-parents" }?.due)
         #expect(c.steps.map(\.id) == ["notify-parents", "minor-guardian-consent", "meet-parents"])
 
-        // A text message that was only sent does not tell the parents.
-        let sent = try d.json(CaseRecord.self, "case", "step", c.id, "notify-parents", "--evidence", "delivered", "--channel", "sms")
+        // A call that was only attempted (nobody answered) does not tell the parents.
+        let sent = try d.json(CaseRecord.self, "case", "step", c.id, "notify-parents", "--evidence", "attempted", "--channel", "phone")
         #expect(sent.steps.first { $0.id == "notify-parents" }?.status == .pending)
 
         // Two hours pass: the deadline is missed and the supervisor is told.

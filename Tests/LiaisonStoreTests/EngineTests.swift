@@ -16,6 +16,8 @@ final class ManualClock: WallClock {
 
 let shippedRules = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent().appendingPathComponent("Config/rules").path
+let shippedTemplates = try! TemplateLoader.load(directory: (shippedRules as NSString).deletingLastPathComponent + "/templates",
+                                                rulebooks: try! RulebookLoader.load(directory: shippedRules))
 
 /// A real SQLite file in a fresh temporary directory.
 func temporaryStore() throws -> (SQLiteStore, URL) {
@@ -31,7 +33,7 @@ func temporaryStore() throws -> (SQLiteStore, URL) {
     func engine() throws -> (Engine, SQLiteStore) {
         let (store, _) = try temporaryStore()
         let engine = Engine(store: store, clock: clock)
-        engine.setRulebooks(try RulebookLoader.load(directory: shippedRules))
+        engine.setRulebooks(try RulebookLoader.load(directory: shippedRules), templates: shippedTemplates)
         #expect(try engine.loadDemoRosterIfEmpty() == 320)
         return (engine, store)
     }
@@ -151,9 +153,18 @@ func temporaryStore() throws -> (SQLiteStore, URL) {
 @Suite struct PayloadJSONTests {
     @Test func handWrittenJSONDecodesToTheSameDictionary() throws {
         let payload = ["summary": "引号\" 反斜杠\\ 换行\n 制表\t 回车\r 控制\u{1} 𠮷", "a": "", "kind": "accident"]
-        let text = SQLiteSession.jsonObject(payload)
+        let text = FlatJSON.encode(payload)
         #expect(try JSONDecoder().decode([String: String].self, from: Data(text.utf8)) == payload)
+        #expect(try FlatJSON.decode(text) == payload, "the hand-written reader agrees with JSONDecoder")
         #expect(text.hasPrefix("{\"a\":\"\",\"kind\""))
+    }
+
+    @Test func flatJSONReadsWhatPluginsWriteAndRefusesNesting() throws {
+        #expect(try FlatJSON.decode(#"{ "id" : 12, "ok": true, "none": null, "s": "\u00e9\ud842\udfb7\/" }"#)
+                == ["id": "12", "ok": "true", "none": "", "s": "é𠮷/"])
+        for bad in [#"{"a": {"b": 1}}"#, #"{"a": "x""#, #"{"a" "x"}"#, #"{"a": "x"} tail"#, #"{"a": "\ud842"}"#] {
+            #expect(throws: FlatJSON.Malformed.self) { try FlatJSON.decode(bad) }
+        }
     }
 }
 

@@ -14,16 +14,17 @@ import LiaisonConfig
         let clock = VirtualClock(start: SchoolCalendar().parse("2026-11-30 09:00")!)
         let engine = Engine(store: store, clock: clock)
         try engine.installRulebooks(books)
+        try engine.installTemplates(shippedTemplates)
         _ = try engine.loadDemoRosterIfEmpty()
         return (engine, clock)
     }
 
-    /// The accident rulebook changed by `edit`, as version 2.
+    /// The accident rulebook changed by `edit`, as the next version ("v2" below).
     func accidentV2(_ edit: (inout Rulebook) -> Void) -> [Rulebook] {
         books.map { b in
             guard b.kind == .accident else { return b }
             var v2 = b
-            v2.version = 2
+            v2.version = b.version + 1
             edit(&v2)
             return v2
         }
@@ -38,7 +39,7 @@ import LiaisonConfig
                                     due: DeadlineRule(afterStep: nil, span: .hours(24)), escalate: [.office], policy: [Policy.incidents], source: "t"))
         }
         let plan = try engine.planRulebooks(v2)
-        #expect(plan.count == 1 && plan[0].action == .migrate && plan[0].fromVersion == 1 && plan[0].toVersion == 2)
+        #expect(plan.count == 1 && plan[0].action == .migrate && plan[0].fromVersion == 2 && plan[0].toVersion == 3)
         let opened = c.openedAt
         #expect(plan[0].changes == [
             .init(step: "notify-parents", change: "moved", oldDue: opened.addingTimeInterval(7200), newDue: opened.addingTimeInterval(14400)),
@@ -46,7 +47,7 @@ import LiaisonConfig
         ])
         #expect(try engine.installRulebooks(v2) == plan)
         let after = try engine.caseDetail(c.id).record
-        #expect(after.rulebookVersion == 2)
+        #expect(after.rulebookVersion == 3)
         #expect(after.steps.first { $0.id == "notify-parents" }?.due == opened.addingTimeInterval(14400))
         #expect(after.steps.first { $0.id == "office-report" }?.status == .pending)
         // The old 2-hour deadline is gone; the new 4-hour one fires.
@@ -69,10 +70,10 @@ import LiaisonConfig
         #expect(plan[0].reason?.contains("meet-parents") == true)
         try engine.installRulebooks(v2)
         let kept = try engine.caseDetail(c.id).record
-        #expect(kept.rulebookVersion == 1 && kept.steps.contains { $0.id == "meet-parents" && $0.status == .pending })
+        #expect(kept.rulebookVersion == 2 && kept.steps.contains { $0.id == "meet-parents" && $0.status == .pending })
         // New cases follow version 2.
         let fresh = try engine.openCase(kind: .accident, studentID: "2023010102", summary: "x", occurredAt: nil, by: staff)
-        #expect(fresh.rulebookVersion == 2 && !fresh.steps.contains { $0.id == "meet-parents" })
+        #expect(fresh.rulebookVersion == 3 && !fresh.steps.contains { $0.id == "meet-parents" })
         // The kept case still completes its step under version 1.
         let done = try engine.recordEvidence(caseID: c.id, stepID: "meet-parents", level: .inPerson, channel: "visit", note: "", by: staff)
         #expect(done.steps.first { $0.id == "meet-parents" }?.status == .done)
@@ -88,7 +89,7 @@ import LiaisonConfig
             return e
         }
         let err = #expect(throws: LiaisonError.self) { try engine.installRulebooks(sneaky) }
-        #expect(err?.message.contains("changed but kept version 1") == true)
+        #expect(err?.message.contains("changed but kept version 2") == true)
         #expect(try engine.rulebook(.accident).steps[0].due?.span == .hours(2), "the old set stays")
     }
 }

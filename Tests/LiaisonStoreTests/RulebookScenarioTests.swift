@@ -26,14 +26,14 @@ import LiaisonConfig
             clock = VirtualClock(start: SchoolCalendar().parse("2026-11-30 09:00")!)
             self.books = books
             engine = Engine(store: store, clock: clock)
-            engine.setRulebooks(books)
+            engine.setRulebooks(books, templates: shippedTemplates)
             _ = try engine.loadDemoRosterIfEmpty()
         }
 
         func restart() throws {
             try (engine.store as! SQLiteStore).close()
             engine = Engine(store: try SQLiteStore(path: path), clock: clock)
-            engine.setRulebooks(books)
+            engine.setRulebooks(books, templates: shippedTemplates)
         }
 
         func events(_ id: String, _ type: EventType) throws -> [Event] {
@@ -57,7 +57,7 @@ import LiaisonConfig
         }
         _ = try w.engine.moveClock(to: w.clock.now().addingTimeInterval(30 * 86400))
         #expect(try w.events(c.id, .deadlineMissed).isEmpty)
-        #expect(try w.engine.outbox(caseID: c.id).isEmpty)
+        #expect(try w.engine.outbox(caseID: c.id).filter { $0.topic == "escalation" }.isEmpty, "no escalation when on time")
         #expect(c.steps.allSatisfy { $0.status == .done || $0.status == .notApplicable })
         #expect(c.steps.allSatisfy { $0.lateSeconds == nil })
     }
@@ -95,9 +95,12 @@ import LiaisonConfig
             #expect(escalations.map { $0.payload["target"] } == rule.escalate.prefix(2).map(\.rawValue))
             #expect(abs(escalations[1].at.timeIntervalSince(due.addingTimeInterval(interval))) < 0.002)
         }
-        // The outbox holds a message for each escalation, naming no health details.
-        let outbox = try w.engine.outbox(caseID: c.id)
-        #expect(!outbox.isEmpty && outbox.allSatisfy { !$0.body.contains("骨折") && $0.body.contains(c.id) })
+        // The outbox holds a message for each escalation; no message, to staff
+        // or to parents, names the health details of the summary.
+        let all = try w.engine.outbox(caseID: c.id)
+        #expect(all.allSatisfy { !$0.body.contains("骨折") && !$0.fields.values.contains { $0.contains("骨折") } })
+        let outbox = all.filter { $0.topic == "escalation" }
+        #expect(!outbox.isEmpty && outbox.allSatisfy { $0.body.contains(c.id) })
         #expect(outbox.contains { $0.recipientRole == "supervisor" && $0.recipientID == "S0100" })
         // Done late: how late is recorded.
         let done = try w.engine.recordEvidence(caseID: c.id, stepID: first.id, level: required(rule), channel: "phone", note: "", by: staff)
@@ -135,7 +138,7 @@ import LiaisonConfig
         try w.restart()
         #expect(try w.engine.fireDueDeadlines() == 0, "nothing fires twice across restarts")
         #expect(try w.events(c.id, .deadlineMissed).filter { $0.payload["step"] == first.id }.count == 1)
-        #expect(try w.engine.caseDetail(c.id).record.rulebookVersion == 1)
+        #expect(try w.engine.caseDetail(c.id).record.rulebookVersion == 2)
     }
 
     @Test func aMinorGetsTheGuardianStep() throws {
