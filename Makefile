@@ -22,7 +22,10 @@ run: build
 
 # Unit tests and the integration tests that drive the real liaisond and
 # liaisonctl binaries (built first, since the tests start them).
+# `swift build` first: it builds the plugin libraries (dynamic-library
+# products), which --build-tests alone does not promise.
 test: deps
+	$(SWIFT) build
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
 

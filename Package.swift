@@ -59,7 +59,7 @@ let package = Package(
         .testTarget(name: "LiaisonServerTests", dependencies: ["LiaisonServer", "LiaisonProtocol", "LiaisonStore", "LiaisonSystemd", .product(name: "Logging", package: "swift-log")]),
         // Drives the real binaries; depending on them makes `swift test` build them.
         .testTarget(name: "LiaisonIntegrationTests", dependencies: [
-            "LiaisonClient", "liaisond", "liaisonctl", .product(name: "GRDB", package: "GRDB.swift"),
+            "LiaisonClient", "LiaisonChannels", "liaisond", "liaisonctl", "liaison-channel-host", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
     ]
 )

@@ -66,10 +66,13 @@ done
 
 if [ -z "$bin_dir" ]; then
   say "building release binaries (swift build -c release)"
-  (cd "$top" && swift build -c release --product liaisond >&2 && swift build -c release --product liaisonctl >&2)
+  (cd "$top" && for p in liaisond liaisonctl liaison-channel-host liaison-channel-outbox liaison-channel-log; do
+     swift build -c release --product "$p" >&2 || exit 1; done)
   bin_dir=$(cd "$top" && swift build -c release --show-bin-path)
 fi
-for b in liaisond liaisonctl; do [ -x "$bin_dir/$b" ] || die "$bin_dir/$b is missing; build first or pass --bin-dir"; done
+for b in liaisond liaisonctl liaison-channel-host libliaison-channel-outbox.so libliaison-channel-log.so; do
+  [ -f "$bin_dir/$b" ] || die "$bin_dir/$b is missing; build first or pass --bin-dir"
+done
 
 m="$DESTDIR$manifest"
 created=()
@@ -103,10 +106,13 @@ put() { # mode source target
 
 put 0755 "$bin_dir/liaisond" "$bindir/liaisond"
 put 0755 "$bin_dir/liaisonctl" "$bindir/liaisonctl"
+# liaisond starts plugin hosts from beside itself.
+put 0755 "$bin_dir/liaison-channel-host" "$bindir/liaison-channel-host"
 # Plugins: root-owned and writable by root alone; liaisond refuses anything else.
 mkdirs "$plugindir" 0755
 chmod 0755 "$DESTDIR$plugindir"
 root && chown root:root "$DESTDIR$plugindir"
+for p in outbox log; do put 0644 "$bin_dir/libliaison-channel-$p.so" "$plugindir/libliaison-channel-$p.so"; done
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -116,7 +122,7 @@ put 0644 "$here/liaisond.socket" "$unitdir/liaisond.socket"
 put 0644 "$here/sysusers.d/liaison.conf" "$sysusersdir/liaison.conf"
 put 0644 "$here/tmpfiles.d/liaison.conf" "$tmpfilesdir/liaison.conf"
 put 0644 "$here/liaison.catalog" "$catalogdir/liaison.catalog"
-for doc in README.md docs/DEPLOY.md docs/PROTOCOL.md docs/ROSTER.md docs/ARCHITECTURE.md; do
+for doc in README.md docs/DEPLOY.md docs/PROTOCOL.md docs/ROSTER.md docs/ARCHITECTURE.md docs/PLUGINS.md; do
   put 0644 "$top/$doc" "$docdir/$(basename "$doc")"
 done
 
@@ -144,6 +150,18 @@ else
     echo "config $confdir/rules/$(basename "$f") $(sha256sum < "$f" | cut -d' ' -f1)" >> "$m"
   done
   root && chown -R "root:$(getent group liaison >/dev/null && echo liaison || echo root)" "$DESTDIR$confdir/rules"
+fi
+
+# Message templates, likewise.
+if [ -e "$DESTDIR$confdir/templates" ]; then
+  say "keeping the existing $confdir/templates"
+else
+  mkdirs "$confdir/templates/messages" 0750
+  for f in "$top"/Config/templates/messages/*.yaml; do
+    install -m 0640 "$f" "$DESTDIR$confdir/templates/messages/$(basename "$f")"
+    echo "config $confdir/templates/messages/$(basename "$f") $(sha256sum < "$f" | cut -d' ' -f1)" >> "$m"
+  done
+  root && chown -R "root:$(getent group liaison >/dev/null && echo liaison || echo root)" "$DESTDIR$confdir/templates"
 fi
 
 if [ -z "$DESTDIR" ]; then

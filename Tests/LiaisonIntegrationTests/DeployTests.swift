@@ -3,6 +3,7 @@ import GRDB
 import Glibc
 import Testing
 @testable import LiaisonCore
+import LiaisonChannels
 import LiaisonProtocol
 
 @Suite struct InstallTests {
@@ -25,6 +26,8 @@ import LiaisonProtocol
             ("/usr/lib/sysusers.d/liaison.conf", 0o644), ("/usr/lib/tmpfiles.d/liaison.conf", 0o644),
             ("/usr/lib/systemd/catalog/liaison.catalog", 0o644), ("/usr/share/doc/liaison/DEPLOY.md", 0o644),
             ("/etc/liaison/liaison.yaml", 0o640), ("/etc/liaison", 0o750),
+            ("/usr/bin/liaison-channel-host", 0o755), ("/usr/lib/liaison/plugins/libliaison-channel-outbox.so", 0o644),
+            ("/usr/lib/liaison/plugins/libliaison-channel-log.so", 0o644), ("/etc/liaison/templates/messages/incident-notice.yaml", 0o640),
         ]
         for (path, want) in expected {
             let got = mode(dest + path)
@@ -33,6 +36,10 @@ import LiaisonProtocol
         }
         let unit = try String(contentsOfFile: dest + "/usr/lib/systemd/system/liaisond.service", encoding: .utf8)
         #expect(unit.contains("ExecStart=/usr/bin/liaisond --config /etc/liaison/liaison.yaml --no-virtual-clock"))
+        // The installed plugins pass the daemon's own file check.
+        if getuid() == 0 {
+            #expect(PluginFileCheck.problem(path: dest + "/usr/lib/liaison/plugins/libliaison-channel-outbox.so") == nil)
+        }
 
         // An operator's config survives a second install.
         try "# mine\n".write(toFile: dest + "/etc/liaison/liaison.yaml", atomically: true, encoding: .utf8)
