@@ -23,17 +23,20 @@ struct log_instance {
     pthread_mutex_t lock;
 };
 
-/* Finds "key": in a flat JSON object and copies its string value. Enough for
-   this plugin's two keys; a real plugin would use a JSON library. */
-static int json_string(const char *json, const char *key, char *out, size_t size) {
+/* The value of "key" in a flat JSON object, or NULL. Enough for this
+   plugin's two keys; a real plugin would use a JSON library. */
+static const char *json_value(const char *json, const char *key) {
     char pattern[64];
     snprintf(pattern, sizeof pattern, "\"%s\"", key);
     const char *p = strstr(json, pattern);
-    if (!p) return 0;
-    p = strchr(p + strlen(pattern), ':');
-    if (!p) return 0;
+    if (!p || !(p = strchr(p + strlen(pattern), ':'))) return NULL;
     while (*++p == ' ') {}
-    if (*p != '"') return 0;
+    return p;
+}
+
+static int json_string(const char *json, const char *key, char *out, size_t size) {
+    const char *p = json_value(json, key);
+    if (!p || *p != '"') return 0;
     size_t n = 0;
     for (++p; *p && *p != '"' && n + 1 < size; ++p) {
         if (*p == '\\' && p[1]) ++p;
@@ -44,14 +47,8 @@ static int json_string(const char *json, const char *key, char *out, size_t size
 }
 
 static int json_true(const char *json, const char *key) {
-    char pattern[64];
-    snprintf(pattern, sizeof pattern, "\"%s\"", key);
-    const char *p = strstr(json, pattern);
-    if (!p) return 0;
-    p = strchr(p + strlen(pattern), ':');
-    if (!p) return 0;
-    while (*++p == ' ') {}
-    return strncmp(p, "true", 4) == 0;
+    const char *p = json_value(json, key);
+    return p && strncmp(p, "true", 4) == 0;
 }
 
 static void put_field(FILE *f, const char *s) {

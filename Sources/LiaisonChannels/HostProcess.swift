@@ -87,14 +87,6 @@ final class HostProcess: @unchecked Sendable {
 
     func kill(_ signal: Int32 = SIGKILL) { Glibc.kill(pid, signal) }
 
-    /// Resident memory in bytes, from /proc; nil once the process is gone.
-    var residentBytes: Int? {
-        guard let text = try? String(contentsOfFile: "/proc/\(pid)/statm", encoding: .ascii) else { return nil }
-        let parts = text.split(separator: " ")
-        guard parts.count > 1, let pages = Int(parts[1]) else { return nil }
-        return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
-    }
-
     private static func read(fd: Int32, events: @Sendable (HostEvent) -> Void) {
         var framer = LineFramer(limit: 1 << 20)
         var buffer = [UInt8](repeating: 0, count: 65536)
