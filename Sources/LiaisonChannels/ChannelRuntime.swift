@@ -22,6 +22,10 @@ final class ChannelRuntime {
     var crashes = 0
     var restartAt: Date?
     var info: (name: String, version: String, capabilities: String) = ("", "", "")
+    var recycles = 0
+    /// The current host's resident memory when last looked at, and when.
+    var residentKiB = 0
+    var residentCheckedAt = Date.distantPast
     var sent = 0
     var failed = 0
     var bucket: TokenBucket?
@@ -36,7 +40,7 @@ final class ChannelRuntime {
     func status(inFlight: Int) -> PluginStatus {
         PluginStatus(channel: spec.name, pluginPath: spec.pluginPath, state: state.rawValue, reason: reason, pluginName: info.name,
                      pluginVersion: info.version, capabilities: info.capabilities, pid: current?.pid ?? 0, generation: generation,
-                     restarts: restarts, inFlight: inFlight, sent: sent, failed: failed, serves: spec.serves,
+                     restarts: restarts, recycles: recycles, residentKiB: current == nil ? 0 : residentKiB, inFlight: inFlight, sent: sent, failed: failed, serves: spec.serves,
                      quietHours: spec.quietHours?.text ?? "none", ratePerMinute: spec.ratePerMinute)
     }
 }

@@ -15,7 +15,9 @@ extension ChannelDispatcher {
     /// The longest a retry waits.
     static let maxBackoff: TimeInterval = 3600
 
-    func apply(_ outcomes: [Outcome]) {
+    /// False if the transaction failed: the caller keeps the outcomes and
+    /// applies them again (a result is never dropped).
+    func apply(_ outcomes: [Outcome]) -> Bool {
         let now = engine.clock.now()
         do {
             try engine.store.write { tx in
@@ -28,9 +30,10 @@ extension ChannelDispatcher {
                 }
             }
             engine.didCommit()
+            return true
         } catch {
-            // The sends stay `sending`; the next start re-queues them (at least once).
-            logger.error("could not record \(outcomes.count) channel outcome(s): \(error)")
+            logger.error("could not record \(outcomes.count) channel outcome(s), trying again in 1 s: \(error)")
+            return false
         }
     }
 
@@ -115,20 +118,32 @@ extension ChannelDispatcher {
         }
     }
 
-    /// A guardian's reply: matched by phone number to their latest message,
-    /// it is "acknowledged" evidence on that message's step.
+    /// A guardian's reply: matched by phone number (or WeChat/QQ id), it is
+    /// "acknowledged" evidence on every still-open step their recent messages
+    /// served (a "收到" answers the notice and the invitation sent together).
+    /// The reply is filed under the oldest message that took it as evidence,
+    /// else under their latest message.
     func replyArrived(_ channel: String, _ from: String, _ text: String, _ tx: any StoreWriter, _ now: Date) throws {
-        let guardians = try Self.phoneForms(from).flatMap { try tx.guardians(phone: $0) }
+        var guardians: [Guardian] = []
+        for form in Self.phoneForms(from) {
+            for g in try tx.guardians(address: form) where !guardians.contains(where: { $0.id == g.id }) { guardians.append(g) }
+        }
         var matched = false
         for g in guardians {
-            guard let m = try tx.lastMessage(toGuardian: g.id) else { continue }
+            let recent = try tx.recentMessages(toGuardian: g.id, limit: 20)
+            guard let latest = recent.first else { continue }
             matched = true
-            try tx.record(InboundReply(at: now, channel: channel, from: from, text: text, guardianID: g.id, caseID: m.caseID,
-                                       stepID: m.stepID, messageID: m.id))
-            if !m.stepID.isEmpty {
-                try engine.recordChannelEvidence(tx, caseID: m.caseID, stepID: m.stepID, level: .acknowledged, channel: channel,
-                                                 note: "\(g.name)（\(g.relation)）回复：\(text)", now: now)
+            var filedUnder = latest
+            var seen = Set<String>()
+            for m in recent.reversed() where !m.stepID.isEmpty && seen.insert("\(m.caseID)/\(m.stepID)").inserted {
+                if try engine.recordChannelEvidence(tx, caseID: m.caseID, stepID: m.stepID, level: .acknowledged, channel: channel,
+                                                    note: "\(g.name)（\(g.relation)）回复：\(text)", now: now),
+                   filedUnder.id == latest.id {
+                    filedUnder = m
+                }
             }
+            try tx.record(InboundReply(at: now, channel: channel, from: from, text: text, guardianID: g.id, caseID: filedUnder.caseID,
+                                       stepID: filedUnder.stepID, messageID: filedUnder.id))
         }
         if !matched {
             try tx.record(InboundReply(at: now, channel: channel, from: from, text: text))
@@ -140,6 +155,8 @@ extension ChannelDispatcher {
     static func phoneForms(_ from: String) -> [String] {
         let digits = String(from.filter(\.isNumber))
         var forms = [from]
+        // A WeChat id such as wx_13900000001 is not a phone number.
+        guard digits.count >= 5, from.allSatisfy({ $0.isNumber || "+- ".contains($0) }) else { return forms }
         let national = digits.count == 13 && digits.hasPrefix("86") ? String(digits.dropFirst(2)) : digits
         for f in [national, "+86" + national, "86" + national] where !forms.contains(f) { forms.append(f) }
         return forms
@@ -159,7 +176,7 @@ extension ChannelDispatcher {
             return 1
         }
         var sends: [(Message, ChannelRuntime, HostProcess, MessageAttempt, String)] = []
-        var limited = false
+        var tokenAt: Date?
         do {
             try engine.store.write { tx in
                 for var m in due {
@@ -179,7 +196,13 @@ extension ChannelDispatcher {
                             continue
                         }
                     }
-                    if rt.bucket != nil, !rt.bucket!.take(now) { limited = true; continue }
+                    if rt.bucket != nil, !rt.bucket!.take(now) {
+                        let at = rt.bucket!.nextToken(after: now)
+                        tokenAt = min(tokenAt ?? at, at)
+                        let note = "rate limit \(rt.spec.ratePerMinute)/min on \(rt.spec.name): waits its turn"
+                        if m.note != note { m.note = note; try tx.update(m) }
+                        continue
+                    }
                     let template = engine.templateLibrary[m.topic]
                     let (subject, body) = template?.render(channel: route.via, values: m.fields) ?? ("", m.body)
                     let attempt = MessageAttempt(messageID: m.id, number: try tx.nextAttemptNumber(messageID: m.id), channel: rt.spec.name,
@@ -200,17 +223,22 @@ extension ChannelDispatcher {
         }
         for (m, rt, host, attempt, subject) in sends {
             nextSendID += 1
+            host.sends += 1
             inFlight[nextSendID] = InFlight(messageID: m.id, attempt: attempt, channel: rt.spec.name, generation: host.generation, started: Date())
             host.send(["op": "send", "id": "\(nextSendID)", "key": m.idempotencyKey, "to": attempt.address, "name": m.recipientName,
                        "topic": m.topic, "subject": subject, "body": m.body, "urgent": m.urgent ? "1" : "0"])
         }
         if due.count == Self.batch && !sends.isEmpty { return 0 }
-        if limited { return 0.05 }
-        // With the system clock, sleep until the next message is due; a
-        // virtual clock moves only by command, which wakes this loop.
-        if !(engine.clock is VirtualClock), let next = try? engine.store.read({ try $0.nextMessageDue() }) {
-            let at = Date().addingTimeInterval(next.timeIntervalSince(engine.clock.now()))
-            if at < wakeAt { wakeAt = at }
+        // With the system clock, sleep until the next message is due or the
+        // next token comes; a virtual clock moves only by command, which
+        // wakes this loop.
+        if !(engine.clock is VirtualClock) {
+            // (Due rows still here wait for a token or a channel: not a reason to spin.)
+            let due = (try? engine.store.read { try $0.nextMessageDue() }).flatMap { $0 > now ? $0 : nil }
+            for next in [due, tokenAt].compactMap({ $0 }) {
+                let at = Date().addingTimeInterval(next.timeIntervalSince(engine.clock.now()))
+                if at < wakeAt { wakeAt = at }
+            }
         }
         return max(0, wakeAt.timeIntervalSinceNow)
     }

@@ -145,7 +145,24 @@ extension ChannelDispatcher {
             if rt.state == .running, rt.crashes > 0, let h = rt.current, now.timeIntervalSince(h.startedAt) > Self.maxRestartDelay {
                 rt.crashes = 0
             }
+            recycleIfBloated(rt, now)
         }
+    }
+
+    /// A host that outgrew max_rss_mb (a leaking plugin) is replaced as a
+    /// reload replaces it: the new host takes new sends once ready, the old
+    /// one finishes its own. Looked at once a second.
+    func recycleIfBloated(_ rt: ChannelRuntime, _ now: Date) {
+        guard rt.state == .running, let h = rt.current, now.timeIntervalSince(rt.residentCheckedAt) >= 1 else { return }
+        rt.residentCheckedAt = now
+        rt.residentKiB = h.residentKiB() ?? 0
+        // A host that has sent nothing cannot have leaked: a limit below the
+        // host's own size is misconfigured, and replacing it would not help.
+        guard rt.spec.maxResidentMiB > 0, rt.residentKiB > rt.spec.maxResidentMiB * 1024, rt.next == nil, h.sends > 0 else { return }
+        rt.recycles += 1
+        logger.warning("channel \(rt.spec.name): the plugin host (pid \(h.pid)) uses \(rt.residentKiB / 1024) MiB, over max_rss_mb \(rt.spec.maxResidentMiB); replacing it with a fresh one (its sends finish first)",
+                       metadata: ["channel": "\(rt.spec.name)", "generation": "\(h.generation)"])
+        rt.next = spawn(rt)
     }
 
     /// The soonest restart, for the loop's wait.

@@ -31,6 +31,8 @@ public final class ChannelDispatcher: @unchecked Sendable {
         var started: Date
     }
     var inFlight: [UInt64: InFlight] = [:]
+    /// Outcomes whose transaction failed, applied again next turn.
+    var unapplied: [Outcome] = []
     var nextSendID: UInt64 = 0
 
     enum Item {
@@ -100,7 +102,8 @@ public final class ChannelDispatcher: @unchecked Sendable {
             let stop = stopping
             condition.unlock()
             if stop { return }
-            var outcomes: [Outcome] = []
+            var outcomes = unapplied
+            unapplied = []
             for item in items {
                 switch item {
                 case let .control(f): f()
@@ -108,7 +111,12 @@ public final class ChannelDispatcher: @unchecked Sendable {
                 }
             }
             supervise(&outcomes)
-            if !outcomes.isEmpty { apply(outcomes) }
+            if !outcomes.isEmpty && !apply(outcomes) {
+                unapplied = outcomes
+                wait = 1
+                publish()
+                continue
+            }
             wait = dispatchDue()
             publish()
         }

@@ -25,6 +25,8 @@ final class HostProcess: @unchecked Sendable {
     private let fd: Int32
     private let writeLock = NSLock()
     let startedAt = Date()
+    /// Sends handed to it (the dispatcher's thread only).
+    var sends = 0
 
     /// Spawns the host; `events` is called on the reader thread, in order,
     /// ending with `.exited`.
@@ -86,6 +88,14 @@ final class HostProcess: @unchecked Sendable {
     }
 
     func kill(_ signal: Int32 = SIGKILL) { Glibc.kill(pid, signal) }
+
+    /// Resident memory in KiB, from /proc (nil once the process is gone).
+    func residentKiB() -> Int? {
+        guard let text = try? String(contentsOfFile: "/proc/\(pid)/statm", encoding: .utf8) else { return nil }
+        let fields = text.split(separator: " ")
+        guard fields.count > 1, let pages = Int(fields[1]) else { return nil }
+        return pages * Int(sysconf(Int32(_SC_PAGESIZE))) / 1024
+    }
 
     private static func read(fd: Int32, events: @Sendable (HostEvent) -> Void) {
         var framer = LineFramer(limit: 1 << 20)

@@ -27,6 +27,9 @@ enum Projector {
             let current = e.type == .caseOpened ? nil : try tx.caseRecord(id)
             guard let updated = CaseMachine.apply(e, to: current) else { return nil }
             try tx.save(updated)
+            // A phone-call task is done once its step is (however it got done).
+            if e.type == .stepCompleted, let step = e.payload["step"] { try tx.closeTasks(caseID: id, stepID: step, at: e.at) }
+            if e.type == .caseClosed { try tx.closeTasks(caseID: id, stepID: nil, at: e.at) }
             return updated
         case .contactLogged:
             let p = e.payload

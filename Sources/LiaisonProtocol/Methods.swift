@@ -285,6 +285,7 @@ extension Method {
     public static let pluginReload = "plugin.reload"
     public static let messageList = "message.list"
     public static let messageShow = "message.show"
+    public static let taskList = "task.list"
 }
 
 /// A configured channel as it runs now.
@@ -302,6 +303,10 @@ public struct PluginStatus: Codable, Sendable, Equatable {
     /// Host processes started for this channel so far.
     public var generation: Int
     public var restarts: Int
+    /// Hosts replaced because they outgrew max_rss_mb.
+    public var recycles: Int
+    /// The running host's resident memory, KiB (0 when none runs).
+    public var residentKiB: Int
     public var inFlight: Int
     public var sent: Int
     public var failed: Int
@@ -309,11 +314,12 @@ public struct PluginStatus: Codable, Sendable, Equatable {
     public var quietHours: String
     public var ratePerMinute: Int
     public init(channel: String, pluginPath: String, state: String, reason: String = "", pluginName: String = "", pluginVersion: String = "",
-                capabilities: String = "", pid: Int32 = 0, generation: Int = 0, restarts: Int = 0, inFlight: Int = 0, sent: Int = 0,
+                capabilities: String = "", pid: Int32 = 0, generation: Int = 0, restarts: Int = 0, recycles: Int = 0, residentKiB: Int = 0,
+                inFlight: Int = 0, sent: Int = 0,
                 failed: Int = 0, serves: [String] = [], quietHours: String = "", ratePerMinute: Int = 0) {
         self.channel = channel; self.pluginPath = pluginPath; self.state = state; self.reason = reason; self.pluginName = pluginName
         self.pluginVersion = pluginVersion; self.capabilities = capabilities; self.pid = pid; self.generation = generation
-        self.restarts = restarts; self.inFlight = inFlight; self.sent = sent; self.failed = failed; self.serves = serves
+        self.restarts = restarts; self.recycles = recycles; self.residentKiB = residentKiB; self.inFlight = inFlight; self.sent = sent; self.failed = failed; self.serves = serves
         self.quietHours = quietHours; self.ratePerMinute = ratePerMinute
     }
 }
@@ -333,4 +339,9 @@ public struct MessageListParams: Codable, Sendable {
 public struct MessageShowParams: Codable, Sendable {
     public var id: Int64
     public init(id: Int64) { self.id = id }
+}
+
+public struct TaskListParams: Codable, Sendable {
+    public var caseID: String?
+    public init(caseID: String? = nil) { self.caseID = caseID }
 }

@@ -67,6 +67,11 @@ extension SQLiteSession {
         return db.lastInsertedRowID
     }
 
+    func closeTasks(caseID: String, stepID: String?, at: Date) throws {
+        try exec("UPDATE tasks SET done_at = ? WHERE case_id = ? AND (step_id = ? OR ? IS NULL) AND done_at IS NULL",
+                 [Self.ms(at), caseID, stepID, stepID])
+    }
+
     func requeueInFlight(at: Date) throws -> Int {
         try exec("""
             UPDATE message_attempts SET outcome = 'unknown', finished_at = ?, error = 'liaisond stopped while this send was in flight'
@@ -135,15 +140,16 @@ extension SQLiteSession {
         try one("SELECT min(next_at) AS t FROM outbox WHERE state = 'pending'", []).flatMap { ($0["t"] as Int64?).map(Self.date) }
     }
 
-    func guardians(phone: String) throws -> [Guardian] {
-        try all("SELECT * FROM guardians WHERE phone = ? ORDER BY id", [phone]).map(Self.guardian)
+    func guardians(address: String) throws -> [Guardian] {
+        guard !address.isEmpty else { return [] }
+        return try all("SELECT * FROM guardians WHERE phone = ?1 OR wechat = ?1 OR qq = ?1 ORDER BY id", [address]).map(Self.guardian)
     }
 
-    func lastMessage(toGuardian id: String) throws -> Message? {
-        try one("""
+    func recentMessages(toGuardian id: String, limit: Int) throws -> [Message] {
+        try all("""
             SELECT * FROM outbox WHERE recipient_role = 'guardian' AND recipient_id = ? AND state IN ('sending', 'sent', 'delivered')
-            ORDER BY id DESC LIMIT 1
-            """, [id]).map(Self.message)
+            ORDER BY id DESC LIMIT ?
+            """, [id, limit]).map(Self.message)
     }
 
     func messageCounts() throws -> [MessageState: Int] {

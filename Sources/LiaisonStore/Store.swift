@@ -75,10 +75,10 @@ public protocol StoreReader {
     func dueMessages(upTo date: Date, limit: Int) throws -> [Message]
     /// The earliest time a pending message is due.
     func nextMessageDue() throws -> Date?
-    /// Guardians with this phone number (a reply's sender).
-    func guardians(phone: String) throws -> [Guardian]
-    /// The latest message to a guardian that reached them or may have.
-    func lastMessage(toGuardian id: String) throws -> Message?
+    /// Guardians with this phone number, WeChat or QQ id (a reply's sender).
+    func guardians(address: String) throws -> [Guardian]
+    /// The latest messages to a guardian that reached them or may have, newest first.
+    func recentMessages(toGuardian id: String, limit: Int) throws -> [Message]
     func messageCounts() throws -> [MessageState: Int]
     /// 1 + the attempts a message has had on any channel.
     func nextAttemptNumber(messageID: Int64) throws -> Int
@@ -130,6 +130,9 @@ public protocol StoreWriter: StoreReader {
     func record(_ r: MessageReceipt) throws
     @discardableResult func record(_ r: InboundReply) throws -> Int64
     @discardableResult func record(_ t: PersonTask) throws -> Int64
+    /// The open tasks of a step (of every step when stepID is nil) are done:
+    /// the step completed or the case closed.
+    func closeTasks(caseID: String, stepID: String?, at: Date) throws
     /// At start: sends that were in flight when the daemon stopped have an
     /// unknown outcome; they go back to pending (at least once). Returns how many.
     func requeueInFlight(at: Date) throws -> Int

@@ -6,30 +6,6 @@ import Testing
 
 /// Channel plugins through the real liaison-channel-host processes of a real liaisond.
 @Suite(.serialized) struct ChannelTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
-    /// Polls `message list` until `done` holds (at most 15 s).
-    func waitForMessages(_ d: Daemon, _ args: [String] = [], until done: ([Message]) -> Bool) throws -> [Message] {
-        var last: [Message] = []
-        for _ in 0..<750 {
-            let o = try d.ctl(["message", "list", "--json"] + args)
-            last = try Wire.decoder().decode([Message].self, from: Data(o.out.utf8))
-            if done(last) { return last }
-            usleep(20_000)
-        }
-        return last
-    }
-
-    /// Compiles Tests/Fixtures/testplugin.c into `dir` with the C compiler.
-    static func compileTestPlugin(into dir: String, name: String, defines: [String] = []) throws -> String {
-        let out = "\(dir)/\(name)"
-        let cc = ["/opt/swift/usr/bin/clang", "/usr/bin/clang", "/usr/bin/cc"].first { FileManager.default.isExecutableFile(atPath: $0) }!
-        let o = try run(cc, ["-shared", "-fPIC", "-O1", "-I", root.appendingPathComponent("Sources/CLiaisonChannel/include").path]
-                        + defines.map { "-D\($0)" } + ["-o", out, root.appendingPathComponent("Tests/Fixtures/testplugin.c").path])
-        guard o.status == 0 else { throw LiaisonError(.internal, "cannot compile the test plugin: \(o.err)") }
-        return out
-    }
-
     @Test func anAccidentMessageReachesTheOutboxAndItsReceiptCompletesTheStep() throws {
         let d = try Daemon(channels: "")
         d.config += "\n" + Daemon.outbox(d.outboxDirectory)
@@ -40,7 +16,7 @@ import Testing
         #expect(plugins[0].capabilities.contains("receipts") && plugins[0].pid > 0)
 
         let c = try d.json(CaseRecord.self, "case", "open", "accident", "--student", "2023010101", "--summary", "右腿骨折，已送医院")
-        let messages = try waitForMessages(d, ["--case", c.id]) { ms in
+        let messages = try d.messages(["--case", c.id]) { ms in
             ms.count >= 2 && ms.filter { $0.stepID == "notify-parents" }.allSatisfy { $0.state == .delivered }
         }
         let notices = messages.filter { $0.stepID == "notify-parents" }
@@ -80,7 +56,7 @@ import Testing
         let status = try d.json(PluginStatus.self, "plugin", "status", "log")
         #expect(status.state == "running" && status.pluginName == "log" && status.pluginVersion == "1.0.0")
         let c = try d.json(CaseRecord.self, "case", "open", "sudden-illness", "--student", "2023010101", "--summary", "急性阑尾炎")
-        _ = try waitForMessages(d, ["--case", c.id]) { ms in !ms.isEmpty && ms.allSatisfy { $0.state == .delivered } }
+        _ = try d.messages(["--case", c.id]) { ms in !ms.isEmpty && ms.allSatisfy { $0.state == .delivered } }
         let lines = try String(contentsOfFile: logFile, encoding: .utf8).split(separator: "\n")
         #expect(lines.count >= 2 && lines.allSatisfy { $0.contains("notify:\(c.id):") && !$0.contains("阑尾") })
     }
@@ -88,29 +64,27 @@ import Testing
     @Test(arguments: ["group-writable", "symlink", "wrong owner", "missing symbol", "wrong ABI version", "missing file"])
     func aBadPluginFileIsRefused(_ flaw: String) throws {
         let d = try Daemon(channels: "")
-        let pluginDir = d.dir.appendingPathComponent("plugins").path
-        try FileManager.default.createDirectory(atPath: pluginDir, withIntermediateDirectories: true)
-        chmod(pluginDir, 0o755)
+        let pluginDir = try d.pluginDirectory()
         var path = "\(pluginDir)/libliaison-channel-bad.so"
         let expected: String
         switch flaw {
         case "group-writable":
-            _ = try Self.compileTestPlugin(into: pluginDir, name: "libliaison-channel-bad.so")
+            _ = try TestPlugin.compile(into: pluginDir, name: "libliaison-channel-bad.so")
             chmod(path, 0o775)
             expected = "writable by its group"
         case "symlink":
-            let real = try Self.compileTestPlugin(into: pluginDir, name: "real.so")
+            let real = try TestPlugin.compile(into: pluginDir, name: "real.so")
             try FileManager.default.createSymbolicLink(atPath: path, withDestinationPath: real)
             expected = "is a symbolic link"
         case "wrong owner":
-            _ = try Self.compileTestPlugin(into: pluginDir, name: "libliaison-channel-bad.so")
+            _ = try TestPlugin.compile(into: pluginDir, name: "libliaison-channel-bad.so")
             chown(path, 65534, 65534)
             expected = "must be owned by root or the service user"
         case "missing symbol":
-            _ = try Self.compileTestPlugin(into: pluginDir, name: "libliaison-channel-bad.so", defines: ["NO_ENTRY"])
+            _ = try TestPlugin.compile(into: pluginDir, name: "libliaison-channel-bad.so", defines: ["NO_ENTRY"])
             expected = "has no liaison_channel_entry_v1 symbol"
         case "wrong ABI version":
-            _ = try Self.compileTestPlugin(into: pluginDir, name: "libliaison-channel-bad.so", defines: ["WRONG_ABI"])
+            _ = try TestPlugin.compile(into: pluginDir, name: "libliaison-channel-bad.so", defines: ["WRONG_ABI"])
             expected = "declares ABI version 99"
         default:
             path = "\(pluginDir)/libliaison-channel-absent.so"
@@ -140,10 +114,8 @@ import Testing
 
     @Test func aCrashingPluginTakesOnlyItsHostDownAndTheMessageIsDeliveredOnce() throws {
         let d = try Daemon(channels: "")
-        let pluginDir = d.dir.appendingPathComponent("plugins").path
-        try FileManager.default.createDirectory(atPath: pluginDir, withIntermediateDirectories: true)
-        chmod(pluginDir, 0o755)
-        let plugin = try Self.compileTestPlugin(into: pluginDir, name: "libliaison-channel-crashy.so")
+        let pluginDir = try d.pluginDirectory()
+        let plugin = try TestPlugin.compile(into: pluginDir, name: "libliaison-channel-crashy.so")
         let out = d.dir.appendingPathComponent("crashy.out").path
         let marker = d.dir.appendingPathComponent("crashed").path
         d.config += """
@@ -158,7 +130,7 @@ import Testing
         try d.config.write(toFile: d.configPath, atomically: true, encoding: .utf8)
         try d.start()
         let c = try d.json(CaseRecord.self, "case", "open", "accident", "--student", "2023010101", "--summary", "x")
-        let messages = try waitForMessages(d, ["--case", c.id]) { ms in ms.count == 4 && ms.allSatisfy { $0.state == .sent } }
+        let messages = try d.messages(["--case", c.id]) { ms in ms.count == 4 && ms.allSatisfy { $0.state == .sent } }
         #expect(messages.count == 4 && messages.allSatisfy { $0.state == .sent }, "\(messages.map { "\($0.id) \($0.state) \($0.note)" })")
         #expect(FileManager.default.fileExists(atPath: marker), "the plugin crashed once")
         let status = try d.json(PluginStatus.self, "plugin", "status", "crashy")

@@ -27,5 +27,6 @@ extension Routes {
             return try engine.messages(MessageFilter(caseID: p.caseID, state: state, limit: min(max(p.limit ?? 200, 1), 5000)))
         }
         r.add(Method.messageShow, MessageShowParams.self) { _, p in try engine.messageDetail(p.id) }
+        r.add(Method.taskList, TaskListParams.self) { _, p in try engine.tasks(caseID: p.caseID) }
     }
 }

@@ -27,7 +27,8 @@ func renderPlugin(_ p: PluginStatus, _ display: Display) -> String {
         ("channel", p.channel), ("state", p.state), ("why", p.reason.isEmpty ? "—" : p.reason), ("plugin file", p.pluginPath),
         ("plugin", p.pluginName.isEmpty ? "—" : "\(p.pluginName) \(p.pluginVersion)"),
         ("capabilities", p.capabilities.isEmpty ? "—" : p.capabilities), ("host pid", p.pid == 0 ? "—" : "\(p.pid)"),
-        ("hosts started", "\(p.generation)"), ("restarts", "\(p.restarts)"), ("serves", p.serves.joined(separator: ", ")),
+        ("host memory", p.residentKiB == 0 ? "—" : String(format: "%.1f MiB", Double(p.residentKiB) / 1024)),
+        ("hosts started", "\(p.generation)"), ("restarts", "\(p.restarts)"), ("recycled (memory)", "\(p.recycles)"), ("serves", p.serves.joined(separator: ", ")),
         ("quiet hours", p.quietHours), ("rate", p.ratePerMinute == 0 ? "no limit" : "\(p.ratePerMinute)/min"),
         ("sent", "\(p.sent)"), ("failed attempts", "\(p.failed)"), ("in flight", "\(p.inFlight)"),
     ])

@@ -1,0 +1,233 @@
+import Foundation
+import Glibc
+import LiaisonCore
+import LiaisonProtocol
+import Testing
+
+/// Delivery policy through the real daemon and hosts, on a virtual clock
+/// where time matters: retries, fallback, the person task, quiet hours, rate
+/// limits; then replies, a reload under load and a leaking plugin.
+@Suite(.serialized) struct ChannelDeliveryTests {
+    @Test func retriesThenTheNextChannelThenAPhoneCallTaskForTheCounselor() throws {
+        let d = try Daemon(extra: "clock: virtual", channels: "")
+        let dir = try d.pluginDirectory()
+        let plugin = try TestPlugin.compile(into: dir, name: "libliaison-channel-test.so")
+        let out = d.dir.appendingPathComponent("sms.out").path
+        // The demo roster's father prefers wechat>phone>sms>letter, the mother phone>sms>qq>letter.
+        try d.start()
+        let family = try d.json(StudentDetail.self, "student", "show", "2023010101").guardians
+        d.stop()
+        let (fatherID, mother) = (family[0].id, family[1])
+        #expect(family.map(\.relation) == ["父亲", "母亲"])
+        // WeChat is down (temporary failures); SMS works, except that the
+        // mother's number is refused for good; nothing serves qq or letters.
+        try d.configure("""
+            channels:
+              wechat:
+                plugin: \(plugin)
+                serves: [wechat]
+                config: {fail: temporary}
+                retries: 3
+                backoff_seconds: 60
+              sms:
+                plugin: \(plugin)
+                serves: [sms]
+                config: {path: \(out), fail: permanent, fail_to: "\(mother.phone)"}
+            """)
+        try d.start()
+        let c = try d.json(CaseRecord.self, "case", "open", "accident", "--student", "2023010101", "--summary", "摔伤")
+        func notices() throws -> [Message] {
+            try d.messages(["--case", c.id]) { ms in ms.count == 4 && ms.allSatisfy { $0.state != .sending } }
+                .filter { $0.stepID == "notify-parents" }
+        }
+        // The father waits for his first retry; the clock does not move by itself.
+        var father = try #require(try notices().first { $0.recipientID == fatherID })
+        #expect(father.state == .pending && father.attempts == 1 && father.note.contains("attempt 1 on wechat failed"), "\(father)")
+        usleep(300_000)
+        #expect(try d.json(MessageDetail.self, "message", "show", "\(father.id)").attempts.count == 1)
+
+        // The mother: no channel serves phone, qq or letters, SMS refuses her number: a task.
+        let toMother = try #require(try notices().first { $0.recipientID == mother.id })
+        #expect(toMother.state == .failed && toMother.note.contains("phone-call task"), "\(toMother)")
+        #expect(toMother.note.contains("no channel serves qq") && toMother.note.contains("no channel serves letter"), "\(toMother.note)")
+        let tasks = try d.json([PersonTask].self, "task", "list", "--case", c.id)
+        let task = try #require(tasks.first { $0.messageID == toMother.id })
+        #expect(task.assignee == c.counselorID && task.kind == "phone-call" && task.stepID == "notify-parents" && task.doneAt == nil)
+        #expect(task.text.contains(mother.phone) && task.text.contains(mother.name))
+        #expect(try d.ctl("task", "list").out.contains(mother.phone))
+
+        // Two retries later WeChat has had its three attempts; SMS takes over.
+        #expect(try d.ctl("clock", "advance", "2m").status == 0)
+        father = try #require(try d.messages(["--case", c.id]) { ms in ms.contains { $0.id == father.id && $0.attempts == 2 && $0.state == .pending } }
+            .first { $0.id == father.id && $0.attempts == 2 })
+        #expect(try d.ctl("clock", "advance", "3m").status == 0)
+        father = try #require(try d.messages(["--case", c.id]) { ms in ms.contains { $0.id == father.id && $0.state == .sent } }.first { $0.id == father.id })
+        #expect(father.state == .sent && father.channel == "sms", "\(father)")
+        let history = try d.json(MessageDetail.self, "message", "show", "\(father.id)").attempts
+        #expect(history.map(\.channel) == ["wechat", "wechat", "wechat", "sms"] && history.map(\.outcome) == ["temporary", "temporary", "temporary", "ok"],
+                "\(history.map { "\($0.channel) \($0.outcome)" })")
+        #expect(history[3].address == family[0].phone)
+        #expect(d.sentLines(out).filter { $0[0] == father.idempotencyKey }.count == 1)
+
+        // The counselor phones and records it: the step is done, and so is the task.
+        _ = try d.json(CaseRecord.self, "case", "step", c.id, "notify-parents", "--evidence", "acknowledged", "--channel", "phone")
+        let after = try d.json([PersonTask].self, "task", "list", "--case", c.id).filter { $0.stepID == "notify-parents" }
+        #expect(!after.isEmpty && after.allSatisfy { $0.doneAt != nil })
+        #expect(try d.json([PersonTask].self, "task", "list").allSatisfy { $0.stepID != "notify-parents" || $0.caseID != c.id })
+    }
+
+    @Test func quietHoursHoldRoutineMessagesAndARateLimitPacesAChannel() throws {
+        let d = try Daemon(extra: "clock: virtual", channels: "")
+        // The campus invitation made routine, so that quiet hours apply to it.
+        let templates = d.dir.appendingPathComponent("templates").path
+        try FileManager.default.copyItem(atPath: Daemon.templatesDirectory, toPath: templates)
+        let invitation = "\(templates)/messages/campus-invitation.yaml"
+        try String(contentsOfFile: invitation, encoding: .utf8).replacingOccurrences(of: "urgent: true", with: "urgent: false")
+            .write(toFile: invitation, atomically: true, encoding: .utf8)
+        d.config = d.config.replacingOccurrences(of: "templates: \(Daemon.templatesDirectory)", with: "templates: \(templates)")
+        let plugin = try TestPlugin.compile(into: try d.pluginDirectory(), name: "libliaison-channel-test.so")
+        let out = d.dir.appendingPathComponent("sent.out").path
+        try d.configure("""
+            channels:
+              all:
+                plugin: \(plugin)
+                serves: [sms, wechat, qq, letter]
+                config: {path: \(out)}
+                rate_per_minute: 2
+            """)
+        try d.start()
+        #expect(try d.ctl("clock", "set", Daemon.schoolTime(daysFromNow: 1, "23:00")).status == 0)
+
+        // 23:00: the urgent notices go, the routine invitations wait for 07:00.
+        let c = try d.json(CaseRecord.self, "case", "open", "accident", "--student", "2023010101", "--summary", "摔伤")
+        var ms = try d.messages(["--case", c.id]) { ms in ms.filter { $0.state == .sent }.count == 2 && ms.filter { $0.note.contains("quiet hours") }.count == 2 }
+        #expect(ms.filter { $0.topic == "incident-notice" }.allSatisfy { $0.state == .sent }, "\(ms.map { "\($0.topic) \($0.state) \($0.note)" })")
+        let waiting = ms.filter { $0.topic == "campus-invitation" }
+        #expect(waiting.count == 2 && waiting.allSatisfy { $0.state == .pending && $0.note.contains("22:00-07:00") && $0.note.contains("07:00") })
+
+        // Two messages a minute: a third urgent notice waits for a token.
+        let c2 = try d.json(CaseRecord.self, "case", "open", "sudden-illness", "--student", "2023010102", "--summary", "发烧")
+        ms = try d.messages(["--case", c2.id]) { ms in ms.contains { $0.note.contains("rate limit 2/min") } }
+        let limited = try #require(ms.first { $0.stepID == "notify-parents" })
+        #expect(limited.state == .pending && limited.note.contains("rate limit 2/min on all"), "\(limited)")
+        usleep(300_000)
+        #expect(d.sentLines(out).count == 2)
+        #expect(try d.ctl("clock", "advance", "1m").status == 0)
+        ms = try d.messages(["--case", c2.id]) { ms in ms.contains { $0.stepID == "notify-parents" && $0.state == .sent } }
+        #expect(ms.contains { $0.stepID == "notify-parents" && $0.state == .sent })
+        #expect(d.sentLines(out).count == 3)
+
+        // At 07:00 the invitations go.
+        #expect(try d.ctl("clock", "set", Daemon.schoolTime(daysFromNow: 2, "07:00")).status == 0)
+        // (By then the unanswered notice has been escalated to staff: those rows are not the parents'.)
+        ms = try d.messages(["--case", c.id]) { ms in ms.filter { $0.recipientRole == "guardian" }.allSatisfy { $0.state == .sent } }
+            .filter { $0.recipientRole == "guardian" }
+        #expect(ms.count == 4 && ms.allSatisfy { $0.state == .sent }, "\(ms.map { "\($0.topic) \($0.state) \($0.note)" })")
+        let order = d.sentLines(out).map { $0[0].split(separator: ":")[2] }
+        #expect(order.prefix(3).allSatisfy { $0 == "notify-parents" } && order.suffix(from: 3).allSatisfy { $0 == "meet-parents" }, "\(order)")
+    }
+
+    @Test func aParentsReplyFromTheirNumberIsAcknowledgement() throws {
+        let d = try Daemon(channels: "")
+        let plugin = try TestPlugin.compile(into: try d.pluginDirectory(), name: "libliaison-channel-test.so")
+        try d.configure("""
+            channels:
+              sms:
+                plugin: \(plugin)
+                serves: [sms]
+                config: {path: \(d.dir.path)/sms.out, reply: 收到，马上联系辅导员, reply_prefix: "+86"}
+            """)
+        try d.start()
+        let c = try d.json(CaseRecord.self, "case", "open", "accident", "--student", "2023010101", "--summary", "摔伤")
+        var detail = try d.json(CaseDetail.self, "case", "show", c.id)
+        for _ in 0..<500 where detail.record.steps.first(where: { $0.id == "notify-parents" })?.status != .done {
+            usleep(20_000)
+            detail = try d.json(CaseDetail.self, "case", "show", c.id)
+        }
+        // The SMS gave no receipt; the reply from +86 139… is the parent's own.
+        let step = try #require(detail.record.steps.first { $0.id == "notify-parents" })
+        #expect(step.status == .done && step.evidence == .acknowledged, "\(step)")
+        #expect(detail.events.contains { $0.type == .stepEvidence && $0.actor == "system" && ($0.payload["note"] ?? "").contains("收到，马上联系辅导员") })
+        let notice = try #require(try d.messages(["--case", c.id]) { !$0.isEmpty }.first { $0.stepID == "notify-parents" })
+        let shown = try d.json(MessageDetail.self, "message", "show", "\(notice.id)")
+        #expect(shown.replies.count >= 1 && shown.replies[0].from.hasPrefix("+861") && shown.replies[0].guardianID == notice.recipientID,
+                "\(shown.replies)")
+    }
+
+    @Test func aReloadUnderAStreamOfSendsDeliversEveryMessageExactlyOnce() throws {
+        let d = try Daemon(channels: "")
+        let dir = try d.pluginDirectory()
+        let plugin = try TestPlugin.compile(into: dir, name: "libliaison-channel-stream.so", defines: ["VERSION=\"1.0\""])
+        let out = d.dir.appendingPathComponent("stream.out").path
+        // Each send takes 50 ms on a thread of its own: sends are in flight when the switch comes.
+        try d.configure("""
+            channels:
+              stream:
+                plugin: \(plugin)
+                serves: [sms, wechat, qq, letter, staff]
+                config: {path: \(out), delay_ms: 50}
+            """)
+        try d.start()
+        let students = ["2023010101", "2023010102", "2023010201"]
+        let opened = Counter()
+        let opener = Thread {
+            for i in 0..<24 {
+                if (try? d.ctl("case", "open", "accident", "--student", students[i % 3], "--summary", "x").status) == 0 { opened.add() }
+            }
+        }
+        opener.start()
+        while opened.value < 8 { usleep(10_000) }
+        try TestPlugin.compile(into: dir, name: "libliaison-channel-stream.so", defines: ["VERSION=\"2.0\""])
+        let reloaded = try d.json(PluginStatus.self, "plugin", "reload", "stream")
+        #expect(reloaded.state == "running" && reloaded.pluginVersion == "2.0" && reloaded.generation == 2, "\(reloaded)")
+        while !opener.isFinished { usleep(10_000) }
+        #expect(opened.value == 24)
+
+        let ms = try d.messages { ms in ms.count >= 24 * 2 && ms.allSatisfy { $0.state == .sent } }
+        #expect(ms.allSatisfy { $0.state == .sent }, "\(ms.filter { $0.state != .sent }.map { "\($0.id) \($0.state) \($0.note)" })")
+        let lines = d.sentLines(out)
+        let keys = lines.map { $0[0] }
+        #expect(keys.count == ms.count && Set(keys) == Set(ms.map(\.idempotencyKey)), "\(keys.count) lines for \(ms.count) messages")
+        #expect(Set(lines.map { $0[2] }) == ["1.0", "2.0"], "both versions sent")
+        let attempts = try ms.map { try d.json(MessageDetail.self, "message", "show", "\($0.id)").attempts.count }
+        #expect(attempts.allSatisfy { $0 == 1 }, "no message needed a second attempt")
+        #expect(d.log.contains("reloaded; plugin testplugin 2.0"))
+    }
+
+    @Test func aLeakingPluginsHostIsReplacedAndNothingIsLost() throws {
+        let d = try Daemon(channels: "")
+        let plugin = try TestPlugin.compile(into: try d.pluginDirectory(), name: "libliaison-channel-leaky.so")
+        let out = d.dir.appendingPathComponent("leaky.out").path
+        try d.configure("""
+            channels:
+              leaky:
+                plugin: \(plugin)
+                serves: [sms, wechat, qq, letter, staff]
+                config: {path: \(out), leak_mb: 24}
+                max_rss_mb: 64
+            """)
+        try d.start()
+        let fresh = try d.json(PluginStatus.self, "plugin", "status", "leaky")
+        var cases: [String] = []
+        for _ in 0..<3 { cases.append(try d.json(CaseRecord.self, "case", "open", "accident", "--student", "2023010101", "--summary", "x").id) }
+        let ms = try d.messages { ms in ms.count == 12 && ms.allSatisfy { $0.state == .sent } }
+        #expect(ms.count == 12 && ms.allSatisfy { $0.state == .sent })
+        var status = try d.json(PluginStatus.self, "plugin", "status", "leaky")
+        for _ in 0..<300 where status.recycles == 0 {
+            usleep(20_000)
+            status = try d.json(PluginStatus.self, "plugin", "status", "leaky")
+        }
+        #expect(status.recycles >= 1 && status.restarts == 0 && status.generation >= 2 && status.pid != fresh.pid, "\(status)")
+        #expect(d.log.contains("over max_rss_mb 64"))
+        let keys = d.sentLines(out).map { $0[0] }
+        #expect(keys.count == 12 && Set(keys).count == 12)
+    }
+}
+
+/// A count shared with a thread.
+final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var n = 0
+    func add() { lock.lock(); n += 1; lock.unlock() }
+    var value: Int { lock.lock(); defer { lock.unlock() }; return n }
+}
