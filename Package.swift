@@ -49,7 +49,8 @@ let package = Package(
             "LiaisonClient", "LiaisonConfig", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "liaison-bench", dependencies: [
-            "LiaisonClient", "LiaisonEngine", "LiaisonStore", "LiaisonConfig", .product(name: "GRDB", package: "GRDB.swift"),
+            "LiaisonClient", "LiaisonEngine", "LiaisonStore", "LiaisonConfig", "LiaisonChannels", .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
 
         .testTarget(name: "LiaisonCoreTests", dependencies: ["LiaisonCore"]),

@@ -19,6 +19,7 @@ extension ChannelDispatcher {
     /// applies them again (a result is never dropped).
     func apply(_ outcomes: [Outcome]) -> Bool {
         let now = engine.clock.now()
+        settledSteps = []
         do {
             try engine.store.write { tx in
                 for o in outcomes {
@@ -44,15 +45,18 @@ extension ChannelDispatcher {
         attempt.providerID = providerID
         attempt.error = error
         try tx.record(attempt)
-        guard var m = try tx.message(f.messageID) else { return }
         let rt = channels[f.channel]
+        if status == "ok" {
+            // The common case, without reading the message back.
+            rt?.sent += 1
+            try tx.markSent(f.messageID, providerID: providerID,
+                            note: rt?.receipts == true ? "handed to \(f.channel); waiting for its receipt" : "handed to \(f.channel) (it gives no receipts)",
+                            at: now)
+            return
+        }
+        guard var m = try tx.message(f.messageID) else { return }
         m.updatedAt = now
         switch status {
-        case "ok":
-            rt?.sent += 1
-            if m.state == .sending { m.state = .sent }
-            m.providerID = providerID
-            m.note = rt?.receipts == true ? "handed to \(f.channel); waiting for its receipt" : "handed to \(f.channel) (it gives no receipts)"
         case "permanent":
             rt?.failed += 1
             try fallBack(&m, why: "\(f.channel) refused it for good: \(error)", tx, now)
@@ -97,22 +101,20 @@ extension ChannelDispatcher {
 
     func receiptArrived(_ channel: String, _ providerID: String, _ key: String, _ receipt: String, _ detail: String,
                         _ tx: any StoreWriter, _ now: Date) throws {
-        guard var m = try (key.isEmpty ? nil : tx.message(key: key)) ?? (providerID.isEmpty ? nil : tx.message(providerID: providerID, channel: channel)) else {
+        guard let m = try tx.messageHead(key: key, providerID: providerID, channel: channel) else {
             logger.warning("channel \(channel): a receipt for an unknown message (provider id \(providerID), key \(key)); ignored")
             return
         }
         try tx.record(MessageReceipt(messageID: m.id, at: now, channel: channel, receipt: receipt, providerID: providerID, detail: detail))
-        m.updatedAt = now
         if receipt == "delivered" {
             guard m.state != .delivered else { return }
-            m.state = .delivered
-            m.note = "delivered (\(channel)\(detail.isEmpty ? "" : ": \(detail)"))"
-            try tx.update(m)
+            try tx.markDelivered(m.id, note: "delivered (\(channel)\(detail.isEmpty ? "" : ": \(detail)"))", at: now)
             if m.recipientRole == "guardian", !m.stepID.isEmpty {
-                try engine.recordChannelEvidence(tx, caseID: m.caseID, stepID: m.stepID, level: .delivered, channel: channel,
-                                                 note: "message \(m.id) delivered to \(m.recipientName) (\(channel))", now: now)
+                try evidence(tx, caseID: m.caseID, stepID: m.stepID, level: .delivered, channel: channel,
+                             note: "message \(m.id) delivered to \(m.recipientName) (\(channel))", now: now)
             }
-        } else if m.state == .sent || m.state == .sending {
+        } else if m.state == .sent || m.state == .sending, var m = try tx.message(m.id) {
+            m.updatedAt = now
             try fallBack(&m, why: "\(channel) reports it \(receipt)\(detail.isEmpty ? "" : ": \(detail)")", tx, now)
             try tx.update(m)
         }
@@ -136,8 +138,8 @@ extension ChannelDispatcher {
             var filedUnder = latest
             var seen = Set<String>()
             for m in recent.reversed() where !m.stepID.isEmpty && seen.insert("\(m.caseID)/\(m.stepID)").inserted {
-                if try engine.recordChannelEvidence(tx, caseID: m.caseID, stepID: m.stepID, level: .acknowledged, channel: channel,
-                                                    note: "\(g.name)（\(g.relation)）回复：\(text)", now: now),
+                if try evidence(tx, caseID: m.caseID, stepID: m.stepID, level: .acknowledged, channel: channel,
+                                note: "\(g.name)（\(g.relation)）回复：\(text)", now: now),
                    filedUnder.id == latest.id {
                     filedUnder = m
                 }
@@ -149,6 +151,19 @@ extension ChannelDispatcher {
             try tx.record(InboundReply(at: now, channel: channel, from: from, text: text))
             logger.warning("channel \(channel): a reply from \(from) matches no guardian with a message; kept unmatched")
         }
+    }
+
+    /// Channel evidence on a step, remembering within one batch the steps
+    /// that took none (done, or the case closed): the notices of one case
+    /// bring their receipts together, and each would read the case again.
+    @discardableResult
+    func evidence(_ tx: any StoreWriter, caseID: String, stepID: String, level: EvidenceLevel, channel: String, note: String,
+                  now: Date) throws -> Bool {
+        let key = "\(caseID)\u{1F}\(stepID)\u{1F}\(level.rawValue)"
+        guard !settledSteps.contains(key) else { return false }
+        let took = try engine.recordChannelEvidence(tx, caseID: caseID, stepID: stepID, level: level, channel: channel, note: note, now: now)
+        if !took { settledSteps.insert(key) }
+        return took
     }
 
     /// 13800000000, +8613800000000 and 8613800000000 are one number.

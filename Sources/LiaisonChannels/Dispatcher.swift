@@ -33,6 +33,8 @@ public final class ChannelDispatcher: @unchecked Sendable {
     var inFlight: [UInt64: InFlight] = [:]
     /// Outcomes whose transaction failed, applied again next turn.
     var unapplied: [Outcome] = []
+    /// Steps that took no channel evidence in this batch (see `evidence`).
+    var settledSteps = Set<String>()
     var nextSendID: UInt64 = 0
 
     enum Item {

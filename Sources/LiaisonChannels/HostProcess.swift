@@ -4,7 +4,7 @@ import LiaisonCore
 import LiaisonProtocol
 
 /// What a host process says (its lines, and its end).
-enum HostEvent: Sendable {
+public enum HostEvent: Sendable {
     case ready(name: String, version: String, capabilities: String, pid: Int32)
     case refused(String)
     case openFailed(String)
@@ -18,10 +18,10 @@ enum HostEvent: Sendable {
 
 /// One `liaison-channel-host` process: spawned with one end of a socketpair
 /// as its fd 3, read by a thread of its own, reaped when its end closes.
-final class HostProcess: @unchecked Sendable {
+public final class HostProcess: @unchecked Sendable {
     let channel: String
     let generation: Int
-    let pid: pid_t
+    public let pid: pid_t
     private let fd: Int32
     private let writeLock = NSLock()
     let startedAt = Date()
@@ -30,7 +30,7 @@ final class HostProcess: @unchecked Sendable {
 
     /// Spawns the host; `events` is called on the reader thread, in order,
     /// ending with `.exited`.
-    init(program: String, channel: String, plugin: String, generation: Int, events: @escaping @Sendable (HostEvent) -> Void) throws {
+    public init(program: String, channel: String, plugin: String, generation: Int, events: @escaping @Sendable (HostEvent) -> Void) throws {
         var pair: [Int32] = [0, 0]
         guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &pair) == 0 else {
             throw LiaisonError(.internal, "socketpair: \(String(cString: strerror(errno)))")
@@ -75,8 +75,8 @@ final class HostProcess: @unchecked Sendable {
 
     /// Writes one line; false if the host is gone.
     @discardableResult
-    func send(_ fields: [String: String]) -> Bool {
-        let bytes = Array((FlatJSON.encode(fields) + "\n").utf8)
+    public func send(_ fields: [String: String]) -> Bool {
+        let bytes = FlatJSON.encodeBytes(fields, terminator: UInt8(ascii: "\n"))
         writeLock.lock(); defer { writeLock.unlock() }
         var off = 0
         while off < bytes.count {
@@ -87,7 +87,7 @@ final class HostProcess: @unchecked Sendable {
         return true
     }
 
-    func kill(_ signal: Int32 = SIGKILL) { Glibc.kill(pid, signal) }
+    public func kill(_ signal: Int32 = SIGKILL) { Glibc.kill(pid, signal) }
 
     /// Resident memory in KiB, from /proc (nil once the process is gone).
     func residentKiB() -> Int? {

@@ -5,20 +5,26 @@ import LiaisonCore
 // MARK: messages: the outbox, attempts, receipts, replies, person tasks
 
 extension SQLiteSession {
+    /// The columns `message(_:)` reads, by position: rows are read by the
+    /// thousand on the delivery path, and lookups by name showed in profiles.
+    static let messageColumns = """
+        id, case_id, step_id, recipient_role, recipient_id, recipient_name, topic, urgent, fields, routes, body, idempotency_key,
+        created_at, route_index, channel, attempts, next_at, provider_id, state, note, updated_at
+        """
+    static let selectMessages = "SELECT \(messageColumns) FROM outbox"
+
     static func message(_ r: Row) -> Message {
-        var m = Message(id: r["id"], caseID: r["case_id"], stepID: r["step_id"], recipientRole: r["recipient_role"],
-                        recipientID: r["recipient_id"], recipientName: r["recipient_name"], topic: r["topic"],
-                        urgent: (r["urgent"] as Int) != 0, fields: (try? FlatJSON.decode(r["fields"] as String)) ?? [:],
-                        routes: MessageRoute.decode(r["routes"]), body: r["body"], idempotencyKey: r["idempotency_key"],
-                        createdAt: date(r["created_at"] as Int64))
-        m.routeIndex = r["route_index"]
-        m.channel = r["channel"]
-        m.attempts = r["attempts"]
-        m.nextAt = date(r["next_at"] as Int64)
-        m.providerID = r["provider_id"]
-        m.state = MessageState(rawValue: r["state"]) ?? .pending
-        m.note = r["note"]
-        m.updatedAt = date(r["updated_at"] as Int64)
+        var m = Message(id: r[0], caseID: r[1], stepID: r[2], recipientRole: r[3], recipientID: r[4], recipientName: r[5], topic: r[6],
+                        urgent: (r[7] as Int) != 0, fields: (try? FlatJSON.decode(r[8] as String)) ?? [:],
+                        routes: MessageRoute.decode(r[9]), body: r[10], idempotencyKey: r[11], createdAt: date(r[12] as Int64))
+        m.routeIndex = r[13]
+        m.channel = r[14]
+        m.attempts = r[15]
+        m.nextAt = date(r[16] as Int64)
+        m.providerID = r[17]
+        m.state = MessageState(rawValue: r[18]) ?? .pending
+        m.note = r[19]
+        m.updatedAt = date(r[20] as Int64)
         return m
     }
 
@@ -86,7 +92,7 @@ extension SQLiteSession {
     }
 
     func messages(_ f: MessageFilter) throws -> [Message] {
-        var sql = "SELECT * FROM outbox WHERE 1"
+        var sql = Self.selectMessages + " WHERE 1"
         var args: StatementArguments = []
         if let c = f.caseID { sql += " AND case_id = ?"; args += [c] }
         if let s = f.state { sql += " AND state = ?"; args += [s.rawValue] }
@@ -95,10 +101,32 @@ extension SQLiteSession {
         return try all(sql, args).map(Self.message).reversed()
     }
 
-    func message(_ id: Int64) throws -> Message? { try one("SELECT * FROM outbox WHERE id = ?", [id]).map(Self.message) }
-    func message(key: String) throws -> Message? { try one("SELECT * FROM outbox WHERE idempotency_key = ?", [key]).map(Self.message) }
+    func message(_ id: Int64) throws -> Message? { try one(Self.selectMessages + " WHERE id = ?", [id]).map(Self.message) }
+    func message(key: String) throws -> Message? { try one(Self.selectMessages + " WHERE idempotency_key = ?", [key]).map(Self.message) }
     func message(providerID: String, channel: String) throws -> Message? {
-        try one("SELECT * FROM outbox WHERE provider_id = ? AND channel = ? ORDER BY id DESC LIMIT 1", [providerID, channel]).map(Self.message)
+        try one(Self.selectMessages + " WHERE provider_id = ? AND channel = ? ORDER BY id DESC LIMIT 1", [providerID, channel]).map(Self.message)
+    }
+
+    func messageHead(key: String, providerID: String, channel: String) throws -> MessageHead? {
+        let columns = "id, case_id, step_id, recipient_role, recipient_name, state"
+        let row = try (key.isEmpty ? nil : one("SELECT \(columns) FROM outbox WHERE idempotency_key = ?", [key]))
+            ?? (providerID.isEmpty ? nil : one("SELECT \(columns) FROM outbox WHERE provider_id = ? AND channel = ? ORDER BY id DESC LIMIT 1",
+                                               [providerID, channel]))
+        return row.map { r in
+            MessageHead(id: r[0], caseID: r[1], stepID: r[2], recipientRole: r[3], recipientName: r[4], state: MessageState(rawValue: r[5]) ?? .pending)
+        }
+    }
+
+    func markSent(_ id: Int64, providerID: String, note: String, at: Date) throws {
+        try exec("""
+            UPDATE outbox SET provider_id = ?, note = CASE state WHEN 'sending' THEN ? ELSE note END,
+                state = CASE state WHEN 'sending' THEN 'sent' ELSE state END, updated_at = ?
+            WHERE id = ?
+            """, [providerID, note, Self.ms(at), id])
+    }
+
+    func markDelivered(_ id: Int64, note: String, at: Date) throws {
+        try exec("UPDATE outbox SET state = 'delivered', note = ?, updated_at = ? WHERE id = ?", [note, Self.ms(at), id])
     }
 
     func attempts(messageID: Int64) throws -> [MessageAttempt] {
@@ -133,7 +161,7 @@ extension SQLiteSession {
     }
 
     func dueMessages(upTo date: Date, limit: Int) throws -> [Message] {
-        try all("SELECT * FROM outbox WHERE state = 'pending' AND next_at <= ? ORDER BY next_at, id LIMIT ?", [Self.ms(date), limit]).map(Self.message)
+        try all(Self.selectMessages + " WHERE state = 'pending' AND next_at <= ? ORDER BY next_at, id LIMIT ?", [Self.ms(date), limit]).map(Self.message)
     }
 
     func nextMessageDue() throws -> Date? {
@@ -147,7 +175,7 @@ extension SQLiteSession {
 
     func recentMessages(toGuardian id: String, limit: Int) throws -> [Message] {
         try all("""
-            SELECT * FROM outbox WHERE recipient_role = 'guardian' AND recipient_id = ? AND state IN ('sending', 'sent', 'delivered')
+            \(Self.selectMessages) WHERE recipient_role = 'guardian' AND recipient_id = ? AND state IN ('sending', 'sent', 'delivered')
             ORDER BY id DESC LIMIT ?
             """, [id, limit]).map(Self.message)
     }

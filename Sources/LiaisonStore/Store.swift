@@ -67,6 +67,8 @@ public protocol StoreReader {
     func message(_ id: Int64) throws -> Message?
     func message(key: String) throws -> Message?
     func message(providerID: String, channel: String) throws -> Message?
+    /// The message a receipt names: by idempotency key, else by the provider's id on that channel.
+    func messageHead(key: String, providerID: String, channel: String) throws -> MessageHead?
     func attempts(messageID: Int64) throws -> [MessageAttempt]
     func receipts(messageID: Int64) throws -> [MessageReceipt]
     func replies(messageID: Int64) throws -> [InboundReply]
@@ -124,6 +126,10 @@ public protocol StoreWriter: StoreReader {
     func setVirtualNow(_ d: Date) throws
     /// Adds a message unless one with its idempotency key exists; its id, or nil if it existed.
     @discardableResult func enqueue(_ m: Message) throws -> Int64?
+    /// A plugin took the message: `sending` becomes `sent` with `note` (a
+    /// receipt that came first is kept); the provider id is set.
+    func markSent(_ id: Int64, providerID: String, note: String, at: Date) throws
+    func markDelivered(_ id: Int64, note: String, at: Date) throws
     /// Saves what changes on a message (state, route, attempts, times, provider id, body, note).
     func update(_ m: Message) throws
     func record(_ a: MessageAttempt) throws

@@ -30,12 +30,24 @@ let dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("l
 try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
 defer { try? FileManager.default.removeItem(at: dir) }
 
-// MARK: the daemon
-
 let binDir = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
-let socketPath = dir.appendingPathComponent("liaison.sock").path
 // The shipped rulebooks: the benchmark runs from the checkout (`make bench`).
 let rulesDirectory = FileManager.default.currentDirectoryPath + "/Config/rules"
+
+// LIAISON_BENCH_ONLY=channels: just the channel figures (for plugin work).
+if ProcessInfo.processInfo.environment["LIAISON_BENCH_ONLY"] == "channels" {
+    let channels = try channelSection(binDir: binDir, dir: dir, rulesDirectory: rulesDirectory, rounds: rounds)
+    channels.lines.forEach { print($0) }
+    let enc = JSONEncoder()
+    enc.outputFormatting = .sortedKeys
+    print(String(decoding: try enc.encode(channels.json), as: UTF8.self))
+    try? FileManager.default.removeItem(at: dir)
+    exit(0)
+}
+
+// MARK: the daemon
+
+let socketPath = dir.appendingPathComponent("liaison.sock").path
 let configPath = dir.appendingPathComponent("liaison.yaml").path
 try """
     database: \(dir.path)/liaison.db
@@ -166,6 +178,8 @@ let deadlineLine = ("deadlines: \(dl.pending) pending; start to serving \(String
       + " lateness under 16-client load p50 \(String(format: "%.1f", dl.latenessP50ms)) ms, p99 \(String(format: "%.1f", dl.latenessP99ms)) ms (\(dl.firedDuringLoad) fired)")
 
 
+let channels = try channelSection(binDir: binDir, dir: dir, rulesDirectory: rulesDirectory, rounds: rounds)
+
 let r = medianFigures(raw), d1 = medianFigures(one), d16 = medianFigures(sixteen)
 let e1 = medianFigures(engine1), e16 = medianFigures(engine16)
 
@@ -183,6 +197,7 @@ print(row("case open, 16 clients", d16))
 print(String(format: "ratio daemon(16)/raw = %.2f   daemon(1)/raw = %.2f", d16.perSecond / r.perSecond, d1.perSecond / r.perSecond))
 print(deadlineLine)
 print("targets: re-arm < 2 s, RSS < 300 MiB, p99 lateness < 50 ms")
+channels.lines.forEach { print($0) }
 let json: [String: Double] = [
     "raw_tps": r.perSecond, "raw_p50_ms": r.p50ms,
     "daemon1_ops": d1.perSecond, "daemon1_p50_ms": d1.p50ms, "daemon1_p99_ms": d1.p99ms,
@@ -194,4 +209,4 @@ let json: [String: Double] = [
 ]
 let enc = JSONEncoder()
 enc.outputFormatting = .sortedKeys
-print(String(decoding: try enc.encode(json), as: UTF8.self))
+print(String(decoding: try enc.encode(json.merging(channels.json) { a, _ in a }), as: UTF8.self))

@@ -11,7 +11,6 @@ import Glibc
 import LiaisonCore
 import LiaisonProtocol
 
-let wireFD: Int32 = 3
 // Die with the daemon even if the plugin has wedged the reader.
 _ = liaison_host_die_with_parent()
 signal(SIGPIPE, SIG_IGN)
@@ -29,24 +28,6 @@ while let a = args.popFirst() {
     }
 }
 
-/// Everything written to the daemon goes through here: one line, written
-/// whole, under a lock, since plugin threads report receipts concurrently.
-final class Output: @unchecked Sendable {
-    let lock = NSLock()
-    func send(_ fields: [String: String]) {
-        var line = FlatJSON.encode(fields)
-        line += "\n"
-        lock.lock(); defer { lock.unlock() }
-        var bytes = Array(line.utf8)
-        var off = 0
-        while off < bytes.count {
-            let n = bytes.withUnsafeMutableBytes { Glibc.write(wireFD, $0.baseAddress! + off, $0.count - off) }
-            if n < 0 { if errno == EINTR { continue }; exit(0) }  // the daemon is gone
-            off += n
-        }
-    }
-}
-let output = Output()
 
 func stop(_ op: String, _ reason: String, code: Int32) -> Never {
     output.send(["op": op, "reason": reason])
@@ -75,56 +56,8 @@ guard descriptor.struct_size >= v1Size, descriptor.open != nil, descriptor.send 
     stop("refused", "\(pluginPath): its descriptor is \(descriptor.struct_size) bytes or lacks open/send/close; version 1 needs \(v1Size) bytes with all three", code: 3)
 }
 
-func text(_ p: UnsafePointer<CChar>?) -> String { p.map { String(cString: $0) } ?? "" }
 
-// Host services: C function pointers cannot capture, so they reach `output` as a global.
-nonisolated(unsafe) let services = UnsafeMutablePointer<liaison_host_services>.allocate(capacity: 1)
-services.initialize(to: liaison_host_services(
-    abi_version: LIAISON_CHANNEL_ABI_VERSION,
-    struct_size: UInt32(MemoryLayout<liaison_host_services>.size),
-    context: nil,
-    report_receipt: { _, providerID, key, receipt, detail in
-        let name = switch Int(receipt) {
-        case Int(LIAISON_RECEIPT_DELIVERED.rawValue): "delivered"
-        case Int(LIAISON_RECEIPT_FAILED.rawValue): "failed"
-        case Int(LIAISON_RECEIPT_REJECTED.rawValue): "rejected"
-        default: "unknown:\(receipt)"
-        }
-        output.send(["op": "receipt", "provider_id": text(providerID), "key": text(key), "receipt": name, "detail": text(detail)])
-    },
-    report_reply: { _, from, body, providerID in
-        output.send(["op": "reply", "from": text(from), "text": text(body), "provider_id": text(providerID)])
-    },
-    log: { _, level, message in
-        output.send(["op": "log", "level": "\(level)", "text": text(message)])
-    }))
-
-/// Sends whose `done` has not come yet; `done` twice for one id is a plugin
-/// bug, reported and ignored.
-final class Pending: @unchecked Sendable {
-    let lock = NSLock()
-    var ids = Set<UInt64>()
-    func add(_ id: UInt64) { lock.lock(); ids.insert(id); lock.unlock() }
-    func remove(_ id: UInt64) -> Bool { lock.lock(); defer { lock.unlock() }; return ids.remove(id) != nil }
-}
-let pending = Pending()
-
-func statusName(_ s: Int32) -> String {
-    switch s {
-    case Int32(LIAISON_OK.rawValue): "ok"
-    case Int32(LIAISON_TEMPORARY.rawValue): "temporary"
-    default: "permanent"
-    }
-}
-
-nonisolated(unsafe) let done: liaison_send_done = { context, status, providerID, error in
-    let id = UInt64(UInt(bitPattern: context))
-    guard pending.remove(id) else {
-        output.send(["op": "log", "level": "\(LIAISON_LOG_ERROR.rawValue)", "text": "plugin bug: done called again (or for an unknown send) for id \(id); ignored"])
-        return
-    }
-    output.send(["op": "result", "id": "\(id)", "status": statusName(status), "provider_id": text(providerID), "error": text(error)])
-}
+nonisolated(unsafe) let services = makeHostServices()
 
 nonisolated(unsafe) var instance: UnsafeMutableRawPointer?
 var framer = LineFramer(limit: 1 << 20)

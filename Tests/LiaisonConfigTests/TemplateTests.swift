@@ -56,4 +56,14 @@ import LiaisonCore
         let err = #expect(throws: LiaisonError.self) { try DaemonConfig.parse(YAMLNode.parse(yaml, file: "c.yaml")) }
         #expect(err?.message.contains("c.yaml:4:19: serves \"pager\" is not one of") == true, "\(err?.message ?? "")")
     }
+
+    @Test func memoryLimitIsReadAndANegativeOneRefused() throws {
+        func parse(_ limit: String) throws -> DaemonConfig {
+            try DaemonConfig.parse(YAMLNode.parse("channels:\n  sms:\n    plugin: log\n    serves: [sms]\n    max_rss_mb: \(limit)\n", file: "c.yaml"))
+        }
+        #expect(try parse("64").channels.first?.maxResidentMiB == 64)
+        #expect(try parse("0").channels.first?.maxResidentMiB == 0)
+        let err = #expect(throws: LiaisonError.self) { try parse("-1") }
+        #expect(err?.message.contains("c.yaml:5:17: max_rss_mb must be 0 or more") == true, "\(err?.message ?? "")")
+    }
 }

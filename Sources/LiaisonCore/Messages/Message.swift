@@ -17,6 +17,22 @@ public struct MessageRoute: Codable, Sendable, Equatable, Hashable {
     }
 }
 
+/// What a receipt needs of its message: which step it serves and where it
+/// stands; read without decoding the message's fields and routes (receipts
+/// come by the thousand).
+public struct MessageHead: Sendable, Equatable {
+    public var id: Int64
+    public var caseID: String
+    public var stepID: String
+    public var recipientRole: String
+    public var recipientName: String
+    public var state: MessageState
+    public init(id: Int64, caseID: String, stepID: String, recipientRole: String, recipientName: String, state: MessageState) {
+        self.id = id; self.caseID = caseID; self.stepID = stepID; self.recipientRole = recipientRole
+        self.recipientName = recipientName; self.state = state
+    }
+}
+
 public enum MessageState: String, Codable, Sendable, CaseIterable {
     /// Waiting for its time (retry backoff, quiet hours) or a channel.
     case pending

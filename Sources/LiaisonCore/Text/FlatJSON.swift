@@ -11,31 +11,51 @@ public enum FlatJSON {
 
     /// Keys sorted, so the same object always has the same text.
     public static func encode(_ d: [String: String]) -> String {
-        var out = "{"
+        String(decoding: encodeBytes(d), as: UTF8.self)
+    }
+
+    /// The object as UTF-8, followed by `terminator` if given (a line for a pipe).
+    public static func encodeBytes(_ d: [String: String], terminator: UInt8? = nil) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(64 + d.values.reduce(0) { $0 + $1.utf8.count })
+        out.append(UInt8(ascii: "{"))
         for (i, key) in d.keys.sorted().enumerated() {
-            if i > 0 { out += "," }
+            if i > 0 { out.append(UInt8(ascii: ",")) }
             appendString(key, to: &out)
-            out += ":"
+            out.append(UInt8(ascii: ":"))
             appendString(d[key]!, to: &out)
         }
-        return out + "}"
+        out.append(UInt8(ascii: "}"))
+        if let terminator { out.append(terminator) }
+        return out
     }
 
     public static func appendString(_ s: String, to out: inout String) {
-        out += "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where u.value < 0x20:
-                out += "\\u00" + (u.value < 0x10 ? "0" : "") + String(u.value, radix: 16)
-            default: out.unicodeScalars.append(u)
+        var bytes: [UInt8] = []
+        appendString(s, to: &bytes)
+        out += String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// A JSON string, escaped byte by byte: multi-byte UTF-8 sequences
+    /// (all bytes ≥ 0x80) pass through as they are.
+    public static func appendString(_ s: String, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        var s = s
+        s.withUTF8 { text in
+            for c in text {
+                switch c {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"): out.append(UInt8(ascii: "\\")); out.append(c)
+                case 0x0A: out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "n"))
+                case 0x0D: out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "r"))
+                case 0x09: out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "t"))
+                case 0..<0x20:
+                    let hex = Array("0123456789abcdef".utf8)
+                    out += [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(c >> 4)], hex[Int(c & 15)]]
+                default: out.append(c)
+                }
             }
         }
-        out += "\""
+        out.append(UInt8(ascii: "\""))
     }
 
     public static func decode(_ text: String) throws -> [String: String] {
