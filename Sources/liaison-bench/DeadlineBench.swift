@@ -24,6 +24,7 @@ func deadlineBench(binDir: URL, dir: URL, rulesDirectory: String, total: Int = 1
     try """
         database: \(db)
         rules: \(rulesDirectory)
+        templates: \((rulesDirectory as NSString).deletingLastPathComponent)/templates
         socket:
           path: \(socket)
         demo_roster: true

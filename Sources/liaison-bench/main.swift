@@ -33,6 +33,7 @@ defer { try? FileManager.default.removeItem(at: dir) }
 let binDir = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
 // The shipped rulebooks: the benchmark runs from the checkout (`make bench`).
 let rulesDirectory = FileManager.default.currentDirectoryPath + "/Config/rules"
+let templatesDirectory = FileManager.default.currentDirectoryPath + "/Config/templates"
 
 // LIAISON_BENCH_ONLY=channels: just the channel figures (for plugin work).
 if ProcessInfo.processInfo.environment["LIAISON_BENCH_ONLY"] == "channels" {
@@ -52,10 +53,18 @@ let configPath = dir.appendingPathComponent("liaison.yaml").path
 try """
     database: \(dir.path)/liaison.db
     rules: \(rulesDirectory)
+    templates: \(templatesDirectory)
     socket:
       path: \(socketPath)
     demo_roster: true
     log_level: warning
+    plugins:
+      directory: \(binDir.path)
+    channels:
+      outbox:
+        plugin: outbox
+        serves: [sms, wechat, qq, letter, staff]
+        config: {directory: \(dir.path)/outbox, receipts: true}
     """.write(toFile: configPath, atomically: true, encoding: .utf8)
 let daemon = Process()
 daemon.executableURL = binDir.appendingPathComponent("liaisond")
@@ -130,7 +139,7 @@ func rawRound(total: Int) throws -> Figures {
 let engineStore = try SQLiteStore(path: dir.appendingPathComponent("engine.db").path)
 let engine = Engine(store: engineStore)
 engine.setRulebooks(try RulebookLoader.load(directory: rulesDirectory),
-                    templates: try TemplateLoader.load(directory: (rulesDirectory as NSString).deletingLastPathComponent + "/templates",
+                    templates: try TemplateLoader.load(directory: templatesDirectory,
                                                        rulebooks: RulebookLoader.load(directory: rulesDirectory)))
 _ = try engine.loadDemoRosterIfEmpty()
 

@@ -81,7 +81,8 @@ final class Daemon: @unchecked Sendable {
     var configPath: String { dir.appendingPathComponent("liaison.yaml").path }
 
     /// `channels`: a channels: block (`Daemon.outbox(dir)` is the `make run`
-    /// default); nil runs without channels, so messages stay pending.
+    /// default); nil runs without channels, so every message becomes a
+    /// phone-call task at once (nothing could carry it).
     init(demo: Bool = true, socketGroup: String? = nil, extra: String = "", channels: String? = nil) throws {
         dir = URL(fileURLWithPath: "/tmp").appendingPathComponent("liaison-it-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
