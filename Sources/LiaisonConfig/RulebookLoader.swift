@@ -6,29 +6,8 @@ import LiaisonCore
 /// file:line:column; one problem means the whole set is refused.
 public enum RulebookLoader {
     public static func load(directory: String) throws -> [Rulebook] {
-        let fm = FileManager.default
-        var isDir: ObjCBool = false
-        guard fm.fileExists(atPath: directory, isDirectory: &isDir), isDir.boolValue else {
-            throw LiaisonError.invalid("\(directory): the rulebook directory does not exist")
-        }
-        let files = try fm.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted()
-        var books: [Rulebook] = []
-        var problems: [String] = []
-        for name in files {
-            let path = (directory as NSString).appendingPathComponent(name)
-            do {
-                books.append(try parse(YAMLNode.load(path: path)))
-            } catch let e as LiaisonError {
-                problems.append(e.message)
-                problems += e.details
-            }
-        }
-        if problems.isEmpty { problems = RuleSetValidation.problems(in: books) }
-        guard problems.isEmpty else {
-            throw LiaisonError.invalid("the rulebooks in \(directory) have \(problems.count) problem\(problems.count == 1 ? "" : "s"); none was loaded:",
-                                       details: problems)
-        }
-        return books
+        try YAMLSet.load(directory: directory, missing: "the rulebook directory does not exist", what: "the rulebooks", parse: parse,
+                         check: RuleSetValidation.problems(in:))
     }
 
     /// One rulebook file. Problems inside steps are collected, not stopped at.

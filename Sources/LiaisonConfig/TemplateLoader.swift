@@ -6,26 +6,10 @@ import LiaisonCore
 /// each with file:line:column, and one problem refuses the whole set.
 public enum TemplateLoader {
     public static func load(directory: String, rulebooks: [Rulebook]) throws -> TemplateLibrary {
-        let dir = (directory as NSString).appendingPathComponent("messages")
-        var isDir: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: dir, isDirectory: &isDir), isDir.boolValue else {
-            throw LiaisonError.invalid("\(dir): the message templates directory does not exist (templates: in the config names its parent)")
-        }
-        let files = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasSuffix(".yaml") }.sorted()
-        var templates: [MessageTemplate] = []
-        var problems: [String] = []
-        for name in files {
-            do { templates.append(try parse(YAMLNode.load(path: (dir as NSString).appendingPathComponent(name)))) } catch let e as LiaisonError {
-                problems.append(e.message)
-            }
-        }
-        let library = TemplateLibrary(templates)
-        if problems.isEmpty { problems = library.problems(rulebooks: rulebooks) }
-        guard problems.isEmpty else {
-            throw LiaisonError.invalid("the message templates in \(dir) have \(problems.count) problem\(problems.count == 1 ? "" : "s"); none was loaded:",
-                                       details: problems)
-        }
-        return library
+        TemplateLibrary(try YAMLSet.load(directory: (directory as NSString).appendingPathComponent("messages"),
+                                         missing: "the message templates directory does not exist (templates: in the config names its parent)",
+                                         what: "the message templates", parse: parse,
+                                         check: { TemplateLibrary($0).problems(rulebooks: rulebooks) }))
     }
 
     public static func parse(_ root: YAMLNode) throws -> MessageTemplate {
