@@ -14,6 +14,7 @@ let package = Package(
         // Channel plugins: shared libraries loaded only by liaison-channel-host.
         .library(name: "liaison-channel-outbox", type: .dynamic, targets: ["OutboxChannel"]),
         .library(name: "liaison-channel-log", type: .dynamic, targets: ["LogChannel"]),
+        .library(name: "liaison-channel-letter", type: .dynamic, targets: ["LetterChannel"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
@@ -38,6 +39,12 @@ let package = Package(
         ]),
         .target(name: "OutboxChannel", dependencies: ["CLiaisonChannel"], path: "Plugins/outbox"),
         .target(name: "LogChannel", dependencies: ["CLiaisonChannel"], path: "Plugins/log"),
+        // The letter channel (Plugins/letter/README.md): PDFs through pango and cairo;
+        // the renderer is its own target so that liaisonctl and benchmarks link it too.
+        .systemLibrary(name: "CPangoCairo", path: "Plugins/letter/CPangoCairo", pkgConfig: "pangocairo", providers: [.apt(["libpango1.0-dev"])]),
+        .target(name: "LetterRender", dependencies: ["CPangoCairo"], path: "Plugins/letter/render",
+                linkerSettings: [.linkedLibrary("fontconfig")]),
+        .target(name: "LetterChannel", dependencies: ["CLiaisonChannel", "LetterRender"], path: "Plugins/letter/channel"),
         .target(name: "LiaisonSystemd", dependencies: ["CSystemd", .product(name: "Logging", package: "swift-log")]),
 
         .executableTarget(name: "liaisond", dependencies: [
@@ -46,7 +53,7 @@ let package = Package(
         ]),
         .executableTarget(name: "liaison-channel-host", dependencies: ["CLiaisonChannel", "LiaisonCore", "LiaisonProtocol"]),
         .executableTarget(name: "liaisonctl", dependencies: [
-            "LiaisonClient", "LiaisonConfig", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "LiaisonClient", "LiaisonConfig", "LetterRender", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "liaison-bench", dependencies: [
             "LiaisonClient", "LiaisonEngine", "LiaisonStore", "LiaisonConfig", "LiaisonChannels", .product(name: "GRDB", package: "GRDB.swift"),

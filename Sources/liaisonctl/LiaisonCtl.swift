@@ -11,7 +11,7 @@ struct LiaisonCtl: ParsableCommand {
             2 bad usage, 3 the daemon cannot be reached.
             """,
         subcommands: [RosterCommand.self, StudentCommand.self, CaseCommand.self, ContactCommand.self, RulesCommand.self, Deadlines.self,
-                      ClockCommand.self, Status.self, Backup.self, PluginCommand.self, MessageCommand.self, TaskCommand.self])
+                      ClockCommand.self, Status.self, Backup.self, PluginCommand.self, MessageCommand.self, TaskCommand.self, LetterCommand.self])
 }
 
 struct PluginCommand: ParsableCommand {
