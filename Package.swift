@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "liaison-channel-outbox", type: .dynamic, targets: ["OutboxChannel"]),
         .library(name: "liaison-channel-log", type: .dynamic, targets: ["LogChannel"]),
         .library(name: "liaison-channel-letter", type: .dynamic, targets: ["LetterChannel"]),
+        .library(name: "liaison-channel-kannel", type: .dynamic, targets: ["KannelChannel"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
@@ -45,6 +46,7 @@ let package = Package(
         .target(name: "LetterRender", dependencies: ["CPangoCairo"], path: "Plugins/letter/render",
                 linkerSettings: [.linkedLibrary("fontconfig")]),
         .target(name: "LetterChannel", dependencies: ["CLiaisonChannel", "LetterRender"], path: "Plugins/letter/channel"),
+        .target(name: "KannelChannel", dependencies: ["CLiaisonChannel"], path: "Plugins/kannel", exclude: ["README.md"]),
         .target(name: "LiaisonSystemd", dependencies: ["CSystemd", .product(name: "Logging", package: "swift-log")]),
 
         .executableTarget(name: "liaisond", dependencies: [
@@ -55,8 +57,11 @@ let package = Package(
         .executableTarget(name: "liaisonctl", dependencies: [
             "LiaisonClient", "LiaisonConfig", "LetterRender", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        // Real servers for the tests and the benchmarks (Kannel), and the
+        // posix_spawn child both use.
+        .target(name: "LiaisonTestSupport"),
         .executableTarget(name: "liaison-bench", dependencies: [
-            "LiaisonClient", "LiaisonEngine", "LiaisonStore", "LiaisonConfig", "LiaisonChannels", .product(name: "GRDB", package: "GRDB.swift"),
+            "LiaisonClient", "LiaisonTestSupport", "LiaisonEngine", "LiaisonStore", "LiaisonConfig", "LiaisonChannels", .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Logging", package: "swift-log"),
         ]),
 
@@ -67,7 +72,7 @@ let package = Package(
         .testTarget(name: "LiaisonServerTests", dependencies: ["LiaisonServer", "LiaisonProtocol", "LiaisonStore", "LiaisonSystemd", .product(name: "Logging", package: "swift-log")]),
         // Drives the real binaries; depending on them makes `swift test` build them.
         .testTarget(name: "LiaisonIntegrationTests", dependencies: [
-            "LiaisonClient", "LiaisonChannels", "liaisond", "liaisonctl", "liaison-channel-host", .product(name: "GRDB", package: "GRDB.swift"),
+            "LiaisonClient", "LiaisonChannels", "LiaisonTestSupport", "liaisond", "liaisonctl", "liaison-channel-host", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
     ]
 )

@@ -9,7 +9,18 @@ set -euo pipefail
 # pkg-config:     finds both for SwiftPM's system-library targets
 # systemd:        systemd-socket-activate and systemd-analyze for the tests
 # util-linux:     setpriv, to run liaisonctl as another Unix user in tests
-packages=(libsystemd-dev libsqlite3-dev pkg-config systemd util-linux)
+# kannel, kannel-extras: the SMS gateway (bearerbox, smsbox) and its fake
+#                 SMSC (/usr/lib/kannel/test/fakesmsc) for the kannel channel
+# libcairo2-dev, libpango1.0-dev, fonts-noto-cjk: the letter channel renders
+#                 Chinese PDFs with an embedded CJK font
+# poppler-utils:  pdftotext, pdffonts, pdftoppm check those PDFs in tests
+# cups-daemon, cups-client: a real cupsd on loopback and `lp` for printing
+# python3:        the WeCom API stand-in the wecom tests talk to
+# libcups2-dev:   the letter channel submits PDFs to a CUPS queue (cupsPrintFile2)
+packages=(libsystemd-dev libsqlite3-dev pkg-config systemd util-linux
+          kannel kannel-extras libcairo2-dev libpango1.0-dev fonts-noto-cjk
+          poppler-utils cups-daemon cups-client python3
+          libcups2-dev)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -3,6 +3,7 @@ import Glibc
 import LiaisonClient
 import LiaisonCore
 import LiaisonProtocol
+import LiaisonTestSupport
 import Testing
 
 /// Where `swift build` put liaisond and liaisonctl: beside the test bundle.

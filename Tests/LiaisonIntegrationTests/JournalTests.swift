@@ -3,6 +3,7 @@ import Glibc
 import Testing
 @testable import LiaisonCore
 import LiaisonProtocol
+import LiaisonTestSupport
 
 /// liaisond's structured log fields, read back from a real systemd-journald
 /// with journalctl. PID 1 here is not systemd, so the test starts journald

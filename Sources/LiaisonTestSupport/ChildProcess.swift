@@ -6,11 +6,11 @@ import Glibc
 /// that closes descriptors it did not expect (systemd-socket-activate does,
 /// before it execs liaisond) makes Process think the child died, and its
 /// blocking waitpid then stalls every Process in the test run.
-final class ChildProcess: @unchecked Sendable {
-    let processIdentifier: pid_t
+public final class ChildProcess: @unchecked Sendable {
+    public let processIdentifier: pid_t
     private var status: Int32?
 
-    init(_ command: [String], env: [String: String], output: String) throws {
+    public init(_ command: [String], env: [String: String], output: String) throws {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -38,14 +38,14 @@ final class ChildProcess: @unchecked Sendable {
         processIdentifier = pid
     }
 
-    var isRunning: Bool {
+    public var isRunning: Bool {
         if status != nil { return false }
         var s: Int32 = 0
         if waitpid(processIdentifier, &s, WNOHANG) == processIdentifier { status = s; return false }
         return true
     }
 
-    func waitUntilExit() {
+    public func waitUntilExit() {
         guard status == nil else { return }
         var s: Int32 = 0
         while waitpid(processIdentifier, &s, 0) < 0 && errno == EINTR {}
@@ -53,7 +53,7 @@ final class ChildProcess: @unchecked Sendable {
     }
 
     /// The exit code, or 128 + the signal that ended it.
-    var terminationStatus: Int32 {
+    public var terminationStatus: Int32 {
         guard let s = status else { return -1 }
         let signal = s & 0x7F
         return signal == 0 ? (s >> 8) & 0xFF : 128 + signal

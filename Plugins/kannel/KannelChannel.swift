@@ -1,0 +1,238 @@
+// kannel — SMS through a Kannel gateway's smsbox (POLICY P2.1.2, P2.2.1,
+// P2.2.3: parents are told by SMS, and told at once about an incident).
+//
+// Each message is one GET of /cgi-bin/sendsms, always as UCS-2
+// (`charset=UTF-8&coding=2`: without both, Kannel answers 202 and the parent
+// gets "????"); Kannel concatenates long texts. Delivery reports come back
+// through the dlr-url to the plugin's own listener, with the idempotency key
+// in the URL; parents' replies come to the same listener from Kannel's
+// sms-service. Plugins/kannel/README.md has every key and outcome.
+import CLiaisonChannel
+import Foundation
+import Glibc
+
+final class KannelInstance: @unchecked Sendable {
+    let config: KannelConfig
+    let host: UnsafePointer<liaison_host_services>
+    private var server: CallbackServer?
+
+    struct Job {
+        var target: String
+        var done: liaison_send_done
+        var context: UnsafeMutableRawPointer?
+    }
+    private let queue = NSCondition()
+    private var jobs: [Job] = []
+    private var closing = false
+    private let senders = DispatchGroup()
+
+    init(config: KannelConfig, host: UnsafePointer<liaison_host_services>) throws {
+        self.config = config
+        self.host = host
+        if let listen = config.callbackListen {
+            server = try CallbackServer(listen: listen) { [unowned self] path, query in self.callback(path, query) }
+        }
+        for i in 0..<config.connections {
+            senders.enter()
+            let t = Thread { [unowned self] in self.sendLoop() }
+            t.name = "kannel sender \(i)"
+            t.start()
+        }
+    }
+
+    func log(_ level: liaison_log_level, _ text: String) {
+        host.pointee.log(host.pointee.context, Int32(level.rawValue), text)
+    }
+
+    /// Builds the request now (the message's strings live only for the
+    /// `send` call) and queues it; nil and a reason if it can never be sent.
+    func enqueue(_ m: liaison_message, done: @escaping liaison_send_done, context: UnsafeMutableRawPointer?) -> String? {
+        func text(_ p: UnsafePointer<CChar>?) -> String { p.map { String(cString: $0) } ?? "" }
+        let to = text(m.recipient).filter { !" -()".contains($0) }
+        guard to.count >= 3, to.count <= 20, to.enumerated().allSatisfy({ $1.isASCII && ($1.isNumber || ($0 == 0 && $1 == "+")) }) else {
+            return "kannel: \"\(text(m.recipient))\" is not a phone number"
+        }
+        let body = text(m.body)
+        let units = body.utf16.count
+        guard units > 0 else { return "kannel: the message is empty" }
+        let capacity = config.maxParts == 1 ? 70 : config.maxParts * 67
+        guard units <= capacity else {
+            return "kannel: the text is \(units) characters; \(config.maxParts) SMS parts hold \(capacity) (raise \"max_parts\" and Kannel's max-messages, or shorten the template)"
+        }
+        var q = [("username", config.username), ("password", config.password), ("to", to),
+                 ("charset", "UTF-8"), ("coding", "2"), ("text", body)]
+        if let from = config.from { q.append(("from", from)) }
+        if config.dlrMask != 0, let base = config.callbackURL {
+            var dlr = base + "/dlr?k=" + formEncoded(text(m.idempotency_key)) + "&t=%d&a=%A&f=%F"
+            if let s = config.callbackSecret { dlr += "&s=" + formEncoded(s) }
+            q.append(("dlr-mask", String(config.dlrMask)))
+            q.append(("dlr-url", dlr))
+        }
+        let target = config.path + "?" + q.map { $0.0 + "=" + formEncoded($0.1) }.joined(separator: "&")
+        queue.lock()
+        jobs.append(Job(target: target, done: done, context: context))
+        queue.signal()
+        queue.unlock()
+        return nil
+    }
+
+    private func sendLoop() {
+        defer { senders.leave() }
+        let connection = HTTPClientConnection(host: config.host, port: config.port, timeoutSeconds: config.timeoutSeconds)
+        while true {
+            queue.lock()
+            while jobs.isEmpty && !closing { queue.wait() }
+            if jobs.isEmpty { queue.unlock(); return }
+            let job = jobs.removeFirst()
+            queue.unlock()
+            let (status, error) = outcome(connection, job.target)
+            if let error { error.withCString { job.done(job.context, status, nil, $0) } } else { job.done(job.context, status, nil, nil) }
+        }
+    }
+
+    /// What smsbox's answer means for the message (README: "Outcomes").
+    private func outcome(_ connection: HTTPClientConnection, _ target: String) -> (Int32, String?) {
+        let temporary = Int32(LIAISON_TEMPORARY.rawValue), permanent = Int32(LIAISON_PERMANENT.rawValue)
+        let reply: HTTPReply
+        do { reply = try connection.get(target) } catch { return (temporary, "kannel: \(error.description)") }
+        switch reply.status {
+        case 200, 202:
+            return (Int32(LIAISON_OK.rawValue), nil)
+        case 403:
+            return (permanent, "kannel: smsbox refused the username and password (HTTP 403 \(reply.body)); check \"username\"/\"password\" against Kannel's sendsms-user group")
+        case 400...499:
+            return (permanent, "kannel: smsbox rejected the message (HTTP \(reply.status) \(reply.body))")
+        default:
+            return (temporary, "kannel: smsbox could not take the message now (HTTP \(reply.status) \(reply.body))")
+        }
+    }
+
+    /// A delivery report or a parent's reply; answers the HTTP status.
+    private func callback(_ path: String, _ query: [String: [UInt8]]) -> Int {
+        func text(_ name: String) -> String? { query[name].map { String(decoding: $0, as: UTF8.self) } }
+        if let secret = config.callbackSecret, text("s") != secret { return 403 }
+        switch path {
+        case "/dlr":
+            guard let key = text("k"), !key.isEmpty, let type = text("t").flatMap(Int.init) else { return 400 }
+            // 1 delivered to the phone, 2 failed at the phone, 16 rejected by
+            // the SMSC; 4 (buffered) and 8 (SMSC accepted) say nothing final.
+            let receipt: liaison_receipt
+            switch type {
+            case 1: receipt = LIAISON_RECEIPT_DELIVERED
+            case 2: receipt = LIAISON_RECEIPT_FAILED
+            case 16: receipt = LIAISON_RECEIPT_REJECTED
+            default: return 200
+            }
+            let provider = text("f").flatMap { $0.isEmpty ? nil : $0 }
+            let detail = "Kannel DLR \(type)" + (text("a").map { $0.isEmpty ? "" : ": " + $0 } ?? "")
+            withOptionalCString(provider) { p in
+                key.withCString { k in
+                    host.pointee.report_receipt(host.pointee.context, p, k, Int32(receipt.rawValue), detail)
+                }
+            }
+            return 200
+        case "/mo":
+            guard let from = text("from"), !from.isEmpty else { return 400 }
+            let message = replyText(query)
+            withOptionalCString(text("id")) { id in host.pointee.report_reply(host.pointee.context, from, message, id) }
+            return 200
+        default:
+            return 404
+        }
+    }
+
+    /// The reply's text: `bin` (Kannel's %b) in the message's coding (%c) —
+    /// UTF-16BE for UCS-2 — or else `text` (%a).
+    private func replyText(_ query: [String: [UInt8]]) -> String {
+        let coding = query["coding"].map { String(decoding: $0, as: UTF8.self) }
+        if coding == "2", let bin = query["bin"] {
+            return String(data: Data(bin), encoding: .utf16BigEndian) ?? String(decoding: bin, as: UTF8.self)
+        }
+        return String(decoding: query["text"] ?? [], as: UTF8.self)
+    }
+
+    /// Sends what is queued, then stops the senders and the listener.
+    func close() {
+        queue.lock(); closing = true; queue.broadcast(); queue.unlock()
+        senders.wait()
+        server?.stop()
+    }
+}
+
+/// application/x-www-form-urlencoded, everything but unreserved characters escaped.
+func formEncoded(_ s: String) -> String {
+    let unreserved = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~".utf8)
+    var out = ""
+    out.reserveCapacity(s.utf8.count * 3)
+    for b in s.utf8 {
+        if unreserved.contains(b) { out.unicodeScalars.append(Unicode.Scalar(b)) } else {
+            out += "%" + String(b >> 4, radix: 16, uppercase: true) + String(b & 15, radix: 16, uppercase: true)
+        }
+    }
+    return out
+}
+
+private func withOptionalCString<R>(_ s: String?, _ body: (UnsafePointer<CChar>?) -> R) -> R {
+    guard let s else { return body(nil) }
+    return s.withCString { body($0) }
+}
+
+private func kannelOpen(_ config: UnsafePointer<CChar>?, _ host: UnsafePointer<liaison_host_services>?,
+                        _ instance: UnsafeMutablePointer<UnsafeMutableRawPointer?>?,
+                        _ error: UnsafeMutablePointer<CChar>?, _ errorSize: Int) -> Int32 {
+    func refuse(_ why: String) -> Int32 {
+        if let error, errorSize > 0 { _ = why.withCString { strncpy(error, $0, errorSize - 1) }; error[errorSize - 1] = 0 }
+        return 1
+    }
+    guard let config, let host, let instance else { return refuse("kannel: open called without config or host services") }
+    do {
+        let parsed = try KannelConfig(json: String(cString: config))
+        let box = try KannelInstance(config: parsed, host: host)
+        box.log(LIAISON_LOG_INFO, "kannel: sending through http://\(parsed.host):\(parsed.port)\(parsed.path) as \(parsed.username)"
+                + (parsed.callbackListen.map { ", delivery reports and replies on \($0)" } ?? ", without delivery reports"))
+        instance.pointee = Unmanaged.passRetained(box).toOpaque()
+        return 0
+    } catch {
+        return refuse("kannel: \(error)")
+    }
+}
+
+private func kannelSend(_ instance: UnsafeMutableRawPointer?, _ message: UnsafePointer<liaison_message>?,
+                        _ done: liaison_send_done?, _ context: UnsafeMutableRawPointer?) -> Int32 {
+    guard let instance, let message, let done else { return Int32(LIAISON_PERMANENT.rawValue) }
+    let box = Unmanaged<KannelInstance>.fromOpaque(instance).takeUnretainedValue()
+    // A message that can never go (not a phone number, too long) is
+    // finished at once, so that its reason reaches the message's record.
+    if let refusal = box.enqueue(message.pointee, done: done, context: context) {
+        refusal.withCString { done(context, Int32(LIAISON_PERMANENT.rawValue), nil, $0) }
+    }
+    return Int32(LIAISON_OK.rawValue)
+}
+
+private func kannelClose(_ instance: UnsafeMutableRawPointer?) {
+    guard let instance else { return }
+    let box = Unmanaged<KannelInstance>.fromOpaque(instance)
+    box.takeUnretainedValue().close()
+    box.release()
+}
+
+/// Built once, never freed: the ABI says the descriptor lives as long as the library.
+nonisolated(unsafe) private let descriptor: UnsafeMutablePointer<liaison_channel_descriptor> = {
+    let d = UnsafeMutablePointer<liaison_channel_descriptor>.allocate(capacity: 1)
+    d.initialize(to: liaison_channel_descriptor(
+        abi_version: LIAISON_CHANNEL_ABI_VERSION,
+        struct_size: UInt32(MemoryLayout<liaison_channel_descriptor>.size),
+        name: UnsafePointer(strdup("kannel")),
+        version: UnsafePointer(strdup("1.0.0")),
+        capabilities: UInt32(LIAISON_CAP_RECEIPTS | LIAISON_CAP_REPLIES),
+        max_message_length: 335,
+        open: kannelOpen,
+        send: kannelSend,
+        close: kannelClose))
+    return d
+}()
+
+@_cdecl("liaison_channel_entry_v1")
+public func liaisonChannelEntry() -> UnsafePointer<liaison_channel_descriptor> {
+    UnsafePointer(descriptor)
+}

@@ -1,0 +1,149 @@
+import Foundation
+import Glibc
+import LiaisonCore
+import LiaisonProtocol
+import LiaisonTestSupport
+import Testing
+
+/// The kannel channel against a real Kannel (bearerbox, smsbox, fakesmsc
+/// from Debian's kannel and kannel-extras) on loopback, with the real
+/// daemon and plugin host (POLICY P2.1.2, P2.2.3).
+@Suite(.serialized, .enabled(if: KannelStack.installed, "Kannel is not installed: run Deploy/deps.sh"))
+struct KannelTests {
+    /// A gateway for this daemon and a `sms` channel through it; `config`
+    /// adds or overrides keys of the channel's plugin configuration.
+    static func gateway(for d: Daemon, config: [String: String] = [:], channel: String = "") throws -> KannelStack {
+        let port = try freePorts(1)[0]
+        let secret = "cb-" + String(UInt32.random(in: 0...UInt32.max), radix: 36)
+        let k = try KannelStack(dir: d.dir.appendingPathComponent("kannel").path, replyBase: "http://127.0.0.1:\(port)", replySecret: secret)
+        let keys = ["sendsms_url": k.sendsmsURL, "username": k.username, "password": k.password,
+                    "callback_listen": "127.0.0.1:\(port)", "callback_secret": secret].merging(config) { $1 }
+        try d.configure("""
+            channels:
+              sms:
+                plugin: kannel
+                serves: [sms]
+                config: {\(keys.sorted { $0.key < $1.key }.map { "\($0.key): \"\($0.value)\"" }.joined(separator: ", "))}
+            \(channel)
+            """)
+        return k
+    }
+
+    /// The case's messages once `done` holds for them.
+    static func settle(_ d: Daemon, _ caseID: String, _ done: @escaping ([Message]) -> Bool) throws -> [Message] {
+        try d.messages(["--case", caseID], until: done)
+    }
+
+    @Test func chineseTextArrivesExactlyAndTheDeliveryReportCompletesTheStep() throws {
+        let d = try Daemon(channels: "")
+        let k = try Self.gateway(for: d)
+        try k.start()
+        try d.start()
+        let c = try d.json(CaseRecord.self, "case", "open", "accident", "--student", "2023010101", "--summary", "摔伤")
+        let ms = try Self.settle(d, c.id) { ms in ms.count == 4 && ms.filter { $0.stepID == "notify-parents" }.allSatisfy { $0.state == .delivered } }
+        // Both parents by SMS (no channel serves WeChat here), notice and invitation each.
+        #expect(ms.count == 4 && ms.allSatisfy { $0.channel == "sms" }, "\(ms.map { "\($0.channel) \($0.state) \($0.note)" })")
+        let notices = ms.filter { $0.stepID == "notify-parents" }
+        #expect(notices.count == 2 && notices.allSatisfy { $0.state == .delivered }, "\(notices.map { "\($0.state) \($0.note)" })")
+
+        // What the phones got is exactly what was rendered, Chinese intact, once each.
+        var got: [FakeSMS] = []
+        for _ in 0..<250 where got.count < 4 { got = k.received(); usleep(20_000) }
+        #expect(got.count == 4, "\(got)")
+        for m in ms {
+            let to = try #require(m.route?.address)
+            #expect(got.filter { $0.to == to && $0.text == m.body }.count == 1, "\(m.body) to \(to) not among \(got)")
+            #expect(m.body.contains(m.recipientName) && m.body.unicodeScalars.contains { $0.value > 0x4E00 })
+        }
+
+        // The delivery report is the step's evidence.
+        let detail = try d.json(CaseDetail.self, "case", "show", c.id)
+        let step = try #require(detail.record.steps.first { $0.id == "notify-parents" })
+        #expect(step.status == .done && step.evidence == .delivered, "\(step)")
+        let shown = try d.json(MessageDetail.self, "message", "show", "\(notices[0].id)")
+        // Kannel's DLR 1, with the SMSC's message id.
+        #expect(shown.receipts.contains { $0.receipt == "delivered" && $0.detail.contains("Kannel DLR 1") && !$0.providerID.isEmpty }, "\(shown.receipts)")
+
+        // A parent answers from their own number: recorded as theirs, as acknowledgement.
+        let mother = try #require(ms.first { $0.stepID == "notify-parents" && $0.route?.address != nil })
+        try k.reply(from: mother.route!.address, text: "收到，明天上午到校。")
+        // (The notice is done already: the reply is filed under the invitation, whose step is open.)
+        var replies: [InboundReply] = []
+        for _ in 0..<250 where replies.isEmpty {
+            for m in ms where m.recipientID == mother.recipientID {
+                replies += try d.json(MessageDetail.self, "message", "show", "\(m.id)").replies
+            }
+            usleep(20_000)
+        }
+        #expect(replies.count == 1 && replies.first?.text == "收到，明天上午到校。" && replies.first?.guardianID == mother.recipientID, "\(replies)")
+        let events = try d.json(CaseDetail.self, "case", "show", c.id).events
+        #expect(events.contains { $0.type == .stepEvidence && ($0.payload["note"] ?? "").contains("收到，明天上午到校。") }, "\(events.map(\.payload))")
+        k.stop()
+    }
+
+    @Test func withoutDeliveryReportsAParentsReplyCompletesTheNoticeAsAcknowledged() throws {
+        let d = try Daemon(channels: "")
+        let k = try Self.gateway(for: d, config: ["dlr_mask": "0"])
+        try k.start()
+        try d.start()
+        let c = try d.json(CaseRecord.self, "case", "open", "sudden-illness", "--student", "2023010102", "--summary", "高烧")
+        let ms = try Self.settle(d, c.id) { ms in !ms.isEmpty && ms.allSatisfy { $0.state == .sent } }
+        let father = try #require(ms.first { $0.stepID == "notify-parents" && $0.recipientName.count > 0 })
+        #expect(try d.json(CaseDetail.self, "case", "show", c.id).record.steps.first { $0.id == "notify-parents" }?.status != .done)
+        // Kannel hands the number over as the SMSC gives it: with the country code.
+        try k.reply(from: "+86" + father.route!.address, text: "好的，我马上给辅导员回电话")
+        var step: StepState?
+        for _ in 0..<250 where step?.status != .done {
+            step = try d.json(CaseDetail.self, "case", "show", c.id).record.steps.first { $0.id == "notify-parents" }
+            usleep(20_000)
+        }
+        #expect(step?.status == .done && step?.evidence == .acknowledged, "\(String(describing: step))")
+        k.stop()
+    }
+
+    @Test func wrongCredentialsArePermanentAndSaySo() throws {
+        let d = try Daemon(channels: "")
+        let k = try Self.gateway(for: d, config: ["password": "not-the-password"])
+        try k.start()
+        try d.start()
+        let c = try d.json(CaseRecord.self, "case", "open", "accident", "--student", "2023010101", "--summary", "摔伤")
+        let ms = try Self.settle(d, c.id) { ms in ms.count == 4 && ms.allSatisfy { $0.state == .failed } }
+        #expect(ms.count == 4 && ms.allSatisfy { $0.state == .failed }, "\(ms.map { "\($0.state) \($0.note)" })")
+        let attempts = try d.json(MessageDetail.self, "message", "show", "\(ms[0].id)").attempts
+        // One attempt: a refusal of the credentials is not retried.
+        #expect(attempts.count == 1 && attempts[0].outcome == "permanent", "\(attempts)")
+        #expect(attempts[0].error.contains("HTTP 403") && attempts[0].error.contains("\"username\"/\"password\""), "\(attempts[0].error)")
+        // Nothing reached a phone; the counselor has phone calls to make instead.
+        #expect(k.received().isEmpty)
+        #expect(try d.json([PersonTask].self, "task", "list", "--case", c.id).count == 4)
+        k.stop()
+    }
+
+    @Test func aGatewayDownForAWhileMeansRetriesThenDeliveryNothingLostNothingDoubled() throws {
+        // A virtual clock: retries happen when the test moves time, not by chance.
+        let d = try Daemon(extra: "clock: virtual", channels: "")
+        let k = try Self.gateway(for: d, channel: "    retries: 10\n    backoff_seconds: 10")
+        try d.start()
+        // The gateway is down when the case opens, and stays down for two retries.
+        let c = try d.json(CaseRecord.self, "case", "open", "accident", "--student", "2023010101", "--summary", "骑车摔伤")
+        for tries in 1...3 {
+            let ms = try Self.settle(d, c.id) { ms in ms.count == 4 && ms.allSatisfy { $0.attempts == tries && $0.state == .pending } }
+            #expect(ms.count == 4 && ms.allSatisfy { $0.attempts == tries && $0.note.contains("cannot reach Kannel") }, "\(ms.map { "\($0.attempts) \($0.note)" })")
+            if tries < 3 { #expect(try d.ctl("clock", "advance", "2m").status == 0) }
+        }
+        // It comes back: at the next retry each message goes, once.
+        try k.start()
+        #expect(try d.ctl("clock", "advance", "2m").status == 0)
+        let ms = try Self.settle(d, c.id) { ms in ms.count == 4 && ms.allSatisfy { $0.state == .sent || $0.state == .delivered } }
+        #expect(ms.allSatisfy { $0.state == .sent || $0.state == .delivered }, "\(ms.map { "\($0.state) \($0.note)" })")
+        var got: [FakeSMS] = []
+        for _ in 0..<250 where got.count < 4 { got = k.received(); usleep(20_000) }
+        usleep(300_000)
+        got = k.received()
+        #expect(got.count == 4 && Set(ms.map(\.body)) == Set(got.map(\.text)), "\(got)")
+        let history = try d.json(MessageDetail.self, "message", "show", "\(ms[0].id)").attempts
+        #expect(history.map(\.outcome) == ["temporary", "temporary", "temporary", "ok"] && history[0].error.contains("Connection refused"),
+                "\(history.map { "\($0.outcome) \($0.error)" })")
+        k.stop()
+    }
+}
