@@ -85,6 +85,10 @@ extension ChannelDispatcher {
                 rt.reason = reason
             }
         case let .result(id, status, providerID, error):
+            if let p = probes.removeValue(forKey: id) {
+                p.finish(status, providerID, error)
+                return
+            }
             guard let f = inFlight.removeValue(forKey: id), f.channel == name else {
                 logger.error("channel \(name): a result for send \(id), which is not in flight; ignored", metadata: meta)
                 return
@@ -92,6 +96,10 @@ extension ChannelDispatcher {
             outcomes.append(.result(f, status: status, providerID: providerID, error: error))
             if let h = rt.draining.first(where: { $0.generation == generation }) { closeIfIdle(h) }
         case let .receipt(providerID, key, receipt, detail):
+            if let p = probesByKey[key] {
+                p.receipt(receipt, providerID, detail)
+                return
+            }
             outcomes.append(.receipt(channel: name, providerID: providerID, key: key, receipt: receipt, detail: detail))
         case let .reply(from, text, providerID):
             outcomes.append(.reply(channel: name, from: from, text: text, providerID: providerID))
@@ -100,6 +108,10 @@ extension ChannelDispatcher {
             logger.log(level: l, "channel \(name): \(text)", metadata: meta)
         case let .exited(how):
             // Whatever was in flight on this host has an unknown outcome.
+            for (id, p) in probes where p.channel == name && p.generation == generation {
+                probes[id] = nil
+                p.finish("unknown", "", "the plugin host \(how) during the send")
+            }
             for (id, f) in inFlight where f.channel == name && f.generation == generation {
                 inFlight[id] = nil
                 outcomes.append(.result(f, status: "unknown", providerID: "", error: "the plugin host \(how) during the send"))

@@ -36,6 +36,9 @@ public final class ChannelDispatcher: @unchecked Sendable {
     /// Steps that took no channel evidence in this batch (see `evidence`).
     var settledSteps = Set<String>()
     var nextSendID: UInt64 = 0
+    /// `channel test` sends in flight, by send id, and by key for receipts.
+    var probes: [UInt64: Probe] = [:]
+    var probesByKey: [String: Probe] = [:]
 
     enum Item {
         case host(channel: String, generation: Int, HostEvent)

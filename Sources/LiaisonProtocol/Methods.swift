@@ -286,6 +286,44 @@ extension Method {
     public static let messageList = "message.list"
     public static let messageShow = "message.show"
     public static let taskList = "task.list"
+    public static let channelTest = "channel.test"
+}
+
+/// `liaisonctl channel test`: one message straight through a channel.
+public struct ChannelTestParams: Codable, Sendable {
+    public var channel: String
+    /// The address as the channel knows it: a phone number, a WeCom user id, a postal address.
+    public var to: String
+    public var subject: String
+    public var text: String
+    /// How long to wait for a receipt after the send, seconds (0: do not wait).
+    public var receiptSeconds: Double
+    public init(channel: String, to: String, subject: String, text: String, receiptSeconds: Double) {
+        self.channel = channel; self.to = to; self.subject = subject; self.text = text; self.receiptSeconds = receiptSeconds
+    }
+}
+
+/// What became of a test message.
+public struct ChannelTestResult: Codable, Sendable, Equatable {
+    public var channel: String
+    public var plugin: String
+    public var to: String
+    /// The test message's idempotency key (channel-test:…), as the provider saw it.
+    public var key: String
+    /// ok, temporary, permanent, unknown (the host died), or timeout.
+    public var outcome: String
+    public var providerID: String
+    public var error: String
+    public var sendMillis: Double
+    /// delivered, failed, rejected; empty when none came (or none was awaited).
+    public var receipt: String
+    public var receiptDetail: String
+    public var receiptMillis: Double
+    public init(channel: String, plugin: String, to: String, key: String, outcome: String, providerID: String = "", error: String = "",
+                sendMillis: Double = 0, receipt: String = "", receiptDetail: String = "", receiptMillis: Double = 0) {
+        self.channel = channel; self.plugin = plugin; self.to = to; self.key = key; self.outcome = outcome; self.providerID = providerID
+        self.error = error; self.sendMillis = sendMillis; self.receipt = receipt; self.receiptDetail = receiptDetail; self.receiptMillis = receiptMillis
+    }
 }
 
 /// A configured channel as it runs now.

@@ -25,9 +25,10 @@ public struct Authorizer: Sendable {
     }
 
     /// Methods anyone known may call without touching personal data.
-    static let open: Set<String> = ["hello", "server.status", "rules.show"]
-    /// Methods for running the service: ops and the administrator.
-    static let operations: Set<String> = ["server.backup"]
+    static let open: Set<String> = ["hello", "server.status", "rules.show", "plugin.list", "plugin.status"]
+    /// Methods for running the service: ops and the administrator (ops
+    /// deploy and check the channel plugins).
+    static let operations: Set<String> = ["server.backup", "plugin.load", "plugin.unload", "plugin.reload", "channel.test"]
 
     public func authorize(_ who: Staff, method: String) throws {
         if Self.operations.contains(method) {

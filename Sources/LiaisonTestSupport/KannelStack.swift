@@ -10,6 +10,7 @@ public struct FakeSMS: Equatable, Sendable {
     public var from: String
     public var to: String
     public var text: String
+    public init(from: String, to: String, text: String) { self.from = from; self.to = to; self.text = text }
 }
 
 public final class KannelStack: @unchecked Sendable {

@@ -11,7 +11,7 @@ struct LiaisonCtl: ParsableCommand {
             2 bad usage, 3 the daemon cannot be reached.
             """,
         subcommands: [RosterCommand.self, StudentCommand.self, CaseCommand.self, ContactCommand.self, RulesCommand.self, Deadlines.self,
-                      ClockCommand.self, Status.self, Backup.self, PluginCommand.self, MessageCommand.self, TaskCommand.self, LetterCommand.self])
+                      ClockCommand.self, Status.self, Backup.self, PluginCommand.self, ChannelCommand.self, MessageCommand.self, TaskCommand.self, LetterCommand.self])
 }
 
 struct PluginCommand: ParsableCommand {
@@ -22,6 +22,11 @@ struct PluginCommand: ParsableCommand {
 struct MessageCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "message", abstract: "Messages to parents and staff and what became of them.",
                                                     subcommands: [MessageList.self, MessageShow.self])
+}
+
+struct ChannelCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "channel", abstract: "Check a configured channel end to end.",
+                                                    subcommands: [ChannelTest.self])
 }
 
 struct TaskCommand: ParsableCommand {

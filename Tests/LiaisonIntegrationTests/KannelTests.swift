@@ -146,4 +146,33 @@ struct KannelTests {
                 "\(history.map { "\($0.outcome) \($0.error)" })")
         k.stop()
     }
+
+    @Test func channelTestSendsALongChineseTextAndReportsItsDeliveryReport() throws {
+        let d = try Daemon(channels: "")
+        let k = try Self.gateway(for: d)
+        try k.start()
+        try d.start()
+        // 150 characters: three concatenated parts at the phone, one text here.
+        let text = String(repeating: "家校联系通道测试：短信网关工作正常。", count: 8) + "𠮷"
+        #expect(text.utf16.count > 134)
+        let o = try d.ctl("channel", "test", "sms", "--to", "13800138000", "--text", text, "--json")
+        #expect(o.status == 0, "\(o.err)")
+        let r = try Wire.decoder().decode(ChannelTestResult.self, from: Data(o.out.utf8))
+        #expect(r.outcome == "ok" && r.receipt == "delivered" && r.receiptDetail.contains("DLR 1") && !r.providerID.isEmpty, "\(r)")
+        var got: [FakeSMS] = []
+        for _ in 0..<250 where got.isEmpty { got = k.received(); usleep(20_000) }
+        #expect(got == [FakeSMS(from: k.sender, to: "13800138000", text: text)], "\(got)")
+        // Nothing of it is in the outbox: a test is not a message to a family.
+        #expect(try d.messages { _ in true }.isEmpty)
+        // The human form says what happened.
+        let human = try d.ctl("channel", "test", "sms", "--to", "13800138000")
+        #expect(human.status == 0 && human.out.contains("delivered after"), "\(human.out)\(human.err)")
+        k.stop()
+
+        // The gateway down: exit status 1 and the reason.
+        let down = try d.ctl("channel", "test", "sms", "--to", "13800138000", "--wait", "0")
+        #expect(down.status == 1 && down.out.contains("temporary") && down.out.contains("cannot reach Kannel"), "\(down.out)\(down.err)")
+        let unknown = try d.ctl("channel", "test", "fax", "--to", "1")
+        #expect(unknown.status != 0 && unknown.err.contains("no channel fax is configured"), "\(unknown.err)")
+    }
 }

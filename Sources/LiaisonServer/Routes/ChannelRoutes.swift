@@ -16,6 +16,11 @@ extension Routes {
         r.add(Method.pluginLoad, PluginNameParams.self) { _, p in try dispatcher().load(p.channel) }
         r.add(Method.pluginUnload, PluginNameParams.self) { _, p in try dispatcher().unload(p.channel) }
         r.add(Method.pluginReload, PluginNameParams.self) { _, p in try dispatcher().reload(p.channel) }
+        r.add(Method.channelTest, ChannelTestParams.self) { _, p in
+            guard !p.to.trimmingCharacters(in: .whitespaces).isEmpty else { throw LiaisonError.invalid("--to is empty: give the address the channel sends to (a phone number, a WeCom user id, …)") }
+            guard !p.text.isEmpty else { throw LiaisonError.invalid("--text is empty") }
+            return try dispatcher().test(p)
+        }
         r.add(Method.messageList, MessageListParams.self) { _, p in
             var state: MessageState?
             if let s = p.state {
