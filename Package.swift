@@ -46,7 +46,9 @@ let package = Package(
         .target(name: "LetterRender", dependencies: ["CPangoCairo"], path: "Plugins/letter/render",
                 linkerSettings: [.linkedLibrary("fontconfig")]),
         .target(name: "LetterChannel", dependencies: ["CLiaisonChannel", "LetterRender"], path: "Plugins/letter/channel"),
-        .target(name: "KannelChannel", dependencies: ["CLiaisonChannel"], path: "Plugins/kannel", exclude: ["README.md"]),
+        // The little HTTP the kannel channel speaks (a kept-alive GET client, a callback listener).
+        .target(name: "MiniHTTP"),
+        .target(name: "KannelChannel", dependencies: ["CLiaisonChannel", "MiniHTTP"], path: "Plugins/kannel", exclude: ["README.md"]),
         .target(name: "LiaisonSystemd", dependencies: ["CSystemd", .product(name: "Logging", package: "swift-log")]),
 
         .executableTarget(name: "liaisond", dependencies: [
@@ -59,9 +61,9 @@ let package = Package(
         ]),
         // Real servers for the tests and the benchmarks (Kannel), and the
         // posix_spawn child both use.
-        .target(name: "LiaisonTestSupport"),
+        .target(name: "LiaisonTestSupport", dependencies: ["MiniHTTP"]),
         .executableTarget(name: "liaison-bench", dependencies: [
-            "LiaisonClient", "LiaisonTestSupport", "LiaisonEngine", "LiaisonStore", "LiaisonConfig", "LiaisonChannels", .product(name: "GRDB", package: "GRDB.swift"),
+            "LiaisonClient", "LiaisonTestSupport", "MiniHTTP", "LiaisonEngine", "LiaisonStore", "LiaisonConfig", "LiaisonChannels", .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Logging", package: "swift-log"),
         ]),
 

@@ -10,6 +10,7 @@
 import CLiaisonChannel
 import Foundation
 import Glibc
+import MiniHTTP
 
 final class KannelInstance: @unchecked Sendable {
     let config: KannelConfig
@@ -30,7 +31,11 @@ final class KannelInstance: @unchecked Sendable {
         self.config = config
         self.host = host
         if let listen = config.callbackListen {
-            server = try CallbackServer(listen: listen) { [unowned self] path, query in self.callback(path, query) }
+            do {
+                server = try CallbackServer(listen: listen) { [unowned self] path, query in self.callback(path, query) }
+            } catch {
+                throw KannelConfigError("\"callback_listen\": \(error)")
+            }
         }
         for i in 0..<config.connections {
             senders.enter()
@@ -94,7 +99,7 @@ final class KannelInstance: @unchecked Sendable {
     private func outcome(_ connection: HTTPClientConnection, _ target: String) -> (Int32, String?) {
         let temporary = Int32(LIAISON_TEMPORARY.rawValue), permanent = Int32(LIAISON_PERMANENT.rawValue)
         let reply: HTTPReply
-        do { reply = try connection.get(target) } catch { return (temporary, "kannel: \(error.description)") }
+        do { reply = try connection.get(target) } catch { return (temporary, "kannel: Kannel's smsbox: \(error.description)") }
         switch reply.status {
         case 200, 202:
             return (Int32(LIAISON_OK.rawValue), nil)
@@ -157,19 +162,6 @@ final class KannelInstance: @unchecked Sendable {
         senders.wait()
         server?.stop()
     }
-}
-
-/// application/x-www-form-urlencoded, everything but unreserved characters escaped.
-func formEncoded(_ s: String) -> String {
-    let unreserved = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~".utf8)
-    var out = ""
-    out.reserveCapacity(s.utf8.count * 3)
-    for b in s.utf8 {
-        if unreserved.contains(b) { out.unicodeScalars.append(Unicode.Scalar(b)) } else {
-            out += "%" + String(b >> 4, radix: 16, uppercase: true) + String(b & 15, radix: 16, uppercase: true)
-        }
-    }
-    return out
 }
 
 private func withOptionalCString<R>(_ s: String?, _ body: (UnsafePointer<CChar>?) -> R) -> R {

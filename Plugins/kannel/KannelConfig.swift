@@ -1,6 +1,7 @@
 // The kannel channel's configuration: the JSON object of the channel's
 // `config:` in liaison.yaml. Every key is explained in Plugins/kannel/README.md.
 import Foundation
+import MiniHTTP
 
 struct KannelConfigError: Error, CustomStringConvertible {
     var description: String

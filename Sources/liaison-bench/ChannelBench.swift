@@ -19,7 +19,8 @@ struct ChannelBenchResult {
     var receipts: Int
 }
 
-func channelBench(binDir: URL, dir: URL, rulesDirectory: String, plugin: String, config: (URL) -> String, total: Int) throws -> ChannelBenchResult {
+func channelBench(binDir: URL, dir: URL, rulesDirectory: String, plugin: String, serves: [String] = ChannelSpec.servable,
+                  config: (URL) -> String, total: Int) throws -> ChannelBenchResult {
     let work = dir.appendingPathComponent("channel-\(plugin)-\(UUID().uuidString.prefix(6))")
     try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: work) }
@@ -32,7 +33,7 @@ func channelBench(binDir: URL, dir: URL, rulesDirectory: String, plugin: String,
     var logger = Logger(label: "bench")
     logger.logLevel = .warning
     let spec = ChannelSpec(name: plugin, pluginPath: binDir.appendingPathComponent("libliaison-channel-\(plugin).so").path,
-                           serves: ChannelSpec.servable, configJSON: config(work), quietHours: nil)
+                           serves: serves, configJSON: config(work), quietHours: nil)
     let dispatcher = ChannelDispatcher(engine: engine, channels: [spec], hostProgram: binDir.appendingPathComponent("liaison-channel-host").path,
                                        logger: logger)
     try dispatcher.start()

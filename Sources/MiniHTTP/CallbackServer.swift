@@ -1,15 +1,14 @@
-// The small HTTP listener smsbox calls back: delivery reports (the dlr-url
-// of each message) and parents' replies (the get-url of Kannel's
-// sms-service). GET only; every request is answered at once with an empty
-// 200, so that smsbox sends nothing back to the parent (an sms-service
-// replies with whatever body its get-url returns).
+// A small HTTP listener for callbacks (Kannel's delivery reports and
+// forwarded replies): GET only; every request is answered with an empty
+// body and the handler's status (an empty body matters to Kannel: its
+// sms-service sends whatever its get-url returns back to the phone).
 import Foundation
 import Glibc
 
-final class CallbackServer: @unchecked Sendable {
-    typealias Handler = @Sendable (_ path: String, _ query: [String: [UInt8]]) -> Int
+public final class CallbackServer: @unchecked Sendable {
+    public typealias Handler = @Sendable (_ path: String, _ query: [String: [UInt8]]) -> Int
 
-    let address: String
+    public let address: String
     private let listener: Int32
     private let handler: Handler
     private let lock = NSLock()
@@ -19,19 +18,19 @@ final class CallbackServer: @unchecked Sendable {
 
     /// Binds `host:port` (SO_REUSEPORT: during a plugin reload the old and
     /// the new host listen together for a moment). Throws a sentence.
-    init(listen: String, handler: @escaping Handler) throws {
+    public init(listen: String, handler: @escaping Handler) throws {
         guard let colon = listen.lastIndex(of: ":"), let port = UInt16(listen[listen.index(after: colon)...]) else {
-            throw KannelConfigError("\"callback_listen\" must be host:port, e.g. 127.0.0.1:13099, not \"\(listen)\"")
+            throw HTTPFailure("the listen address must be host:port, e.g. 127.0.0.1:13099, not \"\(listen)\"")
         }
         let host = String(listen[..<colon])
         var addr = sockaddr_in()
         addr.sin_family = sa_family_t(AF_INET)
         addr.sin_port = port.bigEndian
         guard inet_pton(AF_INET, host, &addr.sin_addr) == 1 else {
-            throw KannelConfigError("\"callback_listen\" needs an IPv4 address such as 127.0.0.1, not \"\(host)\"")
+            throw HTTPFailure("the listen address needs an IPv4 address such as 127.0.0.1, not \"\(host)\"")
         }
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else { throw KannelConfigError("cannot create a socket: \(errnoText())") }
+        guard fd >= 0 else { throw HTTPFailure("cannot create a socket: \(errnoText())") }
         var one: Int32 = 1
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
         setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, socklen_t(MemoryLayout<Int32>.size))
@@ -42,20 +41,20 @@ final class CallbackServer: @unchecked Sendable {
         guard bound == 0, Glibc.listen(fd, 1024) == 0 else {
             let why = errnoText()
             Glibc.close(fd)
-            throw KannelConfigError("cannot listen on \(listen) (\"callback_listen\"): \(why)")
+            throw HTTPFailure("cannot listen on \(listen): \(why)")
         }
         address = listen
         listener = fd
         self.handler = handler
         running.enter()
         let t = Thread { [self] in acceptLoop() }
-        t.name = "kannel callbacks"
+        t.name = "http callbacks"
         t.start()
     }
 
     /// Stops accepting, ends every open connection, and returns when no
     /// handler runs any more.
-    func stop() {
+    public func stop() {
         lock.lock()
         stopping = true
         for c in connections { shutdown(c, Int32(SHUT_RDWR)) }
@@ -80,7 +79,7 @@ final class CallbackServer: @unchecked Sendable {
             running.enter()
             lock.unlock()
             let t = Thread { [self] in serve(c) }
-            t.name = "kannel callback"
+            t.name = "http callback"
             t.start()
         }
     }
@@ -140,7 +139,7 @@ final class CallbackServer: @unchecked Sendable {
 
 /// `a=1&b=%E4%B8%AD`: values as raw bytes ('+' is the byte 0x20, as Kannel
 /// encodes), since a reply's text may be UTF-16.
-func parseQuery(_ s: Substring) -> [String: [UInt8]] {
+public func parseQuery(_ s: Substring) -> [String: [UInt8]] {
     var out: [String: [UInt8]] = [:]
     for pair in s.split(separator: "&") {
         let kv = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
@@ -150,7 +149,7 @@ func parseQuery(_ s: Substring) -> [String: [UInt8]] {
     return out
 }
 
-func percentDecoded(_ s: Substring) -> [UInt8] {
+public func percentDecoded(_ s: Substring) -> [UInt8] {
     var bytes: [UInt8] = []
     var utf8 = s.utf8.makeIterator()
     func hex(_ c: UInt8) -> UInt8? {
@@ -171,3 +170,17 @@ func percentDecoded(_ s: Substring) -> [UInt8] {
     }
     return bytes
 }
+
+/// application/x-www-form-urlencoded, everything but unreserved characters escaped.
+public func formEncoded(_ s: String) -> String {
+    let unreserved = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~".utf8)
+    var out = ""
+    out.reserveCapacity(s.utf8.count * 3)
+    for b in s.utf8 {
+        if unreserved.contains(b) { out.unicodeScalars.append(Unicode.Scalar(b)) } else {
+            out += "%" + String(b >> 4, radix: 16, uppercase: true) + String(b & 15, radix: 16, uppercase: true)
+        }
+    }
+    return out
+}
+

@@ -1,33 +1,38 @@
-// One keep-alive HTTP/1.1 connection to Kannel's smsbox, enough for its
-// sendsms interface: GET requests, replies with a Content-Length. Blocking,
-// used by one sender thread at a time, with a timeout on every socket call.
+// MiniHTTP: the little HTTP the kannel channel needs (and the benchmark that
+// drives Kannel directly, for comparison): a kept-alive GET client and a
+// callback listener. Plain HTTP/1.1 on a trusted network, nothing more.
+//
+// One keep-alive HTTP/1.1 connection, enough for Kannel's sendsms interface:
+// GET requests, replies with a Content-Length. Blocking, used by one thread
+// at a time, with a timeout on every socket call.
 import Foundation
 import Glibc
 
-struct HTTPReply {
-    var status: Int
-    var body: String
+public struct HTTPReply: Sendable {
+    public var status: Int
+    public var body: String
 }
 
 /// Why a request got no HTTP reply. Every case is worth trying again later.
-struct HTTPFailure: Error, CustomStringConvertible {
-    var description: String
+public struct HTTPFailure: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
 }
 
-final class HTTPClientConnection {
-    let host: String
-    let port: UInt16
-    let timeoutSeconds: Int
+public final class HTTPClientConnection {
+    public let host: String
+    public let port: UInt16
+    public let timeoutSeconds: Int
     private var fd: Int32 = -1
     private var pending: [UInt8] = []
 
-    init(host: String, port: UInt16, timeoutSeconds: Int) {
+    public init(host: String, port: UInt16, timeoutSeconds: Int) {
         self.host = host; self.port = port; self.timeoutSeconds = timeoutSeconds
     }
 
     deinit { disconnect() }
 
-    func disconnect() {
+    public func disconnect() {
         if fd >= 0 { Glibc.close(fd); fd = -1 }
         pending = []
     }
@@ -35,15 +40,15 @@ final class HTTPClientConnection {
     /// Sends one GET and reads its reply. A kept-alive connection the server
     /// closed while idle fails before any byte of a reply: that request never
     /// reached the server, and is made once more on a new connection.
-    func get(_ target: String) throws(HTTPFailure) -> HTTPReply {
+    public func get(_ target: String) throws(HTTPFailure) -> HTTPReply {
         let reused = fd >= 0
         do {
             return try exchange(target)
         } catch let failure {
             disconnect()
-            guard reused, failure.beforeReply else { throw HTTPFailure(description: failure.description) }
+            guard reused, failure.beforeReply else { throw HTTPFailure(failure.description) }
         }
-        do { return try exchange(target) } catch { disconnect(); throw HTTPFailure(description: error.description) }
+        do { return try exchange(target) } catch { disconnect(); throw HTTPFailure(error.description) }
     }
 
     private struct ExchangeFailure: Error {
@@ -60,7 +65,7 @@ final class HTTPClientConnection {
             let n = bytes.withUnsafeMutableBytes { send(fd, $0.baseAddress! + sent, $0.count - sent, Int32(MSG_NOSIGNAL)) }
             if n < 0 {
                 if errno == EINTR { continue }
-                throw ExchangeFailure(description: "cannot send to Kannel at \(host):\(port): \(errnoText())", beforeReply: true)
+                throw ExchangeFailure(description: "cannot send to \(host):\(port): \(errnoText())", beforeReply: true)
             }
             sent += n
         }
@@ -76,7 +81,7 @@ final class HTTPClientConnection {
         let lines = head.split(separator: "\r\n")
         let statusParts = lines.first?.split(separator: " ", maxSplits: 2) ?? []
         guard statusParts.count >= 2, let status = Int(statusParts[1]) else {
-            throw ExchangeFailure(description: "Kannel at \(host):\(port) answered something that is not HTTP: \(lines.first ?? "")", beforeReply: false)
+            throw ExchangeFailure(description: "\(host):\(port) answered something that is not HTTP: \(lines.first ?? "")", beforeReply: false)
         }
         var length = 0
         var close = false
@@ -101,7 +106,7 @@ final class HTTPClientConnection {
             if n > 0 { pending.append(contentsOf: chunk[..<n]); return }
             if n < 0 && errno == EINTR { continue }
             let why = n == 0 ? "the connection was closed" : (errno == EAGAIN ? "no reply within \(timeoutSeconds) s" : errnoText())
-            throw ExchangeFailure(description: "Kannel at \(host):\(port): \(why)", beforeReply: beforeReply && n == 0)
+            throw ExchangeFailure(description: "\(host):\(port): \(why)", beforeReply: beforeReply && n == 0)
         }
     }
 
@@ -112,7 +117,7 @@ final class HTTPClientConnection {
         var list: UnsafeMutablePointer<addrinfo>?
         let rc = getaddrinfo(host, String(port), &hints, &list)
         guard rc == 0, let first = list else {
-            throw ExchangeFailure(description: "cannot resolve Kannel's host \(host): \(String(cString: gai_strerror(rc)))", beforeReply: true)
+            throw ExchangeFailure(description: "cannot resolve the host \(host): \(String(cString: gai_strerror(rc)))", beforeReply: true)
         }
         defer { freeaddrinfo(list) }
         var why = "no address"
@@ -130,8 +135,8 @@ final class HTTPClientConnection {
             why = errnoText()
             Glibc.close(s)
         }
-        throw ExchangeFailure(description: "cannot reach Kannel at \(host):\(port): \(why)", beforeReply: true)
+        throw ExchangeFailure(description: "cannot reach \(host):\(port): \(why)", beforeReply: true)
     }
 }
 
-func errnoText() -> String { String(cString: strerror(errno)) }
+public func errnoText() -> String { String(cString: strerror(errno)) }
