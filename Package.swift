@@ -45,7 +45,8 @@ let package = Package(
         .systemLibrary(name: "CPangoCairo", path: "Plugins/letter/CPangoCairo", pkgConfig: "pangocairo", providers: [.apt(["libpango1.0-dev"])]),
         .target(name: "LetterRender", dependencies: ["CPangoCairo"], path: "Plugins/letter/render",
                 linkerSettings: [.linkedLibrary("fontconfig")]),
-        .target(name: "LetterChannel", dependencies: ["CLiaisonChannel", "LetterRender"], path: "Plugins/letter/channel"),
+        .target(name: "LetterChannel", dependencies: ["CLiaisonChannel", "LetterRender"], path: "Plugins/letter/channel",
+                linkerSettings: [.linkedLibrary("cups")]),
         // The little HTTP the kannel channel speaks (a kept-alive GET client, a callback listener).
         .target(name: "MiniHTTP"),
         .target(name: "KannelChannel", dependencies: ["CLiaisonChannel", "MiniHTTP"], path: "Plugins/kannel", exclude: ["README.md"]),

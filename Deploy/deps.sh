@@ -16,7 +16,7 @@ set -euo pipefail
 # poppler-utils:  pdftotext, pdffonts, pdftoppm check those PDFs in tests
 # cups-daemon, cups-client: a real cupsd on loopback and `lp` for printing
 # python3:        the WeCom API stand-in the wecom tests talk to
-# libcups2-dev:   the letter channel submits PDFs to a CUPS queue (cupsPrintFile2)
+# libcups2-dev:   the letter channel submits PDFs to a CUPS queue (cupsDoFileRequest)
 packages=(libsystemd-dev libsqlite3-dev pkg-config systemd util-linux
           kannel kannel-extras libcairo2-dev libpango1.0-dev fonts-noto-cjk
           poppler-utils cups-daemon cups-client python3

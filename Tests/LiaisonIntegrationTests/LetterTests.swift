@@ -280,4 +280,166 @@ import Testing
         let noDefault = try d.json(PluginStatus.self, "plugin", "status", "letter2")
         #expect(noDefault.state == "failed" && noDefault.reason.contains("templates:") && noDefault.reason.contains("no default.yaml"), "\(noDefault.reason)")
     }
+
+    @Test func lettersArePrintedThroughARealCupsdByteIdenticalAndRetriedWhileItIsDown() throws {
+        let cups = try Cupsd()
+        let d = try Daemon(channels: "")
+        let spool = d.dir.appendingPathComponent("spool").path
+        try d.configure(Self.channel(spool: spool, extra: ", cups_queue: letters, cups_server: \"127.0.0.1:\(cups.port)\", cups_options: \"media=A4\"")
+                        + "\n    retries: 20\n    backoff_seconds: 1")
+        try d.start()
+        let (_, ms, _) = try Self.openCase(d, student: "2023010101")
+        #expect(!ms.isEmpty && ms.allSatisfy { $0.state == .sent }, "\(ms.map { "\($0.state) \($0.note)" })")
+        var captured = cups.captured(atLeast: ms.count)
+        let pdfs = try Self.records(spool).map { try Data(contentsOf: URL(fileURLWithPath: $0.pdf)) }
+        #expect(captured.count == ms.count && Set(captured) == Set(pdfs), "every letter arrived byte-identical: \(captured.map(\.count)) vs \(pdfs.map(\.count))")
+        for r in try Self.records(spool) {
+            let job = try String(contentsOfFile: "\(spool)/\(r.campaign)/\(r.serial).job", encoding: .utf8)
+            #expect(job.hasPrefix("letters\t"), "\(job)")
+        }
+
+        // CUPS down: the letter is spooled, the send fails for now and is retried;
+        // the retry prints the letter it has, with no new serial.
+        cups.stop()
+        let guardians = try d.json(StudentDetail.self, "student", "show", "2023010102").guardians
+        let c = try d.json(CaseRecord.self, "case", "open", "accident", "--student", "2023010102", "--summary", "摔伤")
+        let waiting = try d.messages(["--case", c.id]) { ms in ms.filter { $0.recipientRole == "guardian" && $0.note.contains("CUPS") }.count == guardians.count * 2 }
+            .filter { $0.recipientRole == "guardian" }
+        #expect(waiting.allSatisfy { $0.state == .pending && $0.note.contains("on CUPS queue letters") && $0.note.contains("127.0.0.1:\(cups.port)") }, "\(waiting.map(\.note))")
+        try cups.start()
+        let printed = try d.messages(["--case", c.id]) { ms in ms.filter { $0.recipientRole == "guardian" && $0.state == .sent }.count == guardians.count * 2 }
+            .filter { $0.recipientRole == "guardian" }
+        #expect(printed.count == guardians.count * 2 && printed.allSatisfy { $0.state == .sent }, "\(printed.map { "\($0.state) \($0.note)" })")
+        let records = try Self.records(spool)
+        #expect(records.count == ms.count + printed.count && records.map { Int($0.sequence)! } == Array(1...records.count), "no serial taken twice")
+        captured = cups.captured(atLeast: records.count)
+        let all = try records.map { try Data(contentsOf: URL(fileURLWithPath: $0.pdf)) }
+        #expect(captured.count == records.count && Set(captured) == Set(all))
+    }
+}
+
+/// A real cupsd on loopback with one raw queue, `letters`, whose device is a
+/// capture backend that copies each job into a directory (NOTES.md: CUPS, by hand).
+final class Cupsd: @unchecked Sendable {
+    let dir: String
+    let port = Int.random(in: 20_000..<60_000)
+    var pid: pid_t = 0
+    var server: String { "127.0.0.1:\(port)" }
+    var capture: String { "\(dir)/capture" }
+
+    init() throws {
+        dir = "/tmp/liaison-cups-\(UUID().uuidString.prefix(8))"
+        let fm = FileManager.default
+        for sub in ["root", "spool", "tmp", "cache", "state", "log", "serverbin/backend", "serverbin/daemon", "capture"] {
+            try fm.createDirectory(atPath: "\(dir)/\(sub)", withIntermediateDirectories: true)
+        }
+        chmod(dir, 0o755)
+        chmod(capture, 0o777) // the backend runs as lp
+        try """
+            Listen \(server)
+            LogLevel warn
+            WebInterface No
+            Browsing No
+            DefaultAuthType None
+            <Location />
+              Order allow,deny
+              Allow all
+            </Location>
+            <Location /admin>
+              Order allow,deny
+              Allow all
+            </Location>
+            <Policy default>
+              <Limit All>
+                Order deny,allow
+              </Limit>
+            </Policy>
+
+            """.write(toFile: "\(dir)/root/cupsd.conf", atomically: true, encoding: .utf8)
+        try """
+            ServerRoot \(dir)/root
+            RequestRoot \(dir)/spool
+            TempDir \(dir)/tmp
+            CacheDir \(dir)/cache
+            StateDir \(dir)/state
+            ServerBin \(dir)/serverbin
+            DataDir /usr/share/cups
+            AccessLog \(dir)/log/access_log
+            ErrorLog \(dir)/log/error_log
+            PageLog \(dir)/log/page_log
+            FileDevice Yes
+
+            """.write(toFile: "\(dir)/root/cups-files.conf", atomically: true, encoding: .utf8)
+        try """
+            #!/bin/sh
+            [ $# -eq 0 ] && { echo 'direct capture "Unknown" "Capture"'; exit 0; }
+            dir=${DEVICE_URI#capture:}
+            if [ -n "$6" ]; then cp "$6" "$dir/job-$1.pdf"; else cat > "$dir/job-$1.pdf"; fi
+
+            """.write(toFile: "\(dir)/serverbin/backend/capture", atomically: true, encoding: .utf8)
+        chmod("\(dir)/serverbin/backend/capture", 0o755)
+        // cupsd starts backends through cups-exec, from its ServerBin.
+        try fm.copyItem(atPath: "/usr/lib/cups/daemon/cups-exec", toPath: "\(dir)/serverbin/daemon/cups-exec")
+        try start()
+    }
+
+    /// posix_spawn with a clean signal mask, reaped with waitpid: cupsd
+    /// closes the descriptors it inherits, which Foundation's Process takes
+    /// for an exit (and then stalls), and it must not inherit the test
+    /// process's blocked signals (it would ignore SIGTERM).
+    func start() throws {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, "\(dir)/log/stdout", O_WRONLY | O_CREAT | O_APPEND, 0o644)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        var attr = posix_spawnattr_t()
+        posix_spawnattr_init(&attr)
+        defer { posix_spawnattr_destroy(&attr) }
+        var none = sigset_t(), all = sigset_t()
+        sigemptyset(&none)
+        sigfillset(&all)
+        posix_spawnattr_setsigmask(&attr, &none)
+        posix_spawnattr_setsigdefault(&attr, &all)
+        posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        let args: [String] = ["/usr/sbin/cupsd", "-f", "-c", "\(dir)/root/cupsd.conf", "-s", "\(dir)/root/cups-files.conf"]
+        let argv: [UnsafeMutablePointer<CChar>?] = args.map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var child: pid_t = 0
+        let rc = posix_spawn(&child, "/usr/sbin/cupsd", &actions, &attr, argv, environ)
+        guard rc == 0 else { throw LiaisonError(.internal, "cannot start cupsd: \(String(cString: strerror(rc)))") }
+        pid = child
+        for _ in 0..<250 {
+            if (try? run("/usr/bin/lpstat", ["-h", server, "-r"]))?.out.contains("is running") == true { break }
+            usleep(20_000)
+        }
+        let o = try run("/usr/sbin/lpadmin", ["-h", server, "-p", "letters", "-v", "capture:\(capture)", "-E", "-m", "raw"])
+        guard o.status == 0 else { throw LiaisonError(.internal, "lpadmin: \(o.err)") }
+    }
+
+    func stop() {
+        guard pid > 0 else { return }
+        kill(pid, SIGTERM)
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        pid = 0
+    }
+
+    /// The jobs the backend wrote, waiting (at most 15 s) for at least n.
+    func captured(atLeast n: Int) -> [Data] {
+        var files: [String] = []
+        for _ in 0..<750 {
+            files = ((try? FileManager.default.contentsOfDirectory(atPath: capture)) ?? []).filter { $0.hasPrefix("job-") }
+            if files.count >= n { usleep(100_000); break }
+            usleep(20_000)
+        }
+        files = ((try? FileManager.default.contentsOfDirectory(atPath: capture)) ?? []).filter { $0.hasPrefix("job-") }
+        return files.compactMap { FileManager.default.contents(atPath: "\(capture)/\($0)") }
+    }
+
+    deinit {
+        stop()
+        try? FileManager.default.removeItem(atPath: dir)
+    }
 }

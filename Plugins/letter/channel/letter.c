@@ -6,8 +6,8 @@
  *
  * Each message becomes one letter: a serial number (college-year-sequence,
  * never repeated), a PDF laid out after GB/T 9704 (../render) and a JSON
- * record beside it in the spool, under the letter's campaign; optionally the
- * PDF goes to a CUPS queue. A repeated idempotency key gets the letter it
+ * record beside it in the spool, under the letter's campaign; with
+ * cups_queue the PDF is then submitted to CUPS (an IPP Print-Job, as lp does). A repeated idempotency key gets the letter it
  * already has (LIAISON_CAP_IDEMPOTENT). Spooling is not delivery: the plugin
  * reports no receipts. Every configuration key, the spool layout and what
  * each failure becomes: ../README.md.
@@ -15,6 +15,7 @@
 #include "letter_render.h"
 #include "liaison_channel.h"
 
+#include <cups/cups.h>
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
@@ -278,7 +279,7 @@ typedef struct job {
 } job;
 
 typedef struct instance {
-    char *spool, *college, *prefix, *issuer, *letterhead, *font, *title_font, *campaign, *cups_queue, *cups_server;
+    char *spool, *college, *prefix, *issuer, *letterhead, *font, *title_font, *campaign, *cups_queue, *cups_server, *cups_options;
     letter_template *templates;
     size_t ntemplates;
     const liaison_host_services *host;
@@ -413,6 +414,57 @@ static long next_sequence(instance *in, int year, char *err, size_t size) {
 
 typedef struct outcome { int status; char serial[128]; char error[ERR_SIZE]; } outcome;
 
+/* Submits the letter to the CUPS queue unless SPOOL/<campaign>/<serial>.job
+   says it was; records the job there. Under the spool lock. */
+static int print_letter(instance *in, const char *campaign, const char *serial, char *err, size_t size) {
+    char dir[4400], pdf[4500], jobfile[4500];
+    snprintf(dir, sizeof dir, "%s/%s", in->spool, campaign);
+    snprintf(pdf, sizeof pdf, "%s/%s.pdf", dir, serial);
+    snprintf(jobfile, sizeof jobfile, "%s/%s.job", dir, serial);
+    if (access(jobfile, F_OK) == 0) return 0;
+    /* An IPP Print-Job, as lp sends it. */
+    char host[256];
+    int port = ippPort();
+    snprintf(host, sizeof host, "%s", in->cups_server ? in->cups_server : cupsServer());
+    char *colon = strrchr(host, ':');
+    if (colon && !strchr(colon, ']')) { *colon = 0; port = atoi(colon + 1); }
+    http_t *http = host[0] == '/' ? httpConnect2(host, 0, NULL, AF_LOCAL, HTTP_ENCRYPTION_NEVER, 1, 10000, NULL)
+                                  : httpConnect2(host, port, NULL, AF_UNSPEC, HTTP_ENCRYPTION_IF_REQUESTED, 1, 10000, NULL);
+    if (!http) {
+        snprintf(err, size, "printing %s on CUPS queue %s: cannot reach CUPS at %s: %s", serial, in->cups_queue,
+                 in->cups_server ? in->cups_server : host, cupsLastErrorString());
+        return -1;
+    }
+    char uri[1024], resource[512];
+    snprintf(resource, sizeof resource, "/printers/%s", in->cups_queue);
+    httpAssembleURI(HTTP_URI_CODING_ALL, uri, sizeof uri, "ipp", NULL, host[0] == '/' ? "localhost" : host, port, resource);
+    ipp_t *request = ippNewRequest(IPP_OP_PRINT_JOB);
+    ippAddString(request, IPP_TAG_OPERATION, IPP_TAG_URI, "printer-uri", NULL, uri);
+    ippAddString(request, IPP_TAG_OPERATION, IPP_TAG_NAME, "requesting-user-name", NULL, cupsUser());
+    ippAddString(request, IPP_TAG_OPERATION, IPP_TAG_NAME, "job-name", NULL, serial);
+    ippAddString(request, IPP_TAG_OPERATION, IPP_TAG_MIMETYPE, "document-format", NULL, "application/pdf");
+    cups_option_t *options = NULL;
+    int n = cupsParseOptions(in->cups_options ? in->cups_options : "", 0, &options);
+    cupsEncodeOptions2(request, n, options, IPP_TAG_OPERATION);
+    cupsEncodeOptions2(request, n, options, IPP_TAG_JOB);
+    cupsFreeOptions(n, options);
+    ipp_t *response = cupsDoFileRequest(http, request, resource, pdf); /* frees the request */
+    ipp_attribute_t *id = response ? ippFindAttribute(response, "job-id", IPP_TAG_INTEGER) : NULL;
+    int job = cupsLastError() <= IPP_STATUS_OK_CONFLICTING && id ? ippGetInteger(id, 0) : 0;
+    ippDelete(response);
+    httpClose(http);
+    if (job <= 0) {
+        snprintf(err, size, "printing %s on CUPS queue %s at %s: %s", serial, in->cups_queue, in->cups_server ? in->cups_server : host,
+                 cupsLastErrorString());
+        return -1;
+    }
+    char line[600];
+    int len = snprintf(line, sizeof line, "%s\t%d\n", in->cups_queue, job);
+    if (write_durably(dir, jobfile, line, (size_t)len, err, size) != 0) return -1;
+    logf_(in, LIAISON_LOG_INFO, "letter: %s sent to CUPS queue %s as job %d", serial, in->cups_queue, job);
+    return 0;
+}
+
 static void spool_letter(instance *in, const job *j, outcome *o) {
     o->status = LIAISON_OK;
     if (!j->recipient || !*j->recipient) {
@@ -434,15 +486,21 @@ static void spool_letter(instance *in, const job *j, outcome *o) {
     /* The same key again: the letter it already has. */
     FILE *kf = fopen(kpath, "r");
     if (kf) {
-        char line[512] = {0};
+        char line[512] = {0}, *campaign = NULL;
         if (fgets(line, sizeof line, kf)) {
-            line[strcspn(line, "\t\n")] = 0;
+            line[strcspn(line, "\n")] = 0;
+            char *tab = strchr(line, '\t');
+            if (tab) { *tab = 0; campaign = tab + 1; }
             snprintf(o->serial, sizeof o->serial, "%s", line);
         }
         fclose(kf);
+        if (!o->serial[0] || !campaign) { o->status = LIAISON_TEMPORARY; snprintf(o->error, sizeof o->error, "the key record %s is damaged", kpath); }
+        else {
+            logf_(in, LIAISON_LOG_INFO, "letter: %s was spooled before as %s; not again", j->key, o->serial);
+            /* It may have been spooled but not printed (CUPS was down). */
+            if (in->cups_queue && print_letter(in, campaign, o->serial, o->error, sizeof o->error) != 0) o->status = LIAISON_TEMPORARY;
+        }
         close(lock);
-        if (!o->serial[0]) { o->status = LIAISON_TEMPORARY; snprintf(o->error, sizeof o->error, "the key record %s is empty", kpath); }
-        else logf_(in, LIAISON_LOG_INFO, "letter: %s was spooled before as %s; not again", j->key, o->serial);
         return;
     }
     struct tm tm;
@@ -523,6 +581,7 @@ static void spool_letter(instance *in, const job *j, outcome *o) {
                 snprintf(o->error, sizeof o->error, "%s", err);
             } else {
                 logf_(in, LIAISON_LOG_INFO, "letter: %s (%s) to %s spooled as %s", o->serial, j->topic ? j->topic : "", j->name ? j->name : "", pdf);
+                if (in->cups_queue && print_letter(in, campaign, o->serial, o->error, sizeof o->error) != 0) o->status = LIAISON_TEMPORARY;
             }
             free(b.s);
         }
@@ -553,14 +612,14 @@ static void *worker(void *arg) {
 
 static void instance_free(instance *in) {
     free(in->spool); free(in->college); free(in->prefix); free(in->issuer); free(in->letterhead); free(in->font);
-    free(in->title_font); free(in->campaign); free(in->cups_queue); free(in->cups_server);
+    free(in->title_font); free(in->campaign); free(in->cups_queue); free(in->cups_server); free(in->cups_options);
     for (size_t i = 0; i < in->ntemplates; ++i) template_free(&in->templates[i]);
     free(in->templates);
     free(in);
 }
 
 static const char *config_keys[] = {"spool", "templates", "college_code", "document_prefix", "issuer", "letterhead",
-                                    "font_family", "title_font_family", "campaign", NULL};
+                                    "font_family", "title_font_family", "campaign", "cups_queue", "cups_server", "cups_options", NULL};
 
 static int letter_open(const char *config, const liaison_host_services *host, void **out, char *error, size_t size) {
     char err[ERR_SIZE] = {0};
@@ -573,7 +632,7 @@ static int letter_open(const char *config, const liaison_host_services *host, vo
         for (const char **k = config_keys; *k; ++k) known |= strcmp(*k, c.items[i].key) == 0;
         if (!known) {
             snprintf(err, sizeof err, "unknown configuration key \"%s\" (the keys are spool, templates, college_code, document_prefix, issuer, "
-                     "letterhead, font_family, title_font_family, campaign)", c.items[i].key);
+                     "letterhead, font_family, title_font_family, campaign, cups_queue, cups_server, cups_options)", c.items[i].key);
             goto fail;
         }
     }
@@ -594,6 +653,14 @@ static int letter_open(const char *config, const liaison_host_services *host, vo
     in->font = strdup(kvs_get(&c, "font_family") && *kvs_get(&c, "font_family") ? kvs_get(&c, "font_family") : "Noto Serif CJK SC");
     in->title_font = strdup(kvs_get(&c, "title_font_family") && *kvs_get(&c, "title_font_family") ? kvs_get(&c, "title_font_family") : in->font);
     in->campaign = strdup(kvs_get(&c, "campaign") && *kvs_get(&c, "campaign") ? kvs_get(&c, "campaign") : "{topic}-{term}");
+    const char *queue = kvs_get(&c, "cups_queue"), *server = kvs_get(&c, "cups_server"), *options = kvs_get(&c, "cups_options");
+    in->cups_queue = queue && *queue ? strdup(queue) : NULL;
+    in->cups_server = server && *server ? strdup(server) : NULL;
+    in->cups_options = options && *options ? strdup(options) : NULL;
+    if (!in->cups_queue && (in->cups_server || in->cups_options)) {
+        snprintf(err, sizeof err, "%s: set without cups_queue, the queue to print on", in->cups_server ? "cups_server" : "cups_options");
+        goto fail;
+    }
     for (const char *p = in->college; *p; ++p) {
         if (!isalnum((unsigned char)*p) || p - in->college >= 16) {
             snprintf(err, sizeof err, "college_code: \"%s\" must be 1 to 16 letters or digits (it is part of every serial number)", in->college);
@@ -653,8 +720,9 @@ static int letter_open(const char *config, const liaison_host_services *host, vo
     pthread_cond_init(&in->wake, NULL);
     if (pthread_create(&in->worker, NULL, worker, in) != 0) { snprintf(err, sizeof err, "cannot start the render thread"); goto fail; }
     kvs_free(&c);
-    logf_(in, LIAISON_LOG_INFO, "letter: spooling to %s, %zu templates, font %s, serials %s-YYYY-NNNNNN, campaign %s",
-          in->spool, in->ntemplates, in->font, in->college, in->campaign);
+    logf_(in, LIAISON_LOG_INFO, "letter: spooling to %s, %zu templates, font %s, serials %s-YYYY-NNNNNN, campaign %s%s%s%s%s",
+          in->spool, in->ntemplates, in->font, in->college, in->campaign, in->cups_queue ? ", printing on CUPS queue " : "",
+          in->cups_queue ? in->cups_queue : "", in->cups_server ? " at " : "", in->cups_server ? in->cups_server : "");
     *out = in;
     return 0;
 fail:
