@@ -14,6 +14,7 @@ let package = Package(
         // Channel plugins: shared libraries loaded only by liaison-channel-host.
         .library(name: "liaison-channel-outbox", type: .dynamic, targets: ["OutboxChannel"]),
         .library(name: "liaison-channel-log", type: .dynamic, targets: ["LogChannel"]),
+        .library(name: "liaison-channel-wecom", type: .dynamic, targets: ["WeComChannel"]),
         .library(name: "liaison-channel-letter", type: .dynamic, targets: ["LetterChannel"]),
         .library(name: "liaison-channel-kannel", type: .dynamic, targets: ["KannelChannel"]),
     ],
@@ -40,6 +41,8 @@ let package = Package(
         ]),
         .target(name: "OutboxChannel", dependencies: ["CLiaisonChannel"], path: "Plugins/outbox"),
         .target(name: "LogChannel", dependencies: ["CLiaisonChannel"], path: "Plugins/log"),
+        // WeCom (企业微信): app messages and group robots over HTTPS (Plugins/wecom/README.md).
+        .target(name: "WeComChannel", dependencies: ["CLiaisonChannel"], path: "Plugins/wecom", exclude: ["README.md"]),
         // The letter channel (Plugins/letter/README.md): PDFs through pango and cairo;
         // the renderer is its own target so that liaisonctl and benchmarks link it too.
         .systemLibrary(name: "CPangoCairo", path: "Plugins/letter/CPangoCairo", pkgConfig: "pangocairo", providers: [.apt(["libpango1.0-dev"])]),
