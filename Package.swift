@@ -67,7 +67,7 @@ let package = Package(
         // posix_spawn child both use.
         .target(name: "LiaisonTestSupport", dependencies: ["MiniHTTP"]),
         .executableTarget(name: "liaison-bench", dependencies: [
-            "LiaisonClient", "LiaisonTestSupport", "MiniHTTP", "LiaisonEngine", "LiaisonStore", "LiaisonConfig", "LiaisonChannels", .product(name: "GRDB", package: "GRDB.swift"),
+            "LiaisonClient", "LiaisonTestSupport", "MiniHTTP", "LetterRender", "LiaisonEngine", "LiaisonStore", "LiaisonConfig", "LiaisonChannels", .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Logging", package: "swift-log"),
         ]),
 

@@ -112,7 +112,7 @@ put 0755 "$bin_dir/liaison-channel-host" "$bindir/liaison-channel-host"
 mkdirs "$plugindir" 0755
 chmod 0755 "$DESTDIR$plugindir"
 root && chown root:root "$DESTDIR$plugindir"
-for p in outbox log; do put 0644 "$bin_dir/libliaison-channel-$p.so" "$plugindir/libliaison-channel-$p.so"; done
+for p in outbox log kannel wecom letter; do put 0644 "$bin_dir/libliaison-channel-$p.so" "$plugindir/libliaison-channel-$p.so"; done
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -125,6 +125,9 @@ put 0644 "$here/liaison.catalog" "$catalogdir/liaison.catalog"
 for doc in README.md docs/DEPLOY.md docs/PROTOCOL.md docs/ROSTER.md docs/ARCHITECTURE.md docs/PLUGINS.md; do
   put 0644 "$top/$doc" "$docdir/$(basename "$doc")"
 done
+# Each plugin's keys and errors, and the drop-in the network channels need.
+for p in kannel wecom letter; do put 0644 "$top/Plugins/$p/README.md" "$docdir/plugins/$p.md"; done
+put 0644 "$here/liaisond.service.d/network-channels.conf" "$docdir/network-channels.conf"
 
 # The config: only where none exists; an operator's file is never touched.
 if [ -e "$DESTDIR$confdir/liaison.yaml" ]; then
@@ -156,10 +159,12 @@ fi
 if [ -e "$DESTDIR$confdir/templates" ]; then
   say "keeping the existing $confdir/templates"
 else
-  mkdirs "$confdir/templates/messages" 0750
-  for f in "$top"/Config/templates/messages/*.yaml; do
-    install -m 0640 "$f" "$DESTDIR$confdir/templates/messages/$(basename "$f")"
-    echo "config $confdir/templates/messages/$(basename "$f") $(sha256sum < "$f" | cut -d' ' -f1)" >> "$m"
+  for kind in messages letters; do
+    mkdirs "$confdir/templates/$kind" 0750
+    for f in "$top"/Config/templates/$kind/*.yaml; do
+      install -m 0640 "$f" "$DESTDIR$confdir/templates/$kind/$(basename "$f")"
+      echo "config $confdir/templates/$kind/$(basename "$f") $(sha256sum < "$f" | cut -d' ' -f1)" >> "$m"
+    done
   done
   root && chown -R "root:$(getent group liaison >/dev/null && echo liaison || echo root)" "$DESTDIR$confdir/templates"
 fi

@@ -28,6 +28,9 @@ import LiaisonProtocol
             ("/etc/liaison/liaison.yaml", 0o640), ("/etc/liaison", 0o750),
             ("/usr/bin/liaison-channel-host", 0o755), ("/usr/lib/liaison/plugins/libliaison-channel-outbox.so", 0o644),
             ("/usr/lib/liaison/plugins/libliaison-channel-log.so", 0o644), ("/etc/liaison/templates/messages/incident-notice.yaml", 0o640),
+            ("/usr/lib/liaison/plugins/libliaison-channel-kannel.so", 0o644), ("/usr/lib/liaison/plugins/libliaison-channel-wecom.so", 0o644),
+            ("/usr/lib/liaison/plugins/libliaison-channel-letter.so", 0o644), ("/etc/liaison/templates/letters/campus-invitation.yaml", 0o640),
+            ("/usr/share/doc/liaison/plugins/kannel.md", 0o644), ("/usr/share/doc/liaison/network-channels.conf", 0o644),
         ]
         for (path, want) in expected {
             let got = mode(dest + path)
