@@ -13,7 +13,7 @@ public enum TemplateLoader {
     }
 
     public static func parse(_ root: YAMLNode) throws -> MessageTemplate {
-        let top = try root.mapping(allowed: ["topic", "policy", "urgent", "subject", "fields", "text"], what: "a message template")
+        let top = try root.mapping(allowed: ["topic", "policy", "urgent", "subject", "fields", "text", "channels"], what: "a message template")
         guard let topicNode = top["topic"] else { throw root.error("missing topic:") }
         var fields: [MessageField] = []
         for node in try top["fields"]?.sequence("fields") ?? [] {
@@ -33,6 +33,6 @@ public enum TemplateLoader {
         }
         return MessageTemplate(topic: try topicNode.string("topic"), policy: try top["policy"]?.strings("policy") ?? [],
                                urgent: try top["urgent"]?.bool("urgent") ?? false, subject: try top["subject"]?.string("subject") ?? "",
-                               fields: fields, texts: texts, source: root.place)
+                               fields: fields, texts: texts, channels: try top["channels"]?.strings("channels") ?? [], source: root.place)
     }
 }

@@ -52,6 +52,7 @@ extension Engine {
         guard let c = try tx.caseRecord(caseID), let student = try tx.student(c.studentID) else { return }
         let values = try messageValues(c, student, stepID: stepID, tx)
         let guardians = try tx.guardians(ofStudent: student.id)
+        let template = templateLibrary[topic]
         if guardians.isEmpty {
             try tx.record(PersonTask(caseID: c.id, stepID: stepID, messageID: nil, assignee: c.counselorID, kind: "phone-call",
                                      text: "学生 \(student.name)（\(student.id)）没有登记家长联系方式，请设法联系家长并补登（\(topic)）。", createdAt: now))
@@ -62,7 +63,7 @@ extension Engine {
             v[MessageField.guardianName.rawValue] = g.name
             v[MessageField.relation.rawValue] = g.relation
             let m = try makeMessage(topic: topic, c: c, stepID: stepID, role: "guardian", recipientID: g.id, recipientName: g.name,
-                                    values: v, routes: Self.routes(for: g), key: "notify:\(c.id):\(stepID):\(g.id)", now: now)
+                                    values: v, routes: template?.allowed(Self.routes(for: g)) ?? Self.routes(for: g), key: "notify:\(c.id):\(stepID):\(g.id)", now: now)
             try tx.enqueue(m)
         }
     }

@@ -9,12 +9,31 @@ import LiaisonCore
     @Test func theShippedTemplatesFitTheShippedRulebooks() throws {
         let books = try RulebookLoader.load(directory: Self.root.appendingPathComponent("Config/rules").path)
         let lib = try TemplateLoader.load(directory: Self.root.appendingPathComponent("Config/templates").path, rulebooks: books)
-        #expect(Set(lib.templates.keys) == ["incident-notice", "campus-invitation", "escalation"])
+        #expect(Set(lib.templates.keys) == ["incident-notice", "campus-invitation", "escalation", "sanction-notice", "status-change-notice"])
         let values = ["guardian_name": "王芳", "student_name": "李明", "counselor_name": "张老师", "counselor_phone": "13800000000",
                       "college": "信息学院", "case_id": "C2026-0001", "summary": "骨折"]
         let sms = lib["incident-notice"]!.render(channel: "sms", values: values)
         #expect(sms.body.hasPrefix("王芳您好：您的孩子李明") && sms.body.contains("13800000000") && !sms.body.contains("骨折"))
-        #expect(lib["incident-notice"]!.render(channel: "letter", values: values).body.contains("C2026-0001"), "letter falls back to default")
+        #expect(lib["incident-notice"]!.render(channel: "letter", values: values).body.contains("C2026-0001"), "the letter text")
+        // The formal notices go by letter only, and only their letters carry the summary.
+        let notice = try #require(lib["sanction-notice"])
+        #expect(notice.channels == ["letter"] && notice.policy.contains("P2.2.2"))
+        #expect(notice.render(channel: "letter", values: values).body.contains("骨折") && !notice.render(channel: "default", values: values).body.contains("骨折"))
+        let routes = [MessageRoute(via: "wechat", address: "wx"), MessageRoute(via: "sms", address: "139"), MessageRoute(via: "letter", address: "北京"),
+                      MessageRoute(via: "phone", address: "139")]
+        #expect(notice.allowed(routes).map(\.via) == ["letter", "phone"])
+        #expect(lib["incident-notice"]!.allowed(routes) == routes)
+    }
+
+    @Test func aTopicsChannelsMustBeGuardianChannels() throws {
+        let yaml = """
+            topic: fax-only
+            channels: [letter, fax]
+            text:
+              default: "x"
+            """
+        let t = try TemplateLoader.parse(YAMLNode.parse(yaml, file: "fax.yaml"))
+        #expect(t.problems().contains { $0.contains("\"fax\" is not a guardian channel") }, "\(t.problems())")
     }
 
     @Test func aTemplateMayNotCarryWhatItsTopicDoesNotAllow() throws {

@@ -24,6 +24,10 @@ public struct MessageTemplate: Sendable, Equatable {
     public var fields: [MessageField]
     /// Channel name (sms, wechat, letter, staff, …, or `default`) → text with `{field}` placeholders.
     public var texts: [String: String]
+    /// The only guardian channels the topic may go by (a formal document goes
+    /// by letter, P2.2.2); empty: any, in the guardian's order. A phone call
+    /// by a person stays the last resort either way.
+    public var channels: [String]
     public var source: String
 
     /// Channels whose messages are sealed letters or staff-only: the only
@@ -31,9 +35,19 @@ public struct MessageTemplate: Sendable, Equatable {
     public static let sensitiveChannels: Set<String> = ["letter", "staff"]
 
     public init(topic: String, policy: [String], urgent: Bool, subject: String, fields: [MessageField],
-                texts: [String: String], source: String) {
+                texts: [String: String], channels: [String] = [], source: String) {
         self.topic = topic; self.policy = policy; self.urgent = urgent; self.subject = subject
-        self.fields = fields; self.texts = texts; self.source = source
+        self.fields = fields; self.texts = texts; self.channels = channels; self.source = source
+    }
+
+    /// The guardian channels a topic may name in `channels:`.
+    public static let guardianChannels = ["sms", "wechat", "qq", "letter"]
+
+    /// `routes` kept to the topic's channels (in the guardian's order), then
+    /// the phone call, last even for a guardian who prefers the phone.
+    public func allowed(_ routes: [MessageRoute]) -> [MessageRoute] {
+        guard !channels.isEmpty else { return routes }
+        return routes.filter { channels.contains($0.via) } + routes.filter { $0.via == ContactChannel.phone.rawValue }
     }
 
     /// The placeholders a text uses, in order.
@@ -63,6 +77,9 @@ public struct MessageTemplate: Sendable, Equatable {
                     out.append("\(source): topic \(topic), \(channel): {\(name)} may hold health or disciplinary details and goes only into \(Self.sensitiveChannels.sorted().joined(separator: " or ")) texts, never an SMS or chat message")
                 }
             }
+        }
+        for c in channels where !Self.guardianChannels.contains(c) {
+            out.append("\(source): topic \(topic): channels: \"\(c)\" is not a guardian channel; use some of \(Self.guardianChannels.joined(separator: ", "))")
         }
         if texts["default"] == nil { out.append("\(source): topic \(topic) needs a default: text for channels without their own") }
         return out

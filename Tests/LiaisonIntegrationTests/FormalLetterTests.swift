@@ -1,0 +1,61 @@
+import Foundation
+import Glibc
+import LiaisonCore
+import LiaisonProtocol
+import Testing
+
+/// The college's formal notice to the parents of a sanctioned student
+/// (POLICY P2.2.2, P1.3): the sanction rulebook's formal-document step sends
+/// `sanction-notice`, a topic that goes by letter only, so the sanction
+/// itself (the case summary) reaches the parents in a sealed letter and in
+/// no SMS or chat message.
+@Suite(.serialized) struct FormalLetterTests {
+    @Test func aSanctionsFormalNoticeGoesByLetterOnlyWithTheSanctionInIt() throws {
+        let d = try Daemon(channels: "")
+        let spool = d.dir.appendingPathComponent("spool").path
+        // SMS, WeChat and QQ go to the outbox; letters to the letter channel.
+        try d.configure(LetterTests.channel(spool: spool) + """
+
+              outbox:
+                plugin: outbox
+                serves: [sms, wechat, qq, staff]
+                config: {directory: \(d.outboxDirectory), receipts: true}
+            """)
+        try d.start()
+        let guardians = try d.json(StudentDetail.self, "student", "show", "2023010101").guardians
+        let sanction = "期末考试作弊，依据《学生违纪处分办法》给予记过处分"
+        let c = try d.json(CaseRecord.self, "case", "open", "sanction", "--student", "2023010101", "--summary", sanction)
+        #expect(c.rulebookVersion == 3)
+
+        // The notice goes by each guardian's own channel; once the parents are
+        // told, the formal document becomes due and goes by letter.
+        _ = try d.messages(["--case", c.id]) { ms in ms.filter { $0.topic == "incident-notice" }.allSatisfy { $0.state == .delivered } }
+        _ = try d.json(CaseRecord.self, "case", "step", c.id, "notify-parents", "--evidence", "acknowledged", "--channel", "phone")
+        let letters = try d.messages(["--case", c.id]) { ms in
+            let l = ms.filter { $0.topic == "sanction-notice" }
+            return l.count == guardians.count && l.allSatisfy { $0.state == .sent }
+        }.filter { $0.topic == "sanction-notice" }
+        #expect(letters.count == guardians.count && letters.allSatisfy { $0.state == .sent && $0.channel == "letter" },
+                "\(letters.map { "\($0.channel) \($0.state) \($0.note)" })")
+        // Only the letter (and, failing that, a phone call) was ever a route.
+        #expect(letters.allSatisfy { $0.routes.allSatisfy { $0.via == "letter" || $0.via == "phone" } && $0.routes.first?.via == "letter" },
+                "\(letters.map(\.routes))")
+
+        let records = try LetterTests.records(spool).filter { $0.topic == "sanction-notice" }
+        #expect(records.count == guardians.count)
+        for r in records {
+            #expect(r.title == "关于学生违纪处分的告知书" && r.closing == "特此告知。" && r.body.contains(sanction), "\(r.title) \(r.body)")
+            let text = try LetterTests.text(r.pdf)
+            #expect(text.contains(LetterTests.squeeze(sanction)) && text.contains(LetterTests.squeeze(r.docNumber)), "\(text)")
+        }
+        // The sanction is in no outbox file: no SMS or chat message carried it.
+        let files = try FileManager.default.contentsOfDirectory(atPath: d.outboxDirectory)
+        #expect(!files.isEmpty)
+        for f in files {
+            #expect(!(try String(contentsOfFile: "\(d.outboxDirectory)/\(f)", encoding: .utf8)).contains("作弊"), "\(f)")
+        }
+        // The step stays open: a letter in the post is not yet delivered.
+        let step = try d.json(CaseDetail.self, "case", "show", c.id).record.steps.first { $0.id == "formal-document" }
+        #expect(step?.status == .pending, "\(String(describing: step))")
+    }
+}
