@@ -115,7 +115,8 @@ final class HTTPClient: @unchecked Sendable {
             return .failed(.permanent("WeCom \(at): HTTP \(status); WeCom answers every call with 200, so check base_url"))
         }
         guard let data, let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any], object["errcode"] != nil else {
-            return .failed(.temporary("WeCom \(at): the answer is not WeCom's JSON (\(data.map { String(decoding: $0.prefix(80), as: UTF8.self) } ?? "empty"))"))
+            // (Not quoted: a proxy's page may echo the URL, with the token or the robot key in it.)
+            return .failed(.temporary("WeCom \(at): the answer is not WeCom's JSON (\(data?.count ?? 0) bytes)"))
         }
         return .json(object)
     }

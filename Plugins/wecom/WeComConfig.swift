@@ -27,7 +27,7 @@ struct WeComConfig {
     var robotWindow: TimeInterval = 60
     var mention = true
     // both
-    var timeout: TimeInterval = 8
+    var timeout: TimeInterval = 7  // 4 calls at most per send (README): 28 s, under the default 30 s send timeout
     var concurrency = 4
     /// Refresh the access_token this long before WeCom says it expires.
     var tokenMargin: TimeInterval = 300

@@ -38,6 +38,17 @@ extension Daemon {
         try config.write(toFile: configPath, atomically: true, encoding: .utf8)
     }
 
+    /// `plugin status NAME` once it is past starting (at most 15 s): a host
+    /// takes a moment to open, longer while other tests load the machine.
+    func pluginStatus(_ name: String) throws -> PluginStatus {
+        var status = try json(PluginStatus.self, "plugin", "status", name)
+        for _ in 0..<300 where status.state == "starting" {
+            usleep(50_000)
+            status = try json(PluginStatus.self, "plugin", "status", name)
+        }
+        return status
+    }
+
     /// Polls `message list` until `done` holds (at most 15 s).
     func messages(_ args: [String] = [], until done: ([Message]) -> Bool) throws -> [Message] {
         var last: [Message] = []

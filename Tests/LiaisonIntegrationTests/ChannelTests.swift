@@ -53,7 +53,7 @@ import Testing
             """
         try d.config.write(toFile: d.configPath, atomically: true, encoding: .utf8)
         try d.start()
-        let status = try d.json(PluginStatus.self, "plugin", "status", "log")
+        let status = try d.pluginStatus("log")
         #expect(status.state == "running" && status.pluginName == "log" && status.pluginVersion == "1.0.0")
         let c = try d.json(CaseRecord.self, "case", "open", "sudden-illness", "--student", "2023010101", "--summary", "急性阑尾炎")
         _ = try d.messages(["--case", c.id]) { ms in !ms.isEmpty && ms.allSatisfy { $0.state == .delivered } }

@@ -110,7 +110,7 @@ import Testing
         let spool = d.dir.appendingPathComponent("spool").path
         try d.configure(Self.channel(spool: spool))
         try d.start()
-        let status = try d.json(PluginStatus.self, "plugin", "status", "letter")
+        let status = try d.pluginStatus("letter")
         #expect(status.state == "running" && status.pluginName == "letter" && status.capabilities.contains("idempotent"), "\(status)")
 
         // The demo guardians prefer wechat, phone, sms, qq; only letters are served here.

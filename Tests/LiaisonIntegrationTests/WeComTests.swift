@@ -21,7 +21,7 @@ import Testing
         let d = try Daemon(channels: "")
         try d.configure(try d.wecomApp(s, extra: "duplicate_check_interval: 600"))
         try d.start()
-        let status = try d.json(PluginStatus.self, "plugin", "status", "wecom")
+        let status = try d.pluginStatus("wecom")
         #expect(status.state == "running" && status.pluginName == "wecom" && status.pluginVersion == "1.0.0", "\(status)")
 
         let c = try d.json(CaseRecord.self, "case", "open", "accident", "--student", "2023010101", "--summary", "右腿骨折")
@@ -486,5 +486,29 @@ extension Daemon {
                 quiet_hours: none
                 \(settings)
             """
+    }
+}
+
+extension WeComTests {
+    /// `channel test` through WeCom, and no address that WeCom would read as
+    /// many people: a test message, like any message, goes to one user.
+    @Test func channelTestReachesWeComAndABroadcastAddressIsRefusedBeforeAnyCall() throws {
+        let s = try WeComStandIn()
+        let d = try Daemon(channels: "")
+        try d.configure(try d.wecomApp(s))
+        try d.start()
+        let o = try d.ctl("channel", "test", "wecom", "--to", Self.father, "--json")
+        #expect(o.status == 0, "\(o.out)\(o.err)")
+        let r = try Wire.decoder().decode(ChannelTestResult.self, from: Data(o.out.utf8))
+        #expect(r.outcome == "ok" && !r.providerID.isEmpty && r.receipt.isEmpty, "\(r)")
+        for bad in ["@all", "wx_a|wx_b", "wx a"] {
+            let refused = try d.ctl("channel", "test", "wecom", "--to", bad, "--wait", "0")
+            #expect(refused.status == 1 && refused.out.contains("permanent"), "\(bad): \(refused.out)\(refused.err)")
+        }
+        let sends = try s.log().filter { $0.path == "/cgi-bin/message/send" }
+        #expect(sends.count == 1 && (sends[0].json?["touser"] as? String) == Self.father, "\(sends)")
+        // The access token never reaches the daemon's log.
+        let token = try s.log().first { $0.path == "/cgi-bin/gettoken" }?.reply["access_token"] as? String
+        #expect(token != nil && !d.log.contains(token ?? "?"))
     }
 }

@@ -211,9 +211,9 @@ static void template_free(letter_template *t) {
 }
 
 static int load_template(const char *path, letter_template *t, char *err, size_t size) {
+    memset(t, 0, sizeof *t); /* the caller frees it even when it cannot be read */
     FILE *f = fopen(path, "r");
     if (!f) { snprintf(err, size, "templates: cannot read %s: %s", path, strerror(errno)); return -1; }
-    memset(t, 0, sizeof *t);
     t->file = strdup(path);
     t->numbered = 1;
     char line[4096];
@@ -472,6 +472,11 @@ static void spool_letter(instance *in, const job *j, outcome *o) {
         snprintf(o->error, sizeof o->error, "no postal address for %s", j->name && *j->name ? j->name : "the recipient");
         return;
     }
+    if (!j->body || !*j->body) { /* before a serial is taken: no retry could render it */
+        o->status = LIAISON_PERMANENT;
+        snprintf(o->error, sizeof o->error, "the letter to %s has no text", j->name && *j->name ? j->name : "the recipient");
+        return;
+    }
     const letter_template *t = template_for(in, j->topic);
     char lockpath[4200], kpath[4200];
     snprintf(lockpath, sizeof lockpath, "%s/.lock", in->spool);
@@ -500,6 +505,12 @@ static void spool_letter(instance *in, const job *j, outcome *o) {
             /* It may have been spooled but not printed (CUPS was down). */
             if (in->cups_queue && print_letter(in, campaign, o->serial, o->error, sizeof o->error) != 0) o->status = LIAISON_TEMPORARY;
         }
+        close(lock);
+        return;
+    }
+    if (errno != ENOENT) { /* unreadable is not "no letter yet": a new serial would make a second letter */
+        o->status = LIAISON_TEMPORARY;
+        snprintf(o->error, sizeof o->error, "cannot read the key record %s: %s", kpath, strerror(errno));
         close(lock);
         return;
     }
@@ -576,9 +587,13 @@ static void spool_letter(instance *in, const job *j, outcome *o) {
             int n = snprintf(line, sizeof line, "%s\t%s\n", o->serial, campaign);
             char keys[4200];
             snprintf(keys, sizeof keys, "%s/.keys", in->spool);
+            /* The key is written last: a letter without it is unfinished, and
+               `letter batch` leaves it out (the retry makes the letter again). */
             if (write_durably(dir, record, b.s, b.n, err, sizeof err) != 0 || write_durably(keys, kpath, line, (size_t)n, err, sizeof err) != 0) {
                 o->status = LIAISON_TEMPORARY;
                 snprintf(o->error, sizeof o->error, "%s", err);
+                unlink(record);
+                unlink(pdf);
             } else {
                 logf_(in, LIAISON_LOG_INFO, "letter: %s (%s) to %s spooled as %s", o->serial, j->topic ? j->topic : "", j->name ? j->name : "", pdf);
                 if (in->cups_queue && print_letter(in, campaign, o->serial, o->error, sizeof o->error) != 0) o->status = LIAISON_TEMPORARY;

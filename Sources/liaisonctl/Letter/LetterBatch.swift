@@ -87,6 +87,16 @@ struct LetterBatch: ParsableCommand {
         }
     }
 
+    /// The plugin's record of a key: "SERIAL\tCAMPAIGN", in .keys/ under a
+    /// name with [A-Za-z0-9._-] kept and every other byte %XX (letter.c, key_file).
+    static func keyRecord(spool: String, key: String) -> String? {
+        let name = key.utf8.map { b -> String in
+            let c = Character(Unicode.Scalar(b))
+            return b < 128 && (c.isLetter || c.isNumber || c == "." || c == "_" || c == "-") ? String(c) : String(format: "%%%02X", b)
+        }.joined()
+        return try? String(contentsOfFile: "\(spool)/.keys/\(name)", encoding: .utf8)
+    }
+
     func spoolDirectory() throws -> String {
         if let spool { return spool }
         let daemon: DaemonConfig
@@ -126,6 +136,13 @@ struct LetterBatch: ParsableCommand {
             do { records.append(try decoder.decode(LetterRecord.self, from: Data(contentsOf: URL(fileURLWithPath: path)))) } catch {
                 throw LiaisonError.invalid("the letter record \(path) is damaged: \(error)")
             }
+        }
+        // A letter is finished once its key names it (the plugin writes the key
+        // last); one a crash left half-done is made again, with a new serial.
+        let unfinished = records.filter { Self.keyRecord(spool: spool, key: $0.key)?.hasPrefix($0.serial + "\t") != true }
+        if !unfinished.isEmpty {
+            FileHandle.standardError.write(Data("letter batch: left out \(unfinished.count) unfinished letter(s), never completed by the channel: \(unfinished.map(\.serial).joined(separator: ", "))\n".utf8))
+            records.removeAll { r in unfinished.contains { $0.serial == r.serial } }
         }
         guard !records.isEmpty else { throw LiaisonError.invalid("campaign \"\(campaign)\" in \(spool) has no letters") }
         // Serial order: year, then sequence.
