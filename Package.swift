@@ -39,10 +39,12 @@ let package = Package(
         .target(name: "LiaisonChannels", dependencies: [
             "LiaisonCore", "LiaisonStore", "LiaisonEngine", "LiaisonProtocol", "LiaisonConfig", .product(name: "Logging", package: "swift-log"),
         ]),
-        .target(name: "OutboxChannel", dependencies: ["CLiaisonChannel"], path: "Plugins/outbox"),
+        // The C ABI wrapped for plugins written in Swift (their instance type and one line of entry point).
+        .target(name: "ChannelPluginKit", dependencies: ["CLiaisonChannel"]),
+        .target(name: "OutboxChannel", dependencies: ["CLiaisonChannel", "ChannelPluginKit"], path: "Plugins/outbox"),
         .target(name: "LogChannel", dependencies: ["CLiaisonChannel"], path: "Plugins/log"),
         // WeCom (企业微信): app messages and group robots over HTTPS (Plugins/wecom/README.md).
-        .target(name: "WeComChannel", dependencies: ["CLiaisonChannel"], path: "Plugins/wecom", exclude: ["README.md"]),
+        .target(name: "WeComChannel", dependencies: ["CLiaisonChannel", "ChannelPluginKit"], path: "Plugins/wecom", exclude: ["README.md"]),
         // The letter channel (Plugins/letter/README.md): PDFs through pango and cairo;
         // the renderer is its own target so that liaisonctl and benchmarks link it too.
         .systemLibrary(name: "CPangoCairo", path: "Plugins/letter/CPangoCairo", pkgConfig: "pangocairo", providers: [.apt(["libpango1.0-dev"])]),
@@ -52,7 +54,7 @@ let package = Package(
                 linkerSettings: [.linkedLibrary("cups")]),
         // The little HTTP the kannel channel speaks (a kept-alive GET client, a callback listener).
         .target(name: "MiniHTTP"),
-        .target(name: "KannelChannel", dependencies: ["CLiaisonChannel", "MiniHTTP"], path: "Plugins/kannel", exclude: ["README.md"]),
+        .target(name: "KannelChannel", dependencies: ["CLiaisonChannel", "ChannelPluginKit", "MiniHTTP"], path: "Plugins/kannel", exclude: ["README.md"]),
         .target(name: "LiaisonSystemd", dependencies: ["CSystemd", .product(name: "Logging", package: "swift-log")]),
 
         .executableTarget(name: "liaisond", dependencies: [

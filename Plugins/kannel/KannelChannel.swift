@@ -7,6 +7,7 @@
 // through the dlr-url to the plugin's own listener, with the idempotency key
 // in the URL; parents' replies come to the same listener from Kannel's
 // sms-service. Plugins/kannel/README.md has every key and outcome.
+import ChannelPluginKit
 import CLiaisonChannel
 import Foundation
 import Glibc
@@ -164,67 +165,25 @@ final class KannelInstance: @unchecked Sendable {
     }
 }
 
-private func withOptionalCString<R>(_ s: String?, _ body: (UnsafePointer<CChar>?) -> R) -> R {
-    guard let s else { return body(nil) }
-    return s.withCString { body($0) }
-}
-
-private func kannelOpen(_ config: UnsafePointer<CChar>?, _ host: UnsafePointer<liaison_host_services>?,
-                        _ instance: UnsafeMutablePointer<UnsafeMutableRawPointer?>?,
-                        _ error: UnsafeMutablePointer<CChar>?, _ errorSize: Int) -> Int32 {
-    func refuse(_ why: String) -> Int32 {
-        if let error, errorSize > 0 { _ = why.withCString { strncpy(error, $0, errorSize - 1) }; error[errorSize - 1] = 0 }
-        return 1
+extension KannelInstance: SwiftChannel {
+    convenience init(config: String, host: UnsafePointer<liaison_host_services>) throws {
+        let parsed = try KannelConfig(json: config)
+        try self.init(config: parsed, host: host)
+        log(LIAISON_LOG_INFO, "kannel: sending through http://\(parsed.host):\(parsed.port)\(parsed.path) as \(parsed.username)"
+            + (parsed.callbackListen.map { ", delivery reports and replies on \($0)" } ?? ", without delivery reports"))
     }
-    guard let config, let host, let instance else { return refuse("kannel: open called without config or host services") }
-    do {
-        let parsed = try KannelConfig(json: String(cString: config))
-        let box = try KannelInstance(config: parsed, host: host)
-        box.log(LIAISON_LOG_INFO, "kannel: sending through http://\(parsed.host):\(parsed.port)\(parsed.path) as \(parsed.username)"
-                + (parsed.callbackListen.map { ", delivery reports and replies on \($0)" } ?? ", without delivery reports"))
-        instance.pointee = Unmanaged.passRetained(box).toOpaque()
-        return 0
-    } catch {
-        return refuse("kannel: \(error)")
+
+    /// A message that can never go (not a phone number, too long) is
+    /// finished at once, so that its reason reaches the message's record.
+    func send(_ message: liaison_message, done: @escaping liaison_send_done, context: UnsafeMutableRawPointer?) {
+        if let refusal = enqueue(message, done: done, context: context) {
+            refusal.withCString { done(context, Int32(LIAISON_PERMANENT.rawValue), nil, $0) }
+        }
     }
 }
-
-private func kannelSend(_ instance: UnsafeMutableRawPointer?, _ message: UnsafePointer<liaison_message>?,
-                        _ done: liaison_send_done?, _ context: UnsafeMutableRawPointer?) -> Int32 {
-    guard let instance, let message, let done else { return Int32(LIAISON_PERMANENT.rawValue) }
-    let box = Unmanaged<KannelInstance>.fromOpaque(instance).takeUnretainedValue()
-    // A message that can never go (not a phone number, too long) is
-    // finished at once, so that its reason reaches the message's record.
-    if let refusal = box.enqueue(message.pointee, done: done, context: context) {
-        refusal.withCString { done(context, Int32(LIAISON_PERMANENT.rawValue), nil, $0) }
-    }
-    return Int32(LIAISON_OK.rawValue)
-}
-
-private func kannelClose(_ instance: UnsafeMutableRawPointer?) {
-    guard let instance else { return }
-    let box = Unmanaged<KannelInstance>.fromOpaque(instance)
-    box.takeUnretainedValue().close()
-    box.release()
-}
-
-/// Built once, never freed: the ABI says the descriptor lives as long as the library.
-nonisolated(unsafe) private let descriptor: UnsafeMutablePointer<liaison_channel_descriptor> = {
-    let d = UnsafeMutablePointer<liaison_channel_descriptor>.allocate(capacity: 1)
-    d.initialize(to: liaison_channel_descriptor(
-        abi_version: LIAISON_CHANNEL_ABI_VERSION,
-        struct_size: UInt32(MemoryLayout<liaison_channel_descriptor>.size),
-        name: UnsafePointer(strdup("kannel")),
-        version: UnsafePointer(strdup("1.0.0")),
-        capabilities: UInt32(LIAISON_CAP_RECEIPTS | LIAISON_CAP_REPLIES),
-        max_message_length: 335,
-        open: kannelOpen,
-        send: kannelSend,
-        close: kannelClose))
-    return d
-}()
 
 @_cdecl("liaison_channel_entry_v1")
 public func liaisonChannelEntry() -> UnsafePointer<liaison_channel_descriptor> {
-    UnsafePointer(descriptor)
+    ChannelPluginKit.entry(KannelInstance.self, name: "kannel", version: "1.0.0",
+                           capabilities: UInt32(LIAISON_CAP_RECEIPTS | LIAISON_CAP_REPLIES), maxMessageLength: 335)
 }

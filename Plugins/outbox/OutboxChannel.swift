@@ -9,6 +9,7 @@
 // Configuration (JSON object):
 //   "directory": where the files go (required; created if missing)
 //   "receipts":  true to report "delivered" for each file written
+import ChannelPluginKit
 import CLiaisonChannel
 import Foundation
 import Glibc
@@ -42,10 +43,6 @@ final class OutboxInstance: @unchecked Sendable {
         let t = Thread { [unowned self] in self.run() }
         t.name = "outbox writer"
         t.start()
-    }
-
-    func log(_ level: Int32, _ text: String) {
-        host.pointee.log(host.pointee.context, level, text)
     }
 
     /// The file for one message: its key with anything but [A-Za-z0-9._-] as '_'.
@@ -155,66 +152,29 @@ final class OutboxInstance: @unchecked Sendable {
     }
 }
 
-private func outboxOpen(_ config: UnsafePointer<CChar>?, _ host: UnsafePointer<liaison_host_services>?,
-                        _ instance: UnsafeMutablePointer<UnsafeMutableRawPointer?>?,
-                        _ error: UnsafeMutablePointer<CChar>?, _ errorSize: Int) -> Int32 {
-    func refuse(_ why: String) -> Int32 {
-        if let error, errorSize > 0 { _ = why.withCString { strncpy(error, $0, errorSize - 1) }; error[errorSize - 1] = 0 }
-        return 1
+extension OutboxInstance: SwiftChannel {
+    convenience init(config: String, host: UnsafePointer<liaison_host_services>) throws {
+        let object = (try? JSONSerialization.jsonObject(with: Data(config.utf8))) as? [String: Any] ?? [:]
+        guard let directory = object["directory"] as? String, !directory.isEmpty else {
+            throw ChannelError("the configuration needs \"directory\", where message files are written")
+        }
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o750])
+        } catch {
+            throw ChannelError("cannot create the directory \(directory): \(error.localizedDescription)")
+        }
+        guard access(directory, W_OK) == 0 else { throw ChannelError("cannot write into \(directory): \(String(cString: strerror(errno)))") }
+        self.init(directory: directory, receipts: object["receipts"] as? Bool ?? false, host: host)
+        host.log(LIAISON_LOG_INFO, "outbox: writing messages into \(directory)\(receipts ? ", with receipts" : "")")
     }
-    guard let config, let host, let instance else { return refuse("outbox: open called without config or host services") }
-    let object = (try? JSONSerialization.jsonObject(with: Data(String(cString: config).utf8))) as? [String: Any] ?? [:]
-    guard let directory = object["directory"] as? String, !directory.isEmpty else {
-        return refuse("outbox: the configuration needs \"directory\", where message files are written")
+
+    func send(_ message: liaison_message, done: @escaping liaison_send_done, context: UnsafeMutableRawPointer?) {
+        enqueue(message, done: done, context: context)
     }
-    do {
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o750])
-    } catch {
-        return refuse("outbox: cannot create the directory \(directory): \(error.localizedDescription)")
-    }
-    guard access(directory, W_OK) == 0 else { return refuse("outbox: cannot write into \(directory): \(String(cString: strerror(errno)))") }
-    let box = OutboxInstance(directory: directory, receipts: object["receipts"] as? Bool ?? false, host: host)
-    box.log(Int32(LIAISON_LOG_INFO.rawValue), "outbox: writing messages into \(directory)\(box.receipts ? ", with receipts" : "")")
-    instance.pointee = Unmanaged.passRetained(box).toOpaque()
-    return 0
 }
-
-private func outboxSend(_ instance: UnsafeMutableRawPointer?, _ message: UnsafePointer<liaison_message>?,
-                        _ done: liaison_send_done?, _ context: UnsafeMutableRawPointer?) -> Int32 {
-    guard let instance, let message, let done else { return Int32(LIAISON_PERMANENT.rawValue) }
-    Unmanaged<OutboxInstance>.fromOpaque(instance).takeUnretainedValue().enqueue(message.pointee, done: done, context: context)
-    return Int32(LIAISON_OK.rawValue)
-}
-
-private func outboxClose(_ instance: UnsafeMutableRawPointer?) {
-    guard let instance else { return }
-    let box = Unmanaged<OutboxInstance>.fromOpaque(instance)
-    box.takeUnretainedValue().close()
-    box.release()
-}
-
-private func withOptionalCString<R>(_ s: String?, _ body: (UnsafePointer<CChar>?) -> R) -> R {
-    guard let s else { return body(nil) }
-    return s.withCString { body($0) }
-}
-
-/// Built once, never freed: the ABI says the descriptor lives as long as the library.
-nonisolated(unsafe) private let descriptor: UnsafeMutablePointer<liaison_channel_descriptor> = {
-    let d = UnsafeMutablePointer<liaison_channel_descriptor>.allocate(capacity: 1)
-    d.initialize(to: liaison_channel_descriptor(
-        abi_version: LIAISON_CHANNEL_ABI_VERSION,
-        struct_size: UInt32(MemoryLayout<liaison_channel_descriptor>.size),
-        name: UnsafePointer(strdup("outbox")),
-        version: UnsafePointer(strdup("1.0.0")),
-        capabilities: UInt32(LIAISON_CAP_RECEIPTS | LIAISON_CAP_IDEMPOTENT),
-        max_message_length: 0,
-        open: outboxOpen,
-        send: outboxSend,
-        close: outboxClose))
-    return d
-}()
 
 @_cdecl("liaison_channel_entry_v1")
 public func liaisonChannelEntry() -> UnsafePointer<liaison_channel_descriptor> {
-    UnsafePointer(descriptor)
+    ChannelPluginKit.entry(OutboxInstance.self, name: "outbox", version: "1.0.0",
+                           capabilities: UInt32(LIAISON_CAP_RECEIPTS | LIAISON_CAP_IDEMPOTENT))
 }

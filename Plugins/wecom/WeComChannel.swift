@@ -10,6 +10,7 @@
 // `send` only queues the message; a few worker threads (`concurrency`) make
 // the blocking HTTP calls and call `done` once each. `close` lets the workers
 // finish what is queued.
+import ChannelPluginKit
 import CLiaisonChannel
 import Foundation
 import Glibc
@@ -216,7 +217,9 @@ final class WeComInstance: @unchecked Sendable {
             }
             return .success(["msgtype": "markdown", "markdown": ["content": content]])
         }
-        let content = job.subject.isEmpty ? job.body : "\(job.subject)\n\(job.body)"
+        // The subject goes first when it fits; the body must.
+        let withSubject = "\(job.subject)\n\(job.body)"
+        let content = job.subject.isEmpty || withSubject.utf8.count > 2048 ? job.body : withSubject
         guard content.utf8.count <= 2048 else {
             return .failure(.permanent("WeCom robot: the text is \(content.utf8.count) bytes; a robot's text holds 2048 (it would answer 45002)"))
         }
@@ -279,69 +282,31 @@ final class RobotWindow: @unchecked Sendable {
 
 // MARK: the ABI
 
-private func wecomOpen(_ config: UnsafePointer<CChar>?, _ host: UnsafePointer<liaison_host_services>?,
-                       _ instance: UnsafeMutablePointer<UnsafeMutableRawPointer?>?,
-                       _ error: UnsafeMutablePointer<CChar>?, _ errorSize: Int) -> Int32 {
-    func refuse(_ why: String) -> Int32 {
-        if let error, errorSize > 0 { _ = why.withCString { strncpy(error, $0, errorSize - 1) }; error[errorSize - 1] = 0 }
-        return 1
-    }
-    guard let config, let host, let instance else { return refuse("wecom: open called without config or host services") }
-    let parsed: (WeComConfig, warnings: [String])
-    do { parsed = try WeComConfig.parse(String(cString: config)) } catch { return refuse(error.reason) }
-    let c = parsed.0
-    let box = WeComInstance(config: c, host: host)
-    for w in parsed.warnings { box.log(LIAISON_LOG_WARNING, w) }
-    switch c.mode {
-    case .app:
-        box.log(LIAISON_LOG_INFO, "wecom: app mode, corp \(c.corpID), agent \(c.agentID), msgtype \(c.msgtype), \(c.baseURL)"
+extension WeComInstance: SwiftChannel {
+    convenience init(config: String, host: UnsafePointer<liaison_host_services>) throws {
+        let parsed: (WeComConfig, warnings: [String])
+        do { parsed = try WeComConfig.parse(config) } catch { throw ChannelError(error.reason) }
+        let c = parsed.0
+        self.init(config: c, host: host)
+        for w in parsed.warnings { log(LIAISON_LOG_WARNING, w) }
+        switch c.mode {
+        case .app:
+            log(LIAISON_LOG_INFO, "wecom: app mode, corp \(c.corpID), agent \(c.agentID), msgtype \(c.msgtype), \(c.baseURL)"
                 + (c.duplicateCheck ? ", duplicate check over \(c.duplicateCheckInterval) s" : ", no duplicate check"))
-    case .robot:
-        box.log(LIAISON_LOG_INFO, "wecom: robot mode, msgtype \(c.msgtype), at most \(c.robotLimit) posts in \(Int(c.robotWindow)) s, \(c.baseURL)")
+        case .robot:
+            log(LIAISON_LOG_INFO, "wecom: robot mode, msgtype \(c.msgtype), at most \(c.robotLimit) posts in \(Int(c.robotWindow)) s, \(c.baseURL)")
+        }
     }
-    instance.pointee = Unmanaged.passRetained(box).toOpaque()
-    return 0
-}
 
-private func wecomSend(_ instance: UnsafeMutableRawPointer?, _ message: UnsafePointer<liaison_message>?,
-                       _ done: liaison_send_done?, _ context: UnsafeMutableRawPointer?) -> Int32 {
-    guard let instance, let message, let done else { return Int32(LIAISON_PERMANENT.rawValue) }
-    Unmanaged<WeComInstance>.fromOpaque(instance).takeUnretainedValue().enqueue(message.pointee, done: done, context: context)
-    return Int32(LIAISON_OK.rawValue)
+    func send(_ message: liaison_message, done: @escaping liaison_send_done, context: UnsafeMutableRawPointer?) {
+        enqueue(message, done: done, context: context)
+    }
 }
-
-private func wecomClose(_ instance: UnsafeMutableRawPointer?) {
-    guard let instance else { return }
-    let box = Unmanaged<WeComInstance>.fromOpaque(instance)
-    box.takeUnretainedValue().close()
-    box.release()
-}
-
-private func withOptionalCString<R>(_ s: String?, _ body: (UnsafePointer<CChar>?) -> R) -> R {
-    guard let s else { return body(nil) }
-    return s.withCString { body($0) }
-}
-
-/// Built once, never freed: the ABI says the descriptor lives as long as the library.
-nonisolated(unsafe) private let descriptor: UnsafeMutablePointer<liaison_channel_descriptor> = {
-    let d = UnsafeMutablePointer<liaison_channel_descriptor>.allocate(capacity: 1)
-    d.initialize(to: liaison_channel_descriptor(
-        abi_version: LIAISON_CHANNEL_ABI_VERSION,
-        struct_size: UInt32(MemoryLayout<liaison_channel_descriptor>.size),
-        name: UnsafePointer(strdup("wecom")),
-        version: UnsafePointer(strdup("1.0.0")),
-        // No receipts (message/send returns only a msgid); not IDEMPOTENT:
-        // WeCom's duplicate check is by content and time-bounded (README).
-        capabilities: 0,
-        // 2048 bytes of text: 682 Chinese characters of 3 bytes each.
-        max_message_length: 682,
-        open: wecomOpen,
-        send: wecomSend,
-        close: wecomClose))
-    return d
-}()
 
 @_cdecl("liaison_channel_entry_v1")
 public func liaisonChannelEntry() -> UnsafePointer<liaison_channel_descriptor> {
-    UnsafePointer(descriptor)
+    // No receipts (message/send returns only a msgid); not idempotent: WeCom's
+    // duplicate check is by content and time-bounded (README). 2048 bytes of
+    // text: 682 Chinese characters of 3 bytes each.
+    ChannelPluginKit.entry(WeComInstance.self, name: "wecom", version: "1.0.0", capabilities: 0, maxMessageLength: 682)
 }
