@@ -23,10 +23,7 @@ final class KannelInstance: @unchecked Sendable {
         var done: liaison_send_done
         var context: UnsafeMutableRawPointer?
     }
-    private let queue = NSCondition()
-    private var jobs: [Job] = []
-    private var closing = false
-    private let senders = DispatchGroup()
+    private var senders: WorkQueue<Job>!
 
     init(config: KannelConfig, host: UnsafePointer<liaison_host_services>) throws {
         self.config = config
@@ -38,11 +35,13 @@ final class KannelInstance: @unchecked Sendable {
                 throw KannelConfigError("\"callback_listen\": \(error)")
             }
         }
-        for i in 0..<config.connections {
-            senders.enter()
-            let t = Thread { [unowned self] in self.sendLoop() }
-            t.name = "kannel sender \(i)"
-            t.start()
+        // One kept-alive connection to smsbox per sender thread.
+        senders = WorkQueue(threads: config.connections, name: "kannel sender") { [unowned self] _ in
+            let connection = HTTPClientConnection(host: config.host, port: config.port, timeoutSeconds: config.timeoutSeconds)
+            return { job in
+                let (status, error) = self.outcome(connection, job.target)
+                withOptionalCString(error) { job.done(job.context, status, nil, $0) }
+            }
         }
     }
 
@@ -75,25 +74,8 @@ final class KannelInstance: @unchecked Sendable {
             q.append(("dlr-url", dlr))
         }
         let target = config.path + "?" + q.map { $0.0 + "=" + formEncoded($0.1) }.joined(separator: "&")
-        queue.lock()
-        jobs.append(Job(target: target, done: done, context: context))
-        queue.signal()
-        queue.unlock()
+        senders.add(Job(target: target, done: done, context: context))
         return nil
-    }
-
-    private func sendLoop() {
-        defer { senders.leave() }
-        let connection = HTTPClientConnection(host: config.host, port: config.port, timeoutSeconds: config.timeoutSeconds)
-        while true {
-            queue.lock()
-            while jobs.isEmpty && !closing { queue.wait() }
-            if jobs.isEmpty { queue.unlock(); return }
-            let job = jobs.removeFirst()
-            queue.unlock()
-            let (status, error) = outcome(connection, job.target)
-            if let error { error.withCString { job.done(job.context, status, nil, $0) } } else { job.done(job.context, status, nil, nil) }
-        }
     }
 
     /// What smsbox's answer means for the message (README: "Outcomes").
@@ -159,8 +141,7 @@ final class KannelInstance: @unchecked Sendable {
 
     /// Sends what is queued, then stops the senders and the listener.
     func close() {
-        queue.lock(); closing = true; queue.broadcast(); queue.unlock()
-        senders.wait()
+        senders.finish()
         server?.stop()
     }
 }

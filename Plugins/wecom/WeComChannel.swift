@@ -32,10 +32,7 @@ final class WeComInstance: @unchecked Sendable {
         var done: liaison_send_done
         var context: UnsafeMutableRawPointer?
     }
-    private let queue = NSCondition()
-    private var jobs: [Job] = []
-    private var closing = false
-    private let workers = DispatchGroup()
+    private var workers: WorkQueue<Job>!
 
     init(config: WeComConfig, host: UnsafePointer<liaison_host_services>) {
         self.config = config
@@ -43,12 +40,7 @@ final class WeComInstance: @unchecked Sendable {
         http = HTTPClient(baseURL: config.baseURL, timeout: config.timeout, connections: config.concurrency)
         robot = RobotWindow(limit: config.robotLimit, window: config.robotWindow)
         tokens = TokenCache(margin: config.tokenMargin) { [unowned self] in self.fetchToken() }
-        for i in 0..<config.concurrency {
-            workers.enter()
-            let t = Thread { [unowned self] in self.work(); self.workers.leave() }
-            t.name = "wecom sender \(i + 1)"
-            t.start()
-        }
+        workers = WorkQueue(threads: config.concurrency, name: "wecom sender") { [unowned self] _ in { self.work($0) } }
     }
 
     func log(_ level: liaison_log_level, _ text: String) {
@@ -59,32 +51,21 @@ final class WeComInstance: @unchecked Sendable {
         func text(_ p: UnsafePointer<CChar>?) -> String { p.map { String(cString: $0) } ?? "" }
         let job = Job(key: text(m.idempotency_key), recipient: text(m.recipient), recipientName: text(m.recipient_name),
                       subject: text(m.subject), body: text(m.body), urgent: m.urgent != 0, done: done, context: context)
-        queue.lock()
-        jobs.append(job)
-        queue.signal()
-        queue.unlock()
+        workers.add(job)
     }
 
     func close() {
-        queue.lock(); closing = true; queue.broadcast(); queue.unlock()
-        workers.wait()
+        workers.finish()
         http.invalidate()
     }
 
-    private func work() {
-        while true {
-            queue.lock()
-            while jobs.isEmpty && !closing { queue.wait() }
-            if jobs.isEmpty { queue.unlock(); return }
-            let job = jobs.removeFirst()
-            queue.unlock()
-            let outcome = http.outage() ?? (config.mode == .app ? sendApp(job) : sendRobot(job))
-            if outcome.status != Int32(LIAISON_OK.rawValue), let error = outcome.error {
-                log(LIAISON_LOG_WARNING, "\(error) [\(job.key)]")
-            }
-            withOptionalCString(outcome.providerID) { pid in
-                withOptionalCString(outcome.error) { err in job.done(job.context, outcome.status, pid, err) }
-            }
+    private func work(_ job: Job) {
+        let outcome = http.outage() ?? (config.mode == .app ? sendApp(job) : sendRobot(job))
+        if outcome.status != Int32(LIAISON_OK.rawValue), let error = outcome.error {
+            log(LIAISON_LOG_WARNING, "\(error) [\(job.key)]")
+        }
+        withOptionalCString(outcome.providerID) { pid in
+            withOptionalCString(outcome.error) { err in job.done(job.context, outcome.status, pid, err) }
         }
     }
 
