@@ -71,7 +71,7 @@ struct KannelConfig {
         callbackURL = try string("callback_url") ?? callbackListen.map { "http://\($0)" }
         callbackSecret = try string("callback_secret")
         dlrMask = try int("dlr_mask", 19, 0...31)
-        connections = try int("connections", 4, 1...64)
+        connections = try int("connections", 8, 1...64)
         timeoutSeconds = try int("timeout_seconds", 10, 1...300)
         maxParts = try int("max_parts", 5, 1...255)
         if callbackListen == nil && dlrMask != 0 {

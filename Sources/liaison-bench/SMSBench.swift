@@ -16,7 +16,7 @@ func smsSection(binDir: URL, dir: URL, rulesDirectory: String, rounds: Int) thro
         return (["sms: Kannel is not installed (Deploy/deps.sh installs it); skipped"], [:])
     }
     let total = Int(ProcessInfo.processInfo.environment["LIAISON_BENCH_SMS"] ?? "") ?? 5000
-    let connections = Int(ProcessInfo.processInfo.environment["LIAISON_BENCH_SMS_CONNECTIONS"] ?? "") ?? 4
+    let connections = Int(ProcessInfo.processInfo.environment["LIAISON_BENCH_SMS_CONNECTIONS"] ?? "") ?? 8
     var direct: [Double] = [], liaison: [Double] = []
     for round in 0..<rounds {
         direct.append(try kannelDirect(dir: dir.appendingPathComponent("kannel-direct-\(round)"), total: total, connections: connections))
@@ -72,10 +72,6 @@ func kannelDirect(dir: URL, total: Int, connections: Int) throws -> Double {
                 guard let r = try? c.get(target(i)), r.status == 202 else { fatalError("Kannel refused a direct send") }
             }
         }.start()
-    }
-    senders.wait()
-    if ProcessInfo.processInfo.environment["LIAISON_BENCH_DEBUG"] != nil {
-        print(String(format: "  (direct: all %d accepted by smsbox after %.2f s)", total, Double(nowNS() - start) / 1e9))
     }
     for _ in 0..<total { delivered.wait() }
     return Double(total) / (Double(nowNS() - start) / 1e9)
