@@ -280,6 +280,7 @@ typedef struct job {
 
 typedef struct instance {
     char *spool, *college, *prefix, *issuer, *letterhead, *font, *title_font, *campaign, *cups_queue, *cups_server, *cups_options;
+    time_t cups_down_until; /* after CUPS could not be reached: fail fast until then (the worker thread only) */
     letter_template *templates;
     size_t ntemplates;
     const liaison_host_services *host;
@@ -416,21 +417,33 @@ typedef struct outcome { int status; char serial[128]; char error[ERR_SIZE]; } o
 
 /* Submits the letter to the CUPS queue unless SPOOL/<campaign>/<serial>.job
    says it was; records the job there. Under the spool lock. */
+#define CUPS_PAUSE 10 /* seconds */
+
 static int print_letter(instance *in, const char *campaign, const char *serial, char *err, size_t size) {
     char dir[4400], pdf[4500], jobfile[4500];
     snprintf(dir, sizeof dir, "%s/%s", in->spool, campaign);
     snprintf(pdf, sizeof pdf, "%s/%s.pdf", dir, serial);
     snprintf(jobfile, sizeof jobfile, "%s/%s.job", dir, serial);
     if (access(jobfile, F_OK) == 0) return 0;
-    /* An IPP Print-Job, as lp sends it. */
+    /* CUPS unreachable a moment ago: say so at once rather than wait out
+       another connect timeout per letter (a queue of them would outlast the
+       daemon's send timeout and get the host killed as hung). */
     char host[256];
     int port = ippPort();
     snprintf(host, sizeof host, "%s", in->cups_server ? in->cups_server : cupsServer());
+    time_t now = time(NULL);
+    if (now < in->cups_down_until) {
+        snprintf(err, size, "printing %s on CUPS queue %s: cannot reach CUPS at %s (%ld s ago; tried again after %d s); the letter is spooled",
+                 serial, in->cups_queue, host, (long)(now - (in->cups_down_until - CUPS_PAUSE)), CUPS_PAUSE);
+        return -1;
+    }
+    /* An IPP Print-Job, as lp sends it. */
     char *colon = strrchr(host, ':');
     if (colon && !strchr(colon, ']')) { *colon = 0; port = atoi(colon + 1); }
-    http_t *http = host[0] == '/' ? httpConnect2(host, 0, NULL, AF_LOCAL, HTTP_ENCRYPTION_NEVER, 1, 10000, NULL)
-                                  : httpConnect2(host, port, NULL, AF_UNSPEC, HTTP_ENCRYPTION_IF_REQUESTED, 1, 10000, NULL);
+    http_t *http = host[0] == '/' ? httpConnect2(host, 0, NULL, AF_LOCAL, HTTP_ENCRYPTION_NEVER, 1, 3000, NULL)
+                                  : httpConnect2(host, port, NULL, AF_UNSPEC, HTTP_ENCRYPTION_IF_REQUESTED, 1, 3000, NULL);
     if (!http) {
+        in->cups_down_until = time(NULL) + CUPS_PAUSE;
         snprintf(err, size, "printing %s on CUPS queue %s: cannot reach CUPS at %s: %s", serial, in->cups_queue,
                  in->cups_server ? in->cups_server : host, cupsLastErrorString());
         return -1;
