@@ -20,6 +20,7 @@ final class KannelInstance: @unchecked Sendable {
 
     struct Job {
         var target: String
+        var queued = Date()
         var done: liaison_send_done
         var context: UnsafeMutableRawPointer?
     }
@@ -39,7 +40,13 @@ final class KannelInstance: @unchecked Sendable {
         senders = WorkQueue(threads: config.connections, name: "kannel sender") { [unowned self] _ in
             let connection = HTTPClientConnection(host: config.host, port: config.port, timeoutSeconds: config.timeoutSeconds)
             return { job in
-                let (status, error) = self.outcome(connection, job.target)
+                // Behind a slow smsbox a message could wait past the daemon's
+                // send timeout, which kills the host and makes every send in it
+                // "unknown" (and resent): one that waited too long is not sent.
+                let waited = Date().timeIntervalSince(job.queued)
+                let (status, error) = waited > Double(self.config.queueSeconds)
+                    ? (Int32(LIAISON_TEMPORARY.rawValue), "kannel: waited \(Int(waited)) s behind other messages for smsbox (queue_seconds \(self.config.queueSeconds)); not sent")
+                    : self.outcome(connection, job.target)
                 withOptionalCString(error) { job.done(job.context, status, nil, $0) }
             }
         }
@@ -68,7 +75,8 @@ final class KannelInstance: @unchecked Sendable {
                  ("charset", "UTF-8"), ("coding", "2"), ("text", body)]
         if let from = config.from { q.append(("from", from)) }
         if config.dlrMask != 0, let base = config.callbackURL {
-            var dlr = base + "/dlr?k=" + formEncoded(text(m.idempotency_key)) + "&t=%d&a=%A&f=%F"
+            // The key in hex: Kannel would rewrite a %A, %B, … of an escaped key as its own codes.
+            var dlr = base + "/dlr?k=" + hex(text(m.idempotency_key)) + "&t=%d&a=%A&f=%F"
             if let s = config.callbackSecret { dlr += "&s=" + formEncoded(s) }
             q.append(("dlr-mask", String(config.dlrMask)))
             q.append(("dlr-url", dlr))
@@ -98,10 +106,11 @@ final class KannelInstance: @unchecked Sendable {
     /// A delivery report or a parent's reply; answers the HTTP status.
     private func callback(_ path: String, _ query: [String: [UInt8]]) -> Int {
         func text(_ name: String) -> String? { query[name].map { String(decoding: $0, as: UTF8.self) } }
-        if let secret = config.callbackSecret, text("s") != secret { return 403 }
-        switch path {
+        if let secret = config.callbackSecret, !sameBytes(query["s"] ?? [], Array(secret.utf8)) { return 403 }
+        // (The last path component: callback_url may carry a prefix of a proxy's.)
+        switch "/" + (path.split(separator: "/").last.map(String.init) ?? "") {
         case "/dlr":
-            guard let key = text("k"), !key.isEmpty, let type = text("t").flatMap(Int.init) else { return 400 }
+            guard let key = text("k").flatMap(unhex), !key.isEmpty, let type = text("t").flatMap(Int.init) else { return 400 }
             // 1 delivered to the phone, 2 failed at the phone, 16 rejected by
             // the SMSC; 4 (buffered) and 8 (SMSC accepted) say nothing final.
             let receipt: liaison_receipt
@@ -144,6 +153,26 @@ final class KannelInstance: @unchecked Sendable {
         senders.finish()
         server?.stop()
     }
+}
+
+/// Lower-case hex of the UTF-8 bytes, and back.
+func hex(_ s: String) -> String { s.utf8.map { String(format: "%02x", $0) }.joined() }
+
+func unhex(_ s: String) -> String? {
+    let digits = Array(s.utf8)
+    guard digits.count % 2 == 0 else { return nil }
+    var bytes: [UInt8] = []
+    for i in stride(from: 0, to: digits.count, by: 2) {
+        guard let b = UInt8(String(decoding: digits[i...i + 1], as: UTF8.self), radix: 16) else { return nil }
+        bytes.append(b)
+    }
+    return String(bytes: bytes, encoding: .utf8)
+}
+
+/// Equal, in a time that does not depend on where they differ.
+func sameBytes(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+    guard a.count == b.count else { return false }
+    return zip(a, b).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
 }
 
 extension KannelInstance: SwiftChannel {

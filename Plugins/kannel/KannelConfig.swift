@@ -21,6 +21,7 @@ struct KannelConfig {
     var dlrMask: Int
     var connections: Int
     var timeoutSeconds: Int
+    var queueSeconds: Int
     var maxParts: Int
 
     init(json: String) throws {
@@ -41,7 +42,7 @@ struct KannelConfig {
             return n
         }
         let known: Set = ["sendsms_url", "username", "password", "password_file", "from", "callback_listen", "callback_url",
-                          "callback_secret", "dlr_mask", "connections", "timeout_seconds", "max_parts"]
+                          "callback_secret", "dlr_mask", "connections", "timeout_seconds", "queue_seconds", "max_parts"]
         if let unknown = object.keys.filter({ !known.contains($0) }).sorted().first {
             throw KannelConfigError("unknown key \"\(unknown)\"; the keys are \(known.sorted().joined(separator: ", "))")
         }
@@ -57,10 +58,12 @@ struct KannelConfig {
         guard let user = try string("username") else { throw KannelConfigError("\"username\" is required: the sendsms-user's username") }
         username = user
         if let file = try string("password_file") {
-            guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
-                throw KannelConfigError("cannot read \"password_file\" \(file): \(errnoText())")
+            do {
+                password = try String(contentsOfFile: file, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+            } catch {
+                throw KannelConfigError("cannot read \"password_file\" \(file): \(error.localizedDescription)")
             }
-            password = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !password.isEmpty else { throw KannelConfigError("\"password_file\" \(file) is empty") }
         } else if let p = try string("password") {
             password = p
         } else {
@@ -68,11 +71,24 @@ struct KannelConfig {
         }
         from = try string("from")
         callbackListen = try string("callback_listen")
-        callbackURL = try string("callback_url") ?? callbackListen.map { "http://\($0)" }
+        callbackURL = (try string("callback_url") ?? callbackListen.map { "http://\($0)" }).map {
+            $0.hasSuffix("/") ? String($0.dropLast()) : $0
+        }
         callbackSecret = try string("callback_secret")
+        // Kannel rewrites %A, %B, … in a dlr-url as its own codes: a secret
+        // outside these characters would not come back as it was sent.
+        if let s = callbackSecret, !s.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-._~".contains($0)) }) {
+            throw KannelConfigError("\"callback_secret\" may hold only letters, digits and - . _ ~")
+        }
+        // A delivery report is evidence that parents were told (P2.2.3): off
+        // the loopback, no one else on the network may be able to fake one.
+        if let listen = callbackListen, !listen.hasPrefix("127."), callbackSecret == nil {
+            throw KannelConfigError("\"callback_secret\" is required when \"callback_listen\" (\(listen)) is not a loopback address: without it anyone who reaches the port can report a message delivered")
+        }
         dlrMask = try int("dlr_mask", 19, 0...31)
         connections = try int("connections", 8, 1...64)
-        timeoutSeconds = try int("timeout_seconds", 10, 1...300)
+        timeoutSeconds = try int("timeout_seconds", 5, 1...60)
+        queueSeconds = try int("queue_seconds", 15, 1...600)
         maxParts = try int("max_parts", 5, 1...255)
         if callbackListen == nil && dlrMask != 0 {
             throw KannelConfigError("\"callback_listen\" is required for delivery reports (or set \"dlr_mask\": 0 to do without them)")

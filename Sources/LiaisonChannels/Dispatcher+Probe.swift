@@ -12,8 +12,10 @@ final class Probe: @unchecked Sendable {
     let key: String
     let started = Date()
     private let lock = NSCondition()
-    private(set) var outcome: (status: String, providerID: String, error: String, at: Date)?
-    private(set) var receipt: (kind: String, providerID: String, detail: String, at: Date)?
+    typealias Outcome = (status: String, providerID: String, error: String, at: Date)
+    typealias Receipt = (kind: String, providerID: String, detail: String, at: Date)
+    private var outcome: Outcome?
+    private var receipt: Receipt?
 
     init(channel: String, generation: Int, key: String) {
         self.channel = channel; self.generation = generation; self.key = key
@@ -30,12 +32,14 @@ final class Probe: @unchecked Sendable {
         lock.unlock()
     }
 
-    /// Waits until `ready` holds or `seconds` pass.
-    func wait(_ seconds: TimeInterval, until ready: (Probe) -> Bool) {
+    /// Waits until `ready` holds or `seconds` pass; what has come by then,
+    /// read under the lock (the dispatcher thread writes it).
+    func wait(_ seconds: TimeInterval, until ready: (Outcome?, Receipt?) -> Bool) -> (Outcome?, Receipt?) {
         let deadline = Date().addingTimeInterval(seconds)
         lock.lock()
-        while !ready(self) && lock.wait(until: deadline) {}
-        lock.unlock()
+        defer { lock.unlock() }
+        while !ready(outcome, receipt) && lock.wait(until: deadline) {}
+        return (outcome, receipt)
     }
 }
 
@@ -56,18 +60,16 @@ extension ChannelDispatcher {
             return (probe, "\(rt.info.name) \(rt.info.version)", rt.spec.sendTimeout, rt.receipts)
         }
         defer { _ = try? onThread { [self] in probesByKey[key] = nil; probes = probes.filter { $0.value.key != key } } }
-        probe.wait(timeout + 1) { $0.outcome != nil }
         var result = ChannelTestResult(channel: p.channel, plugin: plugin, to: p.to, key: key, outcome: "timeout",
                                        error: "no result within the channel's send timeout (\(Int(timeout)) s)")
-        guard let o = probe.outcome else { return result }
+        guard let o = probe.wait(timeout + 1, until: { o, _ in o != nil }).0 else { return result }
         result.outcome = o.status
         result.providerID = o.providerID
         result.error = o.error
         result.sendMillis = o.at.timeIntervalSince(probe.started) * 1000
-        if o.status == "ok" && receipts && p.receiptSeconds > 0 {
-            probe.wait(p.receiptSeconds) { $0.receipt != nil }
-        }
-        if let r = probe.receipt {
+        result.receiptsAwaited = o.status == "ok" && receipts && p.receiptSeconds > 0
+        let (_, receipt) = probe.wait(result.receiptsAwaited ? p.receiptSeconds : 0) { _, r in r != nil }
+        if let r = receipt {
             result.receipt = r.kind
             result.receiptDetail = r.detail
             result.receiptMillis = r.at.timeIntervalSince(probe.started) * 1000

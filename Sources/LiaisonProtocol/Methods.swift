@@ -315,6 +315,8 @@ public struct ChannelTestResult: Codable, Sendable, Equatable {
     public var providerID: String
     public var error: String
     public var sendMillis: Double
+    /// The channel reports receipts and the test waited for one.
+    public var receiptsAwaited: Bool = false
     /// delivered, failed, rejected; empty when none came (or none was awaited).
     public var receipt: String
     public var receiptDetail: String

@@ -24,6 +24,10 @@ public final class KannelStack: @unchecked Sendable {
     public let password: String
     public let sender = "10690001"
     let adminPort: UInt16, boxPort: UInt16, sendsmsPort: UInt16, smscPort: UInt16, moPort: UInt16
+    /// A free port for the channel's callback listener (picked with Kannel's
+    /// own, so that none of them can be the same).
+    public let callbackPort: UInt16
+    public let replySecret: String?
     /// Where smsbox sends parents' replies (the plugin's listener).
     public let replyURL: String
     private var bearerbox: ChildProcess?
@@ -35,14 +39,16 @@ public final class KannelStack: @unchecked Sendable {
     public var sendsmsURL: String { "http://127.0.0.1:\(sendsmsPort)/cgi-bin/sendsms" }
     var adminURL: String { "http://127.0.0.1:\(adminPort)" }
 
-    /// Writes the configuration into `dir`; `replyBase` is the plugin's
-    /// listener (e.g. http://127.0.0.1:PORT), `replySecret` its callback secret.
-    public init(dir: String, replyBase: String, replySecret: String? = nil) throws {
+    /// Writes the configuration into `dir`; parents' replies go to
+    /// http://127.0.0.1:`callbackPort`, with `replySecret` as the callback secret.
+    public init(dir: String, replySecret: String? = nil) throws {
         self.dir = dir
+        self.replySecret = replySecret
         password = "pw-" + String(UInt32.random(in: 0...UInt32.max), radix: 36)
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        let ports = try freePorts(5)
-        (adminPort, boxPort, sendsmsPort, smscPort, moPort) = (ports[0], ports[1], ports[2], ports[3], ports[4])
+        let ports = try freePorts(6)
+        (adminPort, boxPort, sendsmsPort, smscPort, moPort, callbackPort) = (ports[0], ports[1], ports[2], ports[3], ports[4], ports[5])
+        let replyBase = "http://127.0.0.1:\(callbackPort)"
         replyURL = replyBase + "/mo?from=%p&to=%P&coding=%c&bin=%b&text=%a&id=%I" + (replySecret.map { "&s=\($0)" } ?? "")
         let config = """
             group = core
@@ -196,7 +202,7 @@ public final class KannelStack: @unchecked Sendable {
             if ready() { return }
             usleep(25_000)
         }
-        throw KannelStackError("Kannel did not come up in 5 s (\(what)); see \(dir)/*.log and *.out")
+        throw KannelStackError("waited 5 s for \(what) in vain; see \(dir)/*.log and *.out")
     }
 }
 

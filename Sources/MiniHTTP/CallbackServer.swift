@@ -69,10 +69,17 @@ public final class CallbackServer: @unchecked Sendable {
         while true {
             let c = accept(listener, nil, nil)
             if c < 0 {
-                if errno == EINTR || errno == ECONNABORTED { continue }
-                return
+                lock.lock(); let stop = stopping; lock.unlock()
+                if stop || errno == EBADF || errno == EINVAL { return }
+                // Out of descriptors or memory for a moment (EMFILE, ENOBUFS, …):
+                // the listener must outlive it, or receipts stop for good.
+                if errno != EINTR && errno != ECONNABORTED { usleep(100_000) }
+                continue
             }
             _ = fcntl(c, F_SETFD, FD_CLOEXEC)
+            // A peer that connects and says nothing lets go after 30 s.
+            var tv = timeval(tv_sec: 30, tv_usec: 0)
+            setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
             lock.lock()
             if stopping { lock.unlock(); Glibc.close(c); return }
             connections.insert(c)
@@ -111,10 +118,12 @@ public final class CallbackServer: @unchecked Sendable {
                 let pair = line.split(separator: ":", maxSplits: 1)
                 guard pair.count == 2 else { continue }
                 let name = pair[0].lowercased(), value = pair[1].trimmingCharacters(in: .whitespaces).lowercased()
-                if name == "content-length" { length = Int(value) ?? 0 }
+                if name == "content-length" { length = Int(value) ?? -1 }
                 if name == "connection" { keepAlive = value == "keep-alive" || (keepAlive && value != "close") }
             }
-            // A body (none is expected) is read and ignored.
+            // A body (none is expected) is read and ignored; a length that is
+            // not a number from 0 to 64 KiB ends the connection.
+            guard (0...65536).contains(length) else { return }
             while buffer.count < length {
                 let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
                 if n < 0 && errno == EINTR { continue }

@@ -83,14 +83,24 @@ public final class HTTPClientConnection {
         guard statusParts.count >= 2, let status = Int(statusParts[1]) else {
             throw ExchangeFailure(description: "\(host):\(port) answered something that is not HTTP: \(lines.first ?? "")", beforeReply: false)
         }
-        var length = 0
-        var close = false
+        var length: Int?
+        var close = statusParts[0] == "HTTP/1.0"
         for line in lines.dropFirst() {
             let pair = line.split(separator: ":", maxSplits: 1)
             guard pair.count == 2 else { continue }
             let name = pair[0].lowercased(), value = pair[1].trimmingCharacters(in: .whitespaces)
-            if name == "content-length" { length = Int(value) ?? 0 }
+            if name == "content-length" { length = Int(value) ?? -1 }
             if name == "connection", value.lowercased() == "close" { close = true }
+            if name == "transfer-encoding", value.lowercased() != "identity" { length = -1 }
+        }
+        // Without a length the body runs to the end of the connection; a
+        // chunked or nonsensical one is not read (the status still counts)
+        // and the connection is dropped, so nothing is left to confuse the next reply.
+        guard let length, (0...(1 << 20)).contains(length) else {
+            if length == nil { while (try? fill(beforeReply: false)) != nil {} }
+            let body = length == nil ? String(decoding: pending, as: UTF8.self) : ""
+            disconnect()
+            return HTTPReply(status: status, body: body.trimmingCharacters(in: .whitespacesAndNewlines))
         }
         while pending.count < length { try fill(beforeReply: false) }
         let body = String(decoding: pending[..<length], as: UTF8.self)

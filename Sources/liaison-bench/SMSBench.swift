@@ -20,8 +20,8 @@ func smsSection(binDir: URL, dir: URL, rulesDirectory: String, rounds: Int) thro
     var direct: [Double] = [], liaison: [Double] = []
     for round in 0..<rounds {
         direct.append(try kannelDirect(dir: dir.appendingPathComponent("kannel-direct-\(round)"), total: total, connections: connections))
-        let port = try freePorts(1)[0]
-        let k = try KannelStack(dir: dir.appendingPathComponent("kannel-liaison-\(round)").path, replyBase: "http://127.0.0.1:\(port)")
+        let k = try KannelStack(dir: dir.appendingPathComponent("kannel-liaison-\(round)").path)
+        let port = k.callbackPort
         try k.start()
         defer { k.stop() }
         let config = #"{"sendsms_url":"\#(k.sendsmsURL)","username":"\#(k.username)","password":"\#(k.password)","callback_listen":"127.0.0.1:\#(port)","connections":\#(connections)}"#
@@ -40,8 +40,8 @@ func smsSection(binDir: URL, dir: URL, rulesDirectory: String, rounds: Int) thro
 /// Messages a second from the first sendsms until the last DLR, with no
 /// Liaison in the path.
 func kannelDirect(dir: URL, total: Int, connections: Int) throws -> Double {
-    let port = try freePorts(1)[0]
-    let k = try KannelStack(dir: dir.path, replyBase: "http://127.0.0.1:\(port)")
+    let k = try KannelStack(dir: dir.path)
+    let port = k.callbackPort
     try k.start()
     defer { k.stop() }
     let delivered = DispatchSemaphore(value: 0)

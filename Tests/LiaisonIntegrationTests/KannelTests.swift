@@ -13,9 +13,9 @@ struct KannelTests {
     /// A gateway for this daemon and a `sms` channel through it; `config`
     /// adds or overrides keys of the channel's plugin configuration.
     static func gateway(for d: Daemon, config: [String: String] = [:], channel: String = "") throws -> KannelStack {
-        let port = try freePorts(1)[0]
         let secret = "cb-" + String(UInt32.random(in: 0...UInt32.max), radix: 36)
-        let k = try KannelStack(dir: d.dir.appendingPathComponent("kannel").path, replyBase: "http://127.0.0.1:\(port)", replySecret: secret)
+        let k = try KannelStack(dir: d.dir.appendingPathComponent("kannel").path, replySecret: secret)
+        let port = k.callbackPort
         let keys = ["sendsms_url": k.sendsmsURL, "username": k.username, "password": k.password,
                     "callback_listen": "127.0.0.1:\(port)", "callback_secret": secret].merging(config) { $1 }
         try d.configure("""
@@ -91,13 +91,16 @@ struct KannelTests {
         let father = try #require(ms.first { $0.stepID == "notify-parents" && $0.recipientName.count > 0 })
         #expect(try d.json(CaseDetail.self, "case", "show", c.id).record.steps.first { $0.id == "notify-parents" }?.status != .done)
         // Kannel hands the number over as the SMSC gives it: with the country code.
-        try k.reply(from: "+86" + father.route!.address, text: "好的，我马上给辅导员回电话")
+        // (Its UTF-16 holds the bytes 0x20, 0x2B and 0x25, which URL encoding must carry exactly.)
+        try k.reply(from: "+86" + father.route!.address, text: "好的 A+B 100%，我马上给辅导员回电话")
         var step: StepState?
         for _ in 0..<250 where step?.status != .done {
             step = try d.json(CaseDetail.self, "case", "show", c.id).record.steps.first { $0.id == "notify-parents" }
             usleep(20_000)
         }
         #expect(step?.status == .done && step?.evidence == .acknowledged, "\(String(describing: step))")
+        let notes = try d.json(CaseDetail.self, "case", "show", c.id).events.compactMap { $0.payload["note"] }
+        #expect(notes.contains { $0.contains("好的 A+B 100%，我马上给辅导员回电话") }, "\(notes)")
         k.stop()
     }
 
@@ -152,7 +155,7 @@ struct KannelTests {
         let k = try Self.gateway(for: d)
         try k.start()
         try d.start()
-        // 150 characters: three concatenated parts at the phone, one text here.
+        // 146 UTF-16 units (𠮷 is two): three concatenated parts at the phone, one text here.
         let text = String(repeating: "家校联系通道测试：短信网关工作正常。", count: 8) + "𠮷"
         #expect(text.utf16.count > 134)
         let o = try d.ctl("channel", "test", "sms", "--to", "13800138000", "--text", text, "--json")
@@ -174,5 +177,51 @@ struct KannelTests {
         #expect(down.status == 1 && down.out.contains("temporary") && down.out.contains("smsbox: cannot reach 127.0.0.1"), "\(down.out)\(down.err)")
         let unknown = try d.ctl("channel", "test", "fax", "--to", "1")
         #expect(unknown.status != 0 && unknown.err.contains("no channel fax is configured"), "\(unknown.err)")
+    }
+
+    @Test func forgedOrMalformedCallbacksAreRefusedAndTheListenerLivesOn() throws {
+        let d = try Daemon(channels: "")
+        let k = try Self.gateway(for: d, config: ["dlr_mask": "0"])
+        try k.start()
+        try d.start()
+        let c = try d.json(CaseRecord.self, "case", "open", "accident", "--student", "2023010101", "--summary", "摔伤")
+        let ms = try Self.settle(d, c.id) { ms in ms.count == 4 && ms.allSatisfy { $0.state == .sent } }
+        let notice = try #require(ms.first { $0.stepID == "notify-parents" })
+        let key = notice.idempotencyKey.utf8.map { String(format: "%02x", $0) }.joined()
+        let base = "http://127.0.0.1:\(k.callbackPort)"
+
+        // A negative or huge Content-Length ends that connection, not the listener.
+        for length in ["-1", "99999999999"] {
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            var addr = sockaddr_in()
+            addr.sin_family = sa_family_t(AF_INET)
+            addr.sin_port = k.callbackPort.bigEndian
+            addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+            let connected = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+            #expect(connected == 0)
+            _ = "GET /dlr HTTP/1.1\r\nContent-Length: \(length)\r\n\r\n".withCString { send(fd, $0, strlen($0), Int32(MSG_NOSIGNAL)) }
+            var byte: UInt8 = 0
+            #expect(recv(fd, &byte, 1, 0) == 0, "the connection is closed")
+            close(fd)
+        }
+        // "Delivered" without the secret, or with a wrong one: refused.
+        #expect(try httpGet("\(base)/dlr?k=\(key)&t=1").status == 403)
+        #expect(try httpGet("\(base)/dlr?k=\(key)&t=1&s=guess").status == 403)
+        #expect(try httpGet("\(base)/mo?from=\(notice.route!.address)&coding=0&text=ok").status == 403)
+        // The listener still answers: with the secret, a report without a type is a bad request.
+        #expect(try httpGet("\(base)/dlr?k=\(key)&s=\(k.replySecret!)").status == 400)
+        usleep(300_000)
+        let shown = try d.json(MessageDetail.self, "message", "show", "\(notice.id)")
+        #expect(shown.message.state == .sent && shown.receipts.isEmpty && shown.replies.isEmpty, "\(shown.message.state) \(shown.receipts)")
+        let step = try d.json(CaseDetail.self, "case", "show", c.id).record.steps.first { $0.id == "notify-parents" }
+        #expect(step?.status != .done)
+        k.stop()
+
+        // Listening off the loopback without a secret: the channel does not open, and says why.
+        let open = try Daemon(channels: "")
+        _ = try Self.gateway(for: open, config: ["callback_listen": "0.0.0.0:\(try freePorts(1)[0])", "callback_secret": ""])
+        try open.start()
+        let status = try open.pluginStatus("sms")
+        #expect(status.state == "failed" && status.reason.contains("\"callback_secret\" is required"), "\(status)")
     }
 }
