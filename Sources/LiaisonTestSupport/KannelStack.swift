@@ -5,6 +5,7 @@
 // ../shared/NOTES.md ("Kannel").
 import Foundation
 import Glibc
+import MiniHTTP
 
 public struct FakeSMS: Equatable, Sendable {
     public var from: String
@@ -174,10 +175,10 @@ public final class KannelStack: @unchecked Sendable {
                 let from = String(fields[0]), to = String(fields[1])
                 switch fields[2] {
                 case "ucs-2":
-                    out.append(FakeSMS(from: from, to: to, text: utf16BE(urlDecoded(fields[3]))))
+                    out.append(FakeSMS(from: from, to: to, text: utf16BE(percentDecoded(fields[3]))))
                 case "udh" where fields.count >= 6:
-                    let udh = urlDecoded(fields[3])
-                    let body = utf16BE(urlDecoded(fields[5]))
+                    let udh = percentDecoded(fields[3])
+                    let body = utf16BE(percentDecoded(fields[5]))
                     guard udh.count >= 6 else { continue }
                     let ref = "\(to)/\(udh[3])", total = Int(udh[4]), seq = Int(udh[5])
                     var entry = parts[ref] ?? (FakeSMS(from: from, to: to, text: ""), [:], total)
@@ -190,7 +191,7 @@ public final class KannelStack: @unchecked Sendable {
                         parts[ref] = entry
                     }
                 default:
-                    out.append(FakeSMS(from: from, to: to, text: String(decoding: urlDecoded(fields[3...].joined(separator: " ")[...]), as: UTF8.self)))
+                    out.append(FakeSMS(from: from, to: to, text: String(decoding: percentDecoded(fields[3...].joined(separator: " ")[...]), as: UTF8.self)))
                 }
             }
         }
@@ -211,33 +212,13 @@ public struct KannelStackError: Error, CustomStringConvertible {
     public init(_ d: String) { description = d }
 }
 
-/// A plain HTTP GET on loopback (a new connection, read until it closes).
-public func httpGet(_ url: String, timeoutSeconds: Int = 5) throws -> (status: Int, body: String) {
+/// One GET on a connection of its own, with MiniHTTP's client (the kannel
+/// plugin's): Kannel's admin pages, and requests the tests forge.
+public func httpGet(_ url: String, timeoutSeconds: Int = 5) throws -> HTTPReply {
     guard let u = URLComponents(string: url), let host = u.host, let port = u.port else { throw KannelStackError("bad URL \(url)") }
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    defer { close(fd) }
-    var tv = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
-    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
-    var addr = sockaddr_in()
-    addr.sin_family = sa_family_t(AF_INET)
-    addr.sin_port = UInt16(port).bigEndian
-    inet_pton(AF_INET, host, &addr.sin_addr)
-    let rc = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
-    guard rc == 0 else { throw KannelStackError("cannot connect to \(host):\(port): \(String(cString: strerror(errno)))") }
-    let target = u.percentEncodedPath + (u.percentEncodedQuery.map { "?" + $0 } ?? "")
-    let request = "GET \(target) HTTP/1.0\r\nHost: \(host)\r\n\r\n"
-    _ = request.withCString { send(fd, $0, strlen($0), Int32(MSG_NOSIGNAL)) }
-    var data: [UInt8] = []
-    var chunk = [UInt8](repeating: 0, count: 16384)
-    while true {
-        let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-        if n <= 0 { break }
-        data += chunk[..<n]
-    }
-    let text = String(decoding: data, as: UTF8.self)
-    guard let head = text.range(of: "\r\n\r\n") else { throw KannelStackError("no HTTP reply from \(url)") }
-    let status = Int(text[..<head.lowerBound].split(separator: " ").dropFirst().first ?? "") ?? 0
-    return (status, String(text[head.upperBound...]))
+    let connection = HTTPClientConnection(host: host, port: UInt16(port), timeoutSeconds: timeoutSeconds)
+    defer { connection.disconnect() }
+    return try connection.get(u.percentEncodedPath + (u.percentEncodedQuery.map { "?" + $0 } ?? ""))
 }
 
 /// `count` distinct loopback ports that were free a moment ago.
@@ -260,23 +241,4 @@ public func freePorts(_ count: Int) throws -> [UInt16] {
     return ports
 }
 
-func urlDecoded(_ s: Substring) -> [UInt8] {
-    var out: [UInt8] = []
-    var it = s.utf8.makeIterator()
-    while let c = it.next() {
-        if c == UInt8(ascii: "%"), let h = it.next(), let l = it.next(), let v = UInt8(String(decoding: [h, l], as: UTF8.self), radix: 16) {
-            out.append(v)
-        } else if c == UInt8(ascii: "+") {
-            out.append(0x20)
-        } else {
-            out.append(c)
-        }
-    }
-    return out
-}
-
-func utf16BE(_ bytes: [UInt8]) -> String {
-    var units: [UInt16] = []
-    for i in stride(from: 0, to: bytes.count - 1, by: 2) { units.append(UInt16(bytes[i]) << 8 | UInt16(bytes[i + 1])) }
-    return String(decoding: units, as: UTF16.self)
-}
+func utf16BE(_ bytes: [UInt8]) -> String { String(data: Data(bytes), encoding: .utf16BigEndian) ?? "" }

@@ -29,18 +29,13 @@ struct KannelTests {
         return k
     }
 
-    /// The case's messages once `done` holds for them.
-    static func settle(_ d: Daemon, _ caseID: String, _ done: @escaping ([Message]) -> Bool) throws -> [Message] {
-        try d.messages(["--case", caseID], until: done)
-    }
-
     @Test func chineseTextArrivesExactlyAndTheDeliveryReportCompletesTheStep() throws {
         let d = try Daemon(channels: "")
         let k = try Self.gateway(for: d)
         try k.start()
         try d.start()
         let c = try d.json(CaseRecord.self, "case", "open", "accident", "--student", "2023010101", "--summary", "摔伤")
-        let ms = try Self.settle(d, c.id) { ms in ms.count == 4 && ms.filter { $0.stepID == "notify-parents" }.allSatisfy { $0.state == .delivered } }
+        let ms = try d.messages(["--case", c.id]) { ms in ms.count == 4 && ms.filter { $0.stepID == "notify-parents" }.allSatisfy { $0.state == .delivered } }
         // Both parents by SMS (no channel serves WeChat here), notice and invitation each.
         #expect(ms.count == 4 && ms.allSatisfy { $0.channel == "sms" }, "\(ms.map { "\($0.channel) \($0.state) \($0.note)" })")
         let notices = ms.filter { $0.stepID == "notify-parents" }
@@ -65,17 +60,17 @@ struct KannelTests {
         #expect(shown.receipts.contains { $0.receipt == "delivered" && $0.detail.contains("Kannel DLR 1") && !$0.providerID.isEmpty }, "\(shown.receipts)")
 
         // A parent answers from their own number: recorded as theirs, as acknowledgement.
-        let mother = try #require(ms.first { $0.stepID == "notify-parents" && $0.route?.address != nil })
-        try k.reply(from: mother.route!.address, text: "收到，明天上午到校。")
+        let parent = try #require(ms.first { $0.stepID == "notify-parents" && $0.route?.address != nil })
+        try k.reply(from: parent.route!.address, text: "收到，明天上午到校。")
         // (The notice is done already: the reply is filed under the invitation, whose step is open.)
         var replies: [InboundReply] = []
         for _ in 0..<250 where replies.isEmpty {
-            for m in ms where m.recipientID == mother.recipientID {
+            for m in ms where m.recipientID == parent.recipientID {
                 replies += try d.json(MessageDetail.self, "message", "show", "\(m.id)").replies
             }
             usleep(20_000)
         }
-        #expect(replies.count == 1 && replies.first?.text == "收到，明天上午到校。" && replies.first?.guardianID == mother.recipientID, "\(replies)")
+        #expect(replies.count == 1 && replies.first?.text == "收到，明天上午到校。" && replies.first?.guardianID == parent.recipientID, "\(replies)")
         let events = try d.json(CaseDetail.self, "case", "show", c.id).events
         #expect(events.contains { $0.type == .stepEvidence && ($0.payload["note"] ?? "").contains("收到，明天上午到校。") }, "\(events.map(\.payload))")
         k.stop()
@@ -87,7 +82,7 @@ struct KannelTests {
         try k.start()
         try d.start()
         let c = try d.json(CaseRecord.self, "case", "open", "sudden-illness", "--student", "2023010102", "--summary", "高烧")
-        let ms = try Self.settle(d, c.id) { ms in !ms.isEmpty && ms.allSatisfy { $0.state == .sent } }
+        let ms = try d.messages(["--case", c.id]) { ms in !ms.isEmpty && ms.allSatisfy { $0.state == .sent } }
         let father = try #require(ms.first { $0.stepID == "notify-parents" && $0.recipientName.count > 0 })
         #expect(try d.json(CaseDetail.self, "case", "show", c.id).record.steps.first { $0.id == "notify-parents" }?.status != .done)
         // Kannel hands the number over as the SMSC gives it: with the country code.
@@ -110,7 +105,7 @@ struct KannelTests {
         try k.start()
         try d.start()
         let c = try d.json(CaseRecord.self, "case", "open", "accident", "--student", "2023010101", "--summary", "摔伤")
-        let ms = try Self.settle(d, c.id) { ms in ms.count == 4 && ms.allSatisfy { $0.state == .failed } }
+        let ms = try d.messages(["--case", c.id]) { ms in ms.count == 4 && ms.allSatisfy { $0.state == .failed } }
         #expect(ms.count == 4 && ms.allSatisfy { $0.state == .failed }, "\(ms.map { "\($0.state) \($0.note)" })")
         let attempts = try d.json(MessageDetail.self, "message", "show", "\(ms[0].id)").attempts
         // One attempt: a refusal of the credentials is not retried.
@@ -130,14 +125,14 @@ struct KannelTests {
         // The gateway is down when the case opens, and stays down for two retries.
         let c = try d.json(CaseRecord.self, "case", "open", "accident", "--student", "2023010101", "--summary", "骑车摔伤")
         for tries in 1...3 {
-            let ms = try Self.settle(d, c.id) { ms in ms.count == 4 && ms.allSatisfy { $0.attempts == tries && $0.state == .pending } }
+            let ms = try d.messages(["--case", c.id]) { ms in ms.count == 4 && ms.allSatisfy { $0.attempts == tries && $0.state == .pending } }
             #expect(ms.count == 4 && ms.allSatisfy { $0.attempts == tries && $0.note.contains("smsbox: cannot reach 127.0.0.1") }, "\(ms.map { "\($0.attempts) \($0.note)" })")
             if tries < 3 { #expect(try d.ctl("clock", "advance", "2m").status == 0) }
         }
         // It comes back: at the next retry each message goes, once.
         try k.start()
         #expect(try d.ctl("clock", "advance", "2m").status == 0)
-        let ms = try Self.settle(d, c.id) { ms in ms.count == 4 && ms.allSatisfy { $0.state == .sent || $0.state == .delivered } }
+        let ms = try d.messages(["--case", c.id]) { ms in ms.count == 4 && ms.allSatisfy { $0.state == .sent || $0.state == .delivered } }
         #expect(ms.allSatisfy { $0.state == .sent || $0.state == .delivered }, "\(ms.map { "\($0.state) \($0.note)" })")
         var got: [FakeSMS] = []
         for _ in 0..<250 where got.count < 4 { got = k.received(); usleep(20_000) }
@@ -185,7 +180,7 @@ struct KannelTests {
         try k.start()
         try d.start()
         let c = try d.json(CaseRecord.self, "case", "open", "accident", "--student", "2023010101", "--summary", "摔伤")
-        let ms = try Self.settle(d, c.id) { ms in ms.count == 4 && ms.allSatisfy { $0.state == .sent } }
+        let ms = try d.messages(["--case", c.id]) { ms in ms.count == 4 && ms.allSatisfy { $0.state == .sent } }
         let notice = try #require(ms.first { $0.stepID == "notify-parents" })
         let key = notice.idempotencyKey.utf8.map { String(format: "%02x", $0) }.joined()
         let base = "http://127.0.0.1:\(k.callbackPort)"
