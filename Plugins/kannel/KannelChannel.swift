@@ -33,7 +33,7 @@ final class KannelInstance: @unchecked Sendable {
             do {
                 server = try CallbackServer(listen: listen) { [unowned self] path, query in self.callback(path, query) }
             } catch {
-                throw KannelConfigError("\"callback_listen\": \(error)")
+                throw ChannelError("\"callback_listen\": \(error)")
             }
         }
         // One kept-alive connection to smsbox per sender thread.
