@@ -359,16 +359,12 @@ static int write_durably(const char *dir, const char *path, const char *text, si
     return 0;
 }
 
-/* The key's file name in .keys: [A-Za-z0-9._-] as they are, the rest %XX. */
-static void key_file(const instance *in, const char *key, char *out, size_t size) {
-    buf b = {0};
-    buf_fmt(&b, "%s/.keys/", in->spool);
-    for (const unsigned char *p = (const unsigned char *)key; *p && b.n < 3800; ++p) {
-        if (isalnum(*p) || *p == '.' || *p == '_' || *p == '-') buf_add(&b, (const char *)p, 1);
-        else buf_fmt(&b, "%%%02X", *p);
-    }
-    snprintf(out, size, "%s", b.s);
-    free(b.s);
+/* The key's record in .keys (letter_key_name: the rule letter batch reads by). */
+static int key_file(const instance *in, const char *key, char *out, size_t size) {
+    char name[256]; /* a file name's limit */
+    if (letter_key_name(key, name, sizeof name) != 0) return -1;
+    snprintf(out, size, "%s/.keys/%s", in->spool, name);
+    return 0;
 }
 
 /* China Standard Time (UTC+8, no daylight saving): the school's date. */
@@ -493,7 +489,11 @@ static void spool_letter(instance *in, const job *j, outcome *o) {
     const letter_template *t = template_for(in, j->topic);
     char lockpath[4200], kpath[4200];
     snprintf(lockpath, sizeof lockpath, "%s/.lock", in->spool);
-    key_file(in, j->key, kpath, sizeof kpath);
+    if (key_file(in, j->key, kpath, sizeof kpath) != 0) {
+        o->status = LIAISON_PERMANENT;
+        snprintf(o->error, sizeof o->error, "the idempotency key is too long to record in %s/.keys", in->spool);
+        return;
+    }
     int lock = open(lockpath, O_RDWR | O_CREAT, 0640);
     if (lock < 0 || flock(lock, LOCK_EX) != 0) {
         o->status = LIAISON_TEMPORARY;

@@ -13,6 +13,7 @@
  *   "— N —" in 4号 from page 2 (page 1 of a letter shows none); the record
  *   block (版记) at the foot of the last page, between rules.
  */
+#include <ctype.h>
 #include "letter_render.h"
 
 #include <cairo-pdf.h>
@@ -371,4 +372,16 @@ int letter_check_font(const char *family, char *err, size_t errsize) {
     }
     FcPatternDestroy(match);
     return rc;
+}
+
+int letter_key_name(const char *key, char *out, size_t size) {
+    static const char hex[] = "0123456789ABCDEF";
+    size_t n = 0;
+    const unsigned char *p = (const unsigned char *)key;
+    for (; *p && n + 4 <= size; ++p) {
+        if (isalnum(*p) || *p == '_' || *p == '-') out[n++] = (char)*p;
+        else { out[n++] = '%'; out[n++] = hex[*p >> 4]; out[n++] = hex[*p & 15]; }
+    }
+    if (size > 0) out[n] = 0;
+    return *p ? -1 : 0;
 }

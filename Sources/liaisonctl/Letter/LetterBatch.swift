@@ -87,14 +87,12 @@ struct LetterBatch: ParsableCommand {
         }
     }
 
-    /// The plugin's record of a key: "SERIAL\tCAMPAIGN", in .keys/ under a
-    /// name with [A-Za-z0-9._-] kept and every other byte %XX (letter.c, key_file).
+    /// The plugin's record of a key: "SERIAL\tCAMPAIGN", in .keys/ under the
+    /// name the plugin gives it (letter_key_name, shared with the plugin).
     static func keyRecord(spool: String, key: String) -> String? {
-        let name = key.utf8.map { b -> String in
-            let c = Character(Unicode.Scalar(b))
-            return b < 128 && (c.isLetter || c.isNumber || c == "." || c == "_" || c == "-") ? String(c) : String(format: "%%%02X", b)
-        }.joined()
-        return try? String(contentsOfFile: "\(spool)/.keys/\(name)", encoding: .utf8)
+        var name = [CChar](repeating: 0, count: 256)
+        guard letter_key_name(key, &name, name.count) == 0 else { return nil }
+        return try? String(contentsOfFile: "\(spool)/.keys/\(String(cString: name))", encoding: .utf8)
     }
 
     func spoolDirectory() throws -> String {

@@ -56,6 +56,13 @@ typedef struct letter_options {
 int letter_render_pdf(const letter *items, size_t n, const letter_options *options, const char *path,
                       char *err, size_t errsize);
 
+/* The file name under SPOOL/.keys/ that records which letter an idempotency
+   key got: [A-Za-z0-9_-] as they are, every other byte %XX (a '.' too, so no
+   name ends like a temporary file). The plugin writes it, `letter batch`
+   reads it: one rule for both. Returns 0, or -1 if the name does not fit
+   in size bytes with its NUL (a cut name could be another key's). */
+int letter_key_name(const char *key, char *out, size_t size);
+
 /* 0 if fontconfig resolves `family` to a font of that family that covers
    Chinese (中文); else -1 with a reason in err. Pango would otherwise fall
    back silently to another font. */
