@@ -240,8 +240,8 @@ extension ChannelDispatcher {
             nextSendID += 1
             host.sends += 1
             inFlight[nextSendID] = InFlight(messageID: m.id, attempt: attempt, channel: rt.spec.name, generation: host.generation, started: Date())
-            host.send(["op": "send", "id": "\(nextSendID)", "key": m.idempotencyKey, "to": attempt.address, "name": m.recipientName,
-                       "topic": m.topic, "subject": subject, "body": m.body, "urgent": m.urgent ? "1" : "0"])
+            host.sendMessage(id: nextSendID, key: m.idempotencyKey, to: attempt.address, name: m.recipientName, topic: m.topic,
+                             subject: subject, body: m.body, urgent: m.urgent)
         }
         if due.count == Self.batch && !sends.isEmpty { return 0 }
         // With the system clock, sleep until the next message is due or the

@@ -55,8 +55,7 @@ extension ChannelDispatcher {
             let probe = Probe(channel: p.channel, generation: host.generation, key: key)
             probes[nextSendID] = probe
             probesByKey[key] = probe
-            host.send(["op": "send", "id": "\(nextSendID)", "key": key, "to": p.to, "name": "", "topic": "channel-test",
-                       "subject": p.subject, "body": p.text, "urgent": "1"])
+            host.sendMessage(id: nextSendID, key: key, to: p.to, name: "", topic: "channel-test", subject: p.subject, body: p.text, urgent: true)
             return (probe, "\(rt.info.name) \(rt.info.version)", rt.spec.sendTimeout, rt.receipts)
         }
         defer { _ = try? onThread { [self] in probesByKey[key] = nil; probes = probes.filter { $0.value.key != key } } }

@@ -73,6 +73,15 @@ public final class HostProcess: @unchecked Sendable {
         thread.start()
     }
 
+    /// One message for the plugin: the "send" frame liaison-channel-host
+    /// turns into a liaison_message (its main.swift reads these keys).
+    @discardableResult
+    public func sendMessage(id: UInt64, key: String, to: String, name: String, topic: String, subject: String, body: String,
+                            urgent: Bool) -> Bool {
+        send(["op": "send", "id": "\(id)", "key": key, "to": to, "name": name, "topic": topic, "subject": subject, "body": body,
+              "urgent": urgent ? "1" : "0"])
+    }
+
     /// Writes one line; false if the host is gone.
     @discardableResult
     public func send(_ fields: [String: String]) -> Bool {
