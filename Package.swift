@@ -67,7 +67,7 @@ let package = Package(
         ]),
         // Real servers for the tests and the benchmarks (Kannel), and the
         // posix_spawn child both use.
-        .target(name: "LiaisonTestSupport", dependencies: ["MiniHTTP"]),
+        .target(name: "LiaisonTestSupport", dependencies: ["MiniHTTP", "LiaisonChannels"]),
         .executableTarget(name: "liaison-bench", dependencies: [
             "LiaisonClient", "LiaisonTestSupport", "MiniHTTP", "LetterRender", "LiaisonEngine", "LiaisonStore", "LiaisonConfig", "LiaisonChannels", .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Logging", package: "swift-log"),

@@ -35,31 +35,17 @@ public final class HostProcess: @unchecked Sendable {
         guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &pair) == 0 else {
             throw LiaisonError(.internal, "socketpair: \(String(cString: strerror(errno)))")
         }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_adddup2(&actions, pair[1], 3)
-        // liaisond blocks its signals for sigwait; the host starts clean.
-        var attr = posix_spawnattr_t()
-        posix_spawnattr_init(&attr)
-        defer { posix_spawnattr_destroy(&attr) }
-        var none = sigset_t()
-        sigemptyset(&none)
-        posix_spawnattr_setsigmask(&attr, &none)
-        var all = sigset_t()
-        sigfillset(&all)
-        posix_spawnattr_setsigdefault(&attr, &all)
-        posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-        let words: [String] = [program, "--channel", channel, "--plugin", plugin]
-        let argv: [UnsafeMutablePointer<CChar>?] = words.map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        var child: pid_t = 0
-        let rc = posix_spawn(&child, program, &actions, &attr, argv, environ)
-        close(pair[1])
-        guard rc == 0 else {
+        let child: pid_t
+        do {
+            child = try CleanSpawn.spawn([program, "--channel", channel, "--plugin", plugin]) { (actions: inout posix_spawn_file_actions_t) in
+                posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+                posix_spawn_file_actions_adddup2(&actions, pair[1], 3)
+            }
+            close(pair[1])
+        } catch {
+            close(pair[1])
             close(pair[0])
-            throw LiaisonError(.internal, "cannot start \(program): \(String(cString: strerror(rc))); plugins.host in the config names it")
+            throw LiaisonError(.internal, "cannot start \(program): \(String(cString: strerror(error.code.rawValue))); plugins.host in the config names it")
         }
         self.channel = channel; self.generation = generation; self.pid = child; self.fd = pair[0]
         let thread = Thread { [fd = pair[0], pid = child] in
