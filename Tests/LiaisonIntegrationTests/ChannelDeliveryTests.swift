@@ -139,11 +139,7 @@ import Testing
             """)
         try d.start()
         let c = try d.json(CaseRecord.self, "case", "open", "accident", "--student", "2023010101", "--summary", "摔伤")
-        var detail = try d.json(CaseDetail.self, "case", "show", c.id)
-        for _ in 0..<500 where detail.record.steps.first(where: { $0.id == "notify-parents" })?.status != .done {
-            usleep(20_000)
-            detail = try d.json(CaseDetail.self, "case", "show", c.id)
-        }
+        let detail = try d.caseDetail(c.id) { $0.record.steps.first { $0.id == "notify-parents" }?.status == .done }
         // The SMS gave no receipt; the reply from +86 139… is the parent's own.
         let step = try #require(detail.record.steps.first { $0.id == "notify-parents" })
         #expect(step.status == .done && step.evidence == .acknowledged, "\(step)")
@@ -176,11 +172,11 @@ import Testing
             }
         }
         opener.start()
-        while opened.value < 8 { usleep(10_000) }
+        #expect(eventually { opened.value >= 8 || opener.isFinished })
         try TestPlugin.compile(into: dir, name: "libliaison-channel-stream.so", defines: ["VERSION=\"2.0\""])
         let reloaded = try d.json(PluginStatus.self, "plugin", "reload", "stream")
         #expect(reloaded.state == "running" && reloaded.pluginVersion == "2.0" && reloaded.generation == 2, "\(reloaded)")
-        while !opener.isFinished { usleep(10_000) }
+        #expect(eventually { opener.isFinished })
         #expect(opened.value == 24)
 
         let ms = try d.messages { ms in ms.count >= 24 * 2 && ms.allSatisfy { $0.state == .sent } }
@@ -213,12 +209,8 @@ import Testing
         for _ in 0..<3 { cases.append(try d.json(CaseRecord.self, "case", "open", "accident", "--student", "2023010101", "--summary", "x").id) }
         let ms = try d.messages { ms in ms.count == 12 && ms.allSatisfy { $0.state == .sent } }
         #expect(ms.count == 12 && ms.allSatisfy { $0.state == .sent })
-        var status = try d.json(PluginStatus.self, "plugin", "status", "leaky")
         // (Until the replacement host runs: a recycle is counted when it starts.)
-        for _ in 0..<300 where status.recycles == 0 || status.state != "running" || status.pid == 0 {
-            usleep(20_000)
-            status = try d.json(PluginStatus.self, "plugin", "status", "leaky")
-        }
+        let status = try d.pluginStatus("leaky") { $0.recycles > 0 && $0.state == "running" && $0.pid != 0 && $0.pid != fresh.pid }
         #expect(status.recycles >= 1 && status.restarts == 0 && status.generation >= 2 && status.pid != fresh.pid, "\(status)")
         #expect(d.log.contains("over max_rss_mb 64"))
         let keys = d.sentLines(out).map { $0[0] }

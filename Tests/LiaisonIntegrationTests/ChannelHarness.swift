@@ -38,27 +38,28 @@ extension Daemon {
         try config.write(toFile: configPath, atomically: true, encoding: .utf8)
     }
 
-    /// `plugin status NAME` once it is past starting (at most 15 s): a host
-    /// takes a moment to open, longer while other tests load the machine.
-    func pluginStatus(_ name: String) throws -> PluginStatus {
-        var status = try json(PluginStatus.self, "plugin", "status", name)
-        for _ in 0..<300 where status.state == "starting" {
-            usleep(50_000)
-            status = try json(PluginStatus.self, "plugin", "status", name)
-        }
-        return status
+    /// `plugin status NAME` once `done` holds, by default once the host is
+    /// past starting (a host takes a moment to open, longer on a busy machine).
+    func pluginStatus(_ name: String, until done: (PluginStatus) -> Bool = { $0.state != "starting" }) throws -> PluginStatus {
+        try poll({ try json(PluginStatus.self, "plugin", "status", name) }, until: done)
     }
 
-    /// Polls `message list` until `done` holds (at most 15 s).
+    /// `message list` (with `args`) once `done` holds, or the last list seen.
     func messages(_ args: [String] = [], until done: ([Message]) -> Bool) throws -> [Message] {
-        var last: [Message] = []
-        for _ in 0..<750 {
+        try poll({
             let o = try ctl(["message", "list", "--json", "--limit", "5000"] + args)
-            last = try Wire.decoder().decode([Message].self, from: Data(o.out.utf8))
-            if done(last) { return last }
-            usleep(20_000)
-        }
-        return last
+            return try Wire.decoder().decode([Message].self, from: Data(o.out.utf8))
+        }, until: done)
+    }
+
+    /// `case show ID` once `done` holds, or the last detail seen.
+    func caseDetail(_ id: String, until done: (CaseDetail) -> Bool) throws -> CaseDetail {
+        try poll({ try json(CaseDetail.self, "case", "show", id) }, until: done)
+    }
+
+    /// The step of a case once `done` holds for it.
+    func step(_ id: String, _ step: String, until done: (StepState?) -> Bool) throws -> StepState? {
+        try caseDetail(id) { done($0.record.steps.first { $0.id == step }) }.record.steps.first { $0.id == step }
     }
 
     /// The lines the test plugin wrote: key, recipient, plugin version, body.

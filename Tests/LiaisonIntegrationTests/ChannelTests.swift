@@ -100,11 +100,7 @@ import Testing
             """
         try d.config.write(toFile: d.configPath, atomically: true, encoding: .utf8)
         try d.start()
-        var status = try d.json(PluginStatus.self, "plugin", "status", "bad")
-        for _ in 0..<250 where status.state == "starting" {
-            usleep(20_000)
-            status = try d.json(PluginStatus.self, "plugin", "status", "bad")
-        }
+        let status = try d.pluginStatus("bad")
         #expect(status.state == "refused", "\(status)")
         #expect(status.reason.contains(expected), "\(status.reason)")
         #expect(try d.ctl("plugin", "list").out.contains(expected))

@@ -26,6 +26,35 @@ enum Binaries {
     static var liaisonctl: String { dir.appendingPathComponent("liaisonctl").path }
 }
 
+/// How long a test waits for something the daemon does on its own. Long,
+/// because CI runs on 2 cores another job may keep busy; a wait ends as
+/// soon as its condition holds, so patience costs nothing when all is well.
+/// (`LIAISON_TEST_PATIENCE=SECONDS` changes it.)
+enum Patience {
+    static let seconds: TimeInterval = Double(ProcessInfo.processInfo.environment["LIAISON_TEST_PATIENCE"] ?? "") ?? 120
+}
+
+/// Calls `probe` until `done` holds for its value or `timeout` passes, and
+/// returns the last value: the caller's #expect then says what was seen.
+/// Polls every 5 ms at first, backing off to every 100 ms.
+@discardableResult
+func poll<T>(timeout: TimeInterval = Patience.seconds, _ probe: () throws -> T, until done: (T) throws -> Bool) rethrows -> T {
+    let deadline = Date().addingTimeInterval(timeout)
+    var pause: UInt32 = 5_000
+    while true {
+        let value = try probe()
+        if try done(value) || Date() >= deadline { return value }
+        usleep(pause)
+        pause = min(pause * 2, 100_000)
+    }
+}
+
+/// True once `condition` holds, false if it never did within `timeout`.
+@discardableResult
+func eventually(timeout: TimeInterval = Patience.seconds, _ condition: () throws -> Bool) rethrows -> Bool {
+    try poll(timeout: timeout, condition) { $0 }
+}
+
 struct Output {
     var status: Int32
     var out: String
@@ -119,13 +148,9 @@ final class Daemon: @unchecked Sendable {
         let command = launcher + [Binaries.liaisond, "--config", configPath]
         let p = try ChildProcess(command, env: ProcessInfo.processInfo.environment.merging(env) { $1 }, output: logURL.path)
         process = p
-        let deadline = Date().addingTimeInterval(30)
-        while Date() < deadline {
-            if !p.isRunning { throw LiaisonError(.unavailable, "liaisond exited with \(p.terminationStatus):\n\(self.log)") }
-            if (try? LiaisonClient(socketPath: socket)) != nil { return }
-            usleep(20_000)
-        }
-        throw LiaisonError(.unavailable, "liaisond did not serve within 30 s:\n\(self.log)")
+        let serving = eventually { !p.isRunning || (try? LiaisonClient(socketPath: socket)) != nil }
+        if !p.isRunning { throw LiaisonError(.unavailable, "liaisond exited with \(p.terminationStatus):\n\(self.log)") }
+        if !serving { throw LiaisonError(.unavailable, "liaisond did not serve within \(Int(Patience.seconds)) s:\n\(self.log)") }
     }
 
     /// SIGTERM, then waits; returns the exit status.

@@ -16,8 +16,7 @@ import LiaisonTestSupport
             try FileManager.default.createDirectory(atPath: "/run/systemd/journal", withIntermediateDirectories: true)
             let p = try ChildProcess(["/lib/systemd/systemd-journald"], env: [:], output: "/dev/null")
             pid = p.processIdentifier
-            for _ in 0..<200 where !Self.live() { usleep(20_000) }
-            guard Self.live() else { throw LiaisonError(.unavailable, "systemd-journald did not start") }
+            guard eventually({ Self.live() }) else { throw LiaisonError(.unavailable, "systemd-journald did not start") }
         }
         /// journalctl's arguments to read this journal.
         var source: [String] { pid == nil ? [] : ["-D", "/run/log/journal"] }
@@ -47,13 +46,11 @@ import LiaisonTestSupport
         try d.start(env: ["LIAISON_LOG_TARGET": "journal"])
         let c = try d.json(CaseRecord.self, "case", "open", "fraud-victim", "--student", "2023010101", "--summary", "被冒充客服骗走 3000 元")
         let pid = d.process!.processIdentifier
-        var entries: [[String: String]] = []
-        for _ in 0..<100 where entries.isEmpty {
+        let entries = try poll({
             let o = try run("/usr/bin/journalctl", journal.source + ["-o", "json", "--no-pager",
                                                    "MESSAGE_ID=\(MessageID.caseOpened)", "CASE_ID=\(c.id)", "_PID=\(pid)"])
-            entries = o.out.split(separator: "\n").compactMap { try? JSONDecoder().decode([String: String].self, from: Data($0.utf8)) }
-            if entries.isEmpty { usleep(50_000) }
-        }
+            return o.out.split(separator: "\n").compactMap { try? JSONDecoder().decode([String: String].self, from: Data($0.utf8)) }
+        }) { !$0.isEmpty }
         let e = try #require(entries.first)
         #expect(e["SYSLOG_IDENTIFIER"] == "liaisond")
         #expect(e["PRIORITY"] == "5")

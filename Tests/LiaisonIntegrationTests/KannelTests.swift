@@ -42,8 +42,7 @@ struct KannelTests {
         #expect(notices.count == 2 && notices.allSatisfy { $0.state == .delivered }, "\(notices.map { "\($0.state) \($0.note)" })")
 
         // What the phones got is exactly what was rendered, Chinese intact, once each.
-        var got: [FakeSMS] = []
-        for _ in 0..<250 where got.count < 4 { got = k.received(); usleep(20_000) }
+        let got = poll({ k.received() }) { $0.count >= 4 }
         #expect(got.count == 4, "\(got)")
         for m in ms {
             let to = try #require(m.route?.address)
@@ -63,13 +62,9 @@ struct KannelTests {
         let parent = try #require(ms.first { $0.stepID == "notify-parents" && $0.route?.address != nil })
         try k.reply(from: parent.route!.address, text: "收到，明天上午到校。")
         // (The notice is done already: the reply is filed under the invitation, whose step is open.)
-        var replies: [InboundReply] = []
-        for _ in 0..<250 where replies.isEmpty {
-            for m in ms where m.recipientID == parent.recipientID {
-                replies += try d.json(MessageDetail.self, "message", "show", "\(m.id)").replies
-            }
-            usleep(20_000)
-        }
+        let replies = try poll({
+            try ms.filter { $0.recipientID == parent.recipientID }.flatMap { try d.json(MessageDetail.self, "message", "show", "\($0.id)").replies }
+        }) { !$0.isEmpty }
         #expect(replies.count == 1 && replies.first?.text == "收到，明天上午到校。" && replies.first?.guardianID == parent.recipientID, "\(replies)")
         let events = try d.json(CaseDetail.self, "case", "show", c.id).events
         #expect(events.contains { $0.type == .stepEvidence && ($0.payload["note"] ?? "").contains("收到，明天上午到校。") }, "\(events.map(\.payload))")
@@ -88,11 +83,7 @@ struct KannelTests {
         // Kannel hands the number over as the SMSC gives it: with the country code.
         // (Its UTF-16 holds the bytes 0x20, 0x2B and 0x25, which URL encoding must carry exactly.)
         try k.reply(from: "+86" + father.route!.address, text: "好的 A+B 100%，我马上给辅导员回电话")
-        var step: StepState?
-        for _ in 0..<250 where step?.status != .done {
-            step = try d.json(CaseDetail.self, "case", "show", c.id).record.steps.first { $0.id == "notify-parents" }
-            usleep(20_000)
-        }
+        let step = try d.step(c.id, "notify-parents") { $0?.status == .done }
         #expect(step?.status == .done && step?.evidence == .acknowledged, "\(String(describing: step))")
         let notes = try d.json(CaseDetail.self, "case", "show", c.id).events.compactMap { $0.payload["note"] }
         #expect(notes.contains { $0.contains("好的 A+B 100%，我马上给辅导员回电话") }, "\(notes)")
@@ -132,12 +123,10 @@ struct KannelTests {
         // It comes back: at the next retry each message goes, once.
         try k.start()
         #expect(try d.ctl("clock", "advance", "2m").status == 0)
-        let ms = try d.messages(["--case", c.id]) { ms in ms.count == 4 && ms.allSatisfy { $0.state == .sent || $0.state == .delivered } }
-        #expect(ms.allSatisfy { $0.state == .sent || $0.state == .delivered }, "\(ms.map { "\($0.state) \($0.note)" })")
-        var got: [FakeSMS] = []
-        for _ in 0..<250 where got.count < 4 { got = k.received(); usleep(20_000) }
-        usleep(300_000)
-        got = k.received()
+        // Each delivery report back means Kannel has handed that message to the phone.
+        let ms = try d.messages(["--case", c.id]) { ms in ms.count == 4 && ms.allSatisfy { $0.state == .delivered } }
+        #expect(ms.count == 4 && ms.allSatisfy { $0.state == .delivered }, "\(ms.map { "\($0.state) \($0.note)" })")
+        let got = poll({ k.received() }) { $0.count >= 4 }
         #expect(got.count == 4 && Set(ms.map(\.body)) == Set(got.map(\.text)), "\(got)")
         let history = try d.json(MessageDetail.self, "message", "show", "\(ms[0].id)").attempts
         #expect(history.map(\.outcome) == ["temporary", "temporary", "temporary", "ok"] && history[0].error.contains("Connection refused"),
@@ -153,17 +142,16 @@ struct KannelTests {
         // 146 UTF-16 units (𠮷 is two): three concatenated parts at the phone, one text here.
         let text = String(repeating: "家校联系通道测试：短信网关工作正常。", count: 8) + "𠮷"
         #expect(text.utf16.count > 134)
-        let o = try d.ctl("channel", "test", "sms", "--to", "13800138000", "--text", text, "--json")
+        let o = try d.ctl("channel", "test", "sms", "--to", "13800138000", "--text", text, "--wait", "\(Int(Patience.seconds))", "--json")
         #expect(o.status == 0, "\(o.err)")
         let r = try Wire.decoder().decode(ChannelTestResult.self, from: Data(o.out.utf8))
         #expect(r.outcome == "ok" && r.receipt == "delivered" && r.receiptDetail.contains("DLR 1") && !r.providerID.isEmpty, "\(r)")
-        var got: [FakeSMS] = []
-        for _ in 0..<250 where got.isEmpty { got = k.received(); usleep(20_000) }
+        let got = poll({ k.received() }) { !$0.isEmpty }
         #expect(got == [FakeSMS(from: k.sender, to: "13800138000", text: text)], "\(got)")
         // Nothing of it is in the outbox: a test is not a message to a family.
         #expect(try d.messages { _ in true }.isEmpty)
         // The human form says what happened.
-        let human = try d.ctl("channel", "test", "sms", "--to", "13800138000")
+        let human = try d.ctl("channel", "test", "sms", "--to", "13800138000", "--wait", "\(Int(Patience.seconds))")
         #expect(human.status == 0 && human.out.contains("delivered after"), "\(human.out)\(human.err)")
         k.stop()
 
@@ -205,7 +193,13 @@ struct KannelTests {
         #expect(try httpGet("\(base)/mo?from=\(notice.route!.address)&coding=0&text=ok").status == 403)
         // The listener still answers: with the secret, a report without a type is a bad request.
         #expect(try httpGet("\(base)/dlr?k=\(key)&s=\(k.replySecret!)").status == 400)
-        usleep(300_000)
+        // A genuine report for another message, sent last, marks the point by
+        // which anything the forged ones had caused would have landed too.
+        let other = try #require(ms.first { $0.id != notice.id })
+        let otherKey = other.idempotencyKey.utf8.map { String(format: "%02x", $0) }.joined()
+        #expect(try httpGet("\(base)/dlr?k=\(otherKey)&t=1&s=\(k.replySecret!)").status == 200)
+        let marked = try d.messages(["--case", c.id]) { ms in ms.contains { $0.id == other.id && $0.state == .delivered } }
+        #expect(marked.contains { $0.id == other.id && $0.state == .delivered }, "\(marked.map { "\($0.id) \($0.state)" })")
         let shown = try d.json(MessageDetail.self, "message", "show", "\(notice.id)")
         #expect(shown.message.state == .sent && shown.receipts.isEmpty && shown.replies.isEmpty, "\(shown.message.state) \(shown.receipts)")
         let step = try d.json(CaseDetail.self, "case", "show", c.id).record.steps.first { $0.id == "notify-parents" }

@@ -250,11 +250,7 @@ import Testing
             let d = try Daemon(channels: "")
             try d.configure(Self.channel(spool: spool ?? d.dir.appendingPathComponent("spool").path, extra: extra))
             try d.start()
-            var status = try d.json(PluginStatus.self, "plugin", "status", "letter")
-            for _ in 0..<250 where status.state == "starting" {
-                usleep(20_000)
-                status = try d.json(PluginStatus.self, "plugin", "status", "letter")
-            }
+            let status = try d.pluginStatus("letter")
             #expect(status.state == "failed" && expect.allSatisfy { status.reason.contains($0) }, "\(extra): \(status.state) \(status.reason)")
         }
         // A missing required key, and templates without a default.
@@ -274,8 +270,7 @@ import Testing
                 config: {spool: \(d.dir.path)/spool, templates: \(templates), college_code: LJ01, document_prefix: 丽文旅家, issuer: 学院}
             """)
         try d.start()
-        usleep(500_000)
-        let missing = try d.json(PluginStatus.self, "plugin", "status", "letter")
+        let missing = try d.pluginStatus("letter")
         #expect(missing.state == "failed" && missing.reason.contains("college_code: required"), "\(missing.reason)")
         let noDefault = try d.json(PluginStatus.self, "plugin", "status", "letter2")
         #expect(noDefault.state == "failed" && noDefault.reason.contains("templates:") && noDefault.reason.contains("no default.yaml"), "\(noDefault.reason)")
@@ -374,7 +369,9 @@ final class Cupsd: @unchecked Sendable {
             #!/bin/sh
             [ $# -eq 0 ] && { echo 'direct capture "Unknown" "Capture"'; exit 0; }
             dir=${DEVICE_URI#capture:}
-            if [ -n "$6" ]; then cp "$6" "$dir/job-$1.pdf"; else cat > "$dir/job-$1.pdf"; fi
+            # Written aside and renamed, so a job- file is always whole.
+            if [ -n "$6" ]; then cp "$6" "$dir/.part-$1"; else cat > "$dir/.part-$1"; fi
+            mv "$dir/.part-$1" "$dir/job-$1.pdf"
 
             """.write(toFile: "\(dir)/serverbin/backend/capture", atomically: true, encoding: .utf8)
         chmod("\(dir)/serverbin/backend/capture", 0o755)
@@ -410,9 +407,8 @@ final class Cupsd: @unchecked Sendable {
         let rc = posix_spawn(&child, "/usr/sbin/cupsd", &actions, &attr, argv, environ)
         guard rc == 0 else { throw LiaisonError(.internal, "cannot start cupsd: \(String(cString: strerror(rc)))") }
         pid = child
-        for _ in 0..<250 {
-            if (try? run("/usr/bin/lpstat", ["-h", server, "-r"]))?.out.contains("is running") == true { break }
-            usleep(20_000)
+        guard eventually({ (try? run("/usr/bin/lpstat", ["-h", server, "-r"]))?.out.contains("is running") == true }) else {
+            throw LiaisonError(.unavailable, "cupsd at \(server) did not answer within \(Int(Patience.seconds)) s")
         }
         let o = try run("/usr/sbin/lpadmin", ["-h", server, "-p", "letters", "-v", "capture:\(capture)", "-E", "-m", "raw"])
         guard o.status == 0 else { throw LiaisonError(.internal, "lpadmin: \(o.err)") }
@@ -426,15 +422,9 @@ final class Cupsd: @unchecked Sendable {
         pid = 0
     }
 
-    /// The jobs the backend wrote, waiting (at most 15 s) for at least n.
+    /// The jobs the backend wrote, once there are at least n (or the patience is spent).
     func captured(atLeast n: Int) -> [Data] {
-        var files: [String] = []
-        for _ in 0..<750 {
-            files = ((try? FileManager.default.contentsOfDirectory(atPath: capture)) ?? []).filter { $0.hasPrefix("job-") }
-            if files.count >= n { usleep(100_000); break }
-            usleep(20_000)
-        }
-        files = ((try? FileManager.default.contentsOfDirectory(atPath: capture)) ?? []).filter { $0.hasPrefix("job-") }
+        let files = poll({ ((try? FileManager.default.contentsOfDirectory(atPath: capture)) ?? []).filter { $0.hasPrefix("job-") } }) { $0.count >= n }
         return files.compactMap { FileManager.default.contents(atPath: "\(capture)/\($0)") }
     }
 

@@ -24,7 +24,7 @@ import Testing
         deinit { close(fd); unlink(path) }
 
         /// Datagrams until one contains `wanted`, or nil after `timeout`.
-        func wait(for wanted: String, timeout: TimeInterval = 20) -> [String]? {
+        func wait(for wanted: String, timeout: TimeInterval = Patience.seconds) -> [String]? {
             var seen: [String] = []
             let deadline = Date().addingTimeInterval(timeout)
             var buf = [UInt8](repeating: 0, count: 4096)

@@ -271,11 +271,7 @@ import Testing
                 config: \(config)
             """)
         try d.start()
-        var status = try d.json(PluginStatus.self, "plugin", "status", "wecom")
-        for _ in 0..<250 where status.reason.isEmpty {
-            usleep(20_000)
-            status = try d.json(PluginStatus.self, "plugin", "status", "wecom")
-        }
+        let status = try d.pluginStatus("wecom") { !$0.reason.isEmpty }
         #expect(status.state != "running" && status.reason.contains(expected), "\(status)")
     }
 
@@ -447,7 +443,7 @@ private final class ResultBox: @unchecked Sendable {
     private var error: Error?
     func set(_ d: Data?, _ e: Error?) { data = d; error = e; done.signal() }
     func wait() throws -> Data {
-        guard done.wait(timeout: .now() + 10) == .success else { throw LiaisonError(.internal, "the WeCom stand-in did not answer") }
+        guard done.wait(timeout: .now() + Patience.seconds) == .success else { throw LiaisonError(.internal, "the WeCom stand-in did not answer") }
         if let error { throw error }
         return data ?? Data()
     }
