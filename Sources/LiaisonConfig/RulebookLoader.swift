@@ -12,7 +12,7 @@ public enum RulebookLoader {
 
     /// One rulebook file. Problems inside steps are collected, not stopped at.
     public static func parse(_ root: YAMLNode) throws -> Rulebook {
-        let top = try root.mapping(allowed: ["kind", "version", "title", "policy", "steps"], what: "a rulebook")
+        let top = try root.mapping(allowed: ["kind", "version", "title", "policy", "urgent", "steps"], what: "a rulebook")
         guard let kindNode = top["kind"] else { throw root.error("missing kind: (one of \(CaseKind.usageList))") }
         let kindText = try kindNode.string("kind")
         guard let kind = CaseKind(rawValue: kindText) else {
@@ -28,7 +28,7 @@ public enum RulebookLoader {
         }
         if !problems.isEmpty { throw LiaisonError.invalid(problems[0], details: Array(problems.dropFirst())) }
         return Rulebook(kind: kind, version: version, title: try top["title"]?.string("title") ?? kind.chineseName,
-                        policy: policy, steps: steps, source: root.place)
+                        policy: policy, steps: steps, source: root.place, urgent: try top["urgent"]?.bool("urgent") ?? false)
     }
 
     static let stepKeys = ["id", "title", "mandatory", "notifies_parents", "evidence", "due", "escalate", "when", "policy", "message"]
@@ -72,11 +72,12 @@ public enum RulebookLoader {
     }
 
     static func deadline(_ node: YAMLNode) throws -> DeadlineRule {
-        let m = try node.mapping(allowed: ["after", "hours", "working_days"], what: "due")
+        let m = try node.mapping(allowed: ["after", "hours", "working_days", "before_effective"], what: "due")
         let after = try m["after"].map { try $0.string("due.after") }
+        let early = try m["before_effective"]?.bool("due.before_effective") ?? false
         switch (m["hours"], m["working_days"]) {
-        case let (h?, nil): return DeadlineRule(afterStep: after == "opened" ? nil : after, span: .hours(try h.int("due.hours")))
-        case let (nil, d?): return DeadlineRule(afterStep: after == "opened" ? nil : after, span: .workingDays(try d.int("due.working_days")))
+        case let (h?, nil): return DeadlineRule(afterStep: after == "opened" ? nil : after, span: .hours(try h.int("due.hours")), beforeEffective: early)
+        case let (nil, d?): return DeadlineRule(afterStep: after == "opened" ? nil : after, span: .workingDays(try d.int("due.working_days")), beforeEffective: early)
         case (_?, _?): throw node.error("due gives both hours and working_days; the deadline cannot be computed — keep one")
         case (nil, nil): throw node.error("due needs hours: or working_days:; without one the deadline cannot be computed")
         }

@@ -5,18 +5,19 @@ import Logging
 
 extension Engine {
     /// Opens an incident case for a student (P2.2.3, P2.2.2, P1.5).
-    public func openCase(kind: CaseKind, studentID: String, summary: String, occurredAt: Date?, by actor: Staff) throws -> CaseRecord {
+    public func openCase(kind: CaseKind, studentID: String, summary: String, occurredAt: Date?, facts: CaseFacts = CaseFacts(),
+                         by actor: Staff) throws -> CaseRecord {
         let now = clock.now()
         let book = try rulebook(kind)
         let opened = try store.write { tx in
             let student = try requireStudent(studentID, tx)
             let year = calendar.year(of: now)
             let id = CaseRecord.makeID(year: year, sequence: try tx.nextSequence("case-\(year)"))
-            var events = try CaseMachine.decide(nil, .open(kind: kind, student: student, summary: summary, occurredAt: occurredAt),
+            var events = try CaseMachine.decide(nil, .open(kind: kind, student: student, summary: summary, occurredAt: occurredAt, facts: facts),
                                                 caseID: id, actor: actor.id, now: now)
             // The rulebook's steps and first deadlines travel in the opening
             // event; the case pins the rulebook version it was opened under.
-            let (payload, effects) = CaseSteps.opening(book, caseID: id, student: student, at: now, calendar: calendar)
+            let (payload, effects) = CaseSteps.opening(book, caseID: id, student: student, facts: facts, at: now, calendar: calendar)
             events[0].payload.merge(payload) { a, _ in a }
             if !isPinned(book) { try tx.pin(book) }
             let c = try Projector.record(events, in: tx)!
@@ -31,8 +32,21 @@ extension Engine {
         try command(id, .note(text: text), by: actor)
     }
 
-    public func closeCase(_ id: String, resolution: String, by actor: Staff) throws -> CaseRecord {
-        try command(id, .close(resolution: resolution), by: actor).logged(logger, "case closed", MessageID.caseClosed)
+    /// Closes a case; refused while a mandatory step is open unless a
+    /// supervisor or the office waives it with a reason (`CaseClosing`).
+    public func closeCase(_ id: String, resolution: String, waive: [String] = [], reason: String? = nil, by actor: Staff) throws -> CaseRecord {
+        let now = clock.now()
+        let closed = try store.write { tx in
+            guard let c = try tx.caseRecord(id) else { throw LiaisonError.notFound("no case \(id); `liaisonctl case list` shows the cases") }
+            let events = try CaseClosing.decide(c, book: try pinnedRulebook(c, tx), resolution: resolution, waive: waive, reason: reason,
+                                                actor: actor, now: now, calendar: calendar)
+            let closed = try Projector.record(events, in: tx) ?? c
+            // A closed case has nothing left to be late for.
+            try perform(closed.steps.map { .cancel(caseID: closed.id, stepID: $0.id) }, tx, now: now)
+            return closed
+        }.logged(logger, "case closed", MessageID.caseClosed)
+        committed()
+        return closed
     }
 
     func command(_ id: String, _ command: CaseCommand, by actor: Staff) throws -> CaseRecord {

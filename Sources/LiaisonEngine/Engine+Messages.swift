@@ -34,14 +34,14 @@ extension Engine {
     /// A message row for one recipient: only the topic's fields are kept,
     /// and the default text is rendered for `message list`.
     func makeMessage(topic: String, c: CaseRecord, stepID: String, role: String, recipientID: String, recipientName: String,
-                     values: [String: String], routes: [MessageRoute], key: String, now: Date) throws -> Message {
+                     values: [String: String], routes: [MessageRoute], key: String, urgent: Bool? = nil, now: Date) throws -> Message {
         guard let template = templateLibrary[topic] else {
             throw LiaisonError(.internal, "no template for message topic \(topic); the templates directory must have one")
         }
         let allowed = Set(template.fields.map(\.rawValue))
         let kept = values.filter { allowed.contains($0.key) }
         return Message(caseID: c.id, stepID: stepID, recipientRole: role, recipientID: recipientID, recipientName: recipientName,
-                       topic: topic, urgent: template.urgent, fields: kept, routes: routes,
+                       topic: topic, urgent: urgent ?? template.urgent, fields: kept, routes: routes,
                        body: template.render(channel: "default", values: kept).body, idempotencyKey: key, createdAt: now)
     }
 
@@ -53,6 +53,9 @@ extension Engine {
         let values = try messageValues(c, student, stepID: stepID, tx)
         let guardians = try tx.guardians(ofStudent: student.id)
         let template = templateLibrary[topic]
+        // Urgency is the case kind's (P2.2.3): an accident's notice goes at
+        // 23:00, a study-aversion notice waits for the morning.
+        let urgent = try? pinnedRulebook(c, tx).urgent
         if guardians.isEmpty {
             try tx.record(PersonTask(caseID: c.id, stepID: stepID, messageID: nil, assignee: c.counselorID, kind: "phone-call",
                                      text: "学生 \(student.name)（\(student.id)）没有登记家长联系方式，请设法联系家长并补登（\(topic)）。", createdAt: now))
@@ -63,7 +66,8 @@ extension Engine {
             v[MessageField.guardianName.rawValue] = g.name
             v[MessageField.relation.rawValue] = g.relation
             let m = try makeMessage(topic: topic, c: c, stepID: stepID, role: "guardian", recipientID: g.id, recipientName: g.name,
-                                    values: v, routes: template?.allowed(Self.routes(for: g)) ?? Self.routes(for: g), key: "notify:\(c.id):\(stepID):\(g.id)", now: now)
+                                    values: v, routes: template?.allowed(Self.routes(for: g)) ?? Self.routes(for: g), key: "notify:\(c.id):\(stepID):\(g.id)",
+                                    urgent: urgent ?? nil, now: now)
             try tx.enqueue(m)
         }
     }
@@ -118,7 +122,7 @@ extension Engine {
               let s = c.steps.first(where: { $0.id == stepID }), [.pending, .overdue, .waiting].contains(s.status),
               let book = try? pinnedRulebook(c, tx),
               let (events, effects) = try? CaseSteps.evidence(c, book: book, stepID: stepID, level: level, channel: channel, note: note,
-                                                              actor: "system", now: now, calendar: calendar) else { return false }
+                                                              actor: "system", now: now, calendar: calendar, extra: ["source": "channel"]) else { return false }
         try Projector.record(events, in: tx)
         try perform(effects, tx, now: now)
         return true

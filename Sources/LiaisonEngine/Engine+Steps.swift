@@ -44,6 +44,37 @@ extension Engine {
         return updated
     }
 
+    /// A staff member's entry for a step (P2.2.3): for a step that tells
+    /// parents, which guardian and what happened (`--guardian --outcome`);
+    /// never `delivered`, which only a channel's receipt proves. Recorded
+    /// as a staff claim on the timeline.
+    public func recordStaffEvidence(caseID: String, stepID: String, guardian: String?, outcome: ContactOutcome?, evidence: EvidenceLevel?,
+                                    channel: String, note: String, by actor: Staff) throws -> CaseRecord {
+        let now = clock.now()
+        let updated = try store.write { tx -> CaseRecord in
+            guard let c = try tx.caseRecord(caseID) else { throw LiaisonError.notFound("no case \(caseID); `liaisonctl case list` shows the cases") }
+            let book = try pinnedRulebook(c, tx)
+            guard let rule = book.step(stepID) else {
+                throw LiaisonError.notFound("case \(c.id) has no step \(stepID); its steps are \(c.steps.map(\.id).joined(separator: ", "))")
+            }
+            var claim = StaffClaim(outcome: outcome, evidence: evidence, channel: channel, note: note)
+            if let guardian, !guardian.isEmpty {
+                guard let student = try tx.student(c.studentID) else { throw LiaisonError.notFound("the student \(c.studentID) of case \(c.id) is not on the roster") }
+                let g = try resolveGuardian(guardian, of: student, tx)
+                claim.guardianID = g.id
+                claim.guardianName = g.name
+            }
+            let (level, via, extra) = try claim.decide(for: rule)
+            let (events, effects) = try CaseSteps.evidence(c, book: book, stepID: stepID, level: level, channel: via, note: note,
+                                                           actor: actor.id, now: now, calendar: calendar, extra: extra)
+            let updated = try Projector.record(events, in: tx) ?? c
+            try perform(effects, tx, now: now)
+            return updated
+        }
+        committed()
+        return updated
+    }
+
     /// A meeting with the parents, in person (the strongest evidence): it
     /// counts for every parent step of the case that is not yet done.
     public func recordMeeting(caseID: String, at: Date?, with attendees: String, note: String, by actor: Staff) throws -> CaseRecord {
@@ -64,7 +95,8 @@ extension Engine {
             for step in book.steps where step.notifiesParents {
                 guard let s = c.steps.first(where: { $0.id == step.id }), [.pending, .overdue, .waiting].contains(s.status) else { continue }
                 let (events, effects) = try CaseSteps.evidence(c, book: book, stepID: step.id, level: .inPerson, channel: "meeting",
-                                                               note: "meeting: \(attendees)", actor: actor.id, now: now, calendar: calendar)
+                                                               note: "meeting: \(attendees)", actor: actor.id, now: now, calendar: calendar,
+                                                               extra: ["source": "staff", "outcome": ContactOutcome.met.rawValue])
                 c = try Projector.record(events, in: tx) ?? c
                 try perform(effects, tx, now: now)
             }

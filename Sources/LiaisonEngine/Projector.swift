@@ -21,7 +21,7 @@ enum Projector {
     @discardableResult
     static func project(_ e: Event, in tx: any StoreWriter) throws -> CaseRecord? {
         switch e.type {
-        case .caseOpened, .caseNoted, .caseClosed, .stepEvidence, .stepCompleted, .deadlineMissed, .escalationSent, .meetingRecorded, .caseMigrated:
+        case .caseOpened, .caseNoted, .caseClosed, .stepEvidence, .stepCompleted, .deadlineMissed, .escalationSent, .meetingRecorded, .caseMigrated, .stepWaived:
             guard let id = e.caseID else { return nil }
             // An opening starts from nothing: no need to look.
             let current = e.type == .caseOpened ? nil : try tx.caseRecord(id)

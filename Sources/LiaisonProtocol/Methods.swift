@@ -85,8 +85,13 @@ public struct CaseOpenParams: Codable, Sendable {
     public var summary: String
     /// School time or ISO 8601; the daemon reads it in the school's time zone.
     public var occurredAt: String?
-    public init(kind: String, student: String, summary: String, occurredAt: String? = nil) {
+    /// A sanction's level: 警告, 严重警告, 记过, 留校察看, 开除学籍 (or their ids).
+    public var level: String?
+    /// The date a suspension, withdrawal or expulsion takes effect (school time).
+    public var effective: String?
+    public init(kind: String, student: String, summary: String, occurredAt: String? = nil, level: String? = nil, effective: String? = nil) {
         self.kind = kind; self.student = student; self.summary = summary; self.occurredAt = occurredAt
+        self.level = level; self.effective = effective
     }
 }
 
@@ -109,7 +114,13 @@ public struct CaseNoteParams: Codable, Sendable {
 public struct CaseCloseParams: Codable, Sendable {
     public var id: String
     public var resolution: String
-    public init(id: String, resolution: String) { self.id = id; self.resolution = resolution }
+    /// Mandatory steps left undone on purpose (supervisor, office, admin only).
+    public var waive: [String]?
+    /// Why they are waived; required with `waive`.
+    public var reason: String?
+    public init(id: String, resolution: String, waive: [String]? = nil, reason: String? = nil) {
+        self.id = id; self.resolution = resolution; self.waive = waive; self.reason = reason
+    }
 }
 
 public struct ContactLogParams: Codable, Sendable {
@@ -194,12 +205,19 @@ extension Method {
 public struct CaseStepParams: Codable, Sendable {
     public var id: String
     public var step: String
-    /// attempted, delivered, acknowledged or in-person.
-    public var evidence: String
+    /// For steps that do not tell parents: attempted, acknowledged or
+    /// in-person (never delivered: only a channel's receipt is that).
+    public var evidence: String?
     public var channel: String?
     public var note: String?
-    public init(id: String, step: String, evidence: String, channel: String? = nil, note: String? = nil) {
+    /// The guardian reached (id, name or relation), for steps that tell parents.
+    public var guardian: String?
+    /// spoke, no-answer, left-message or met.
+    public var outcome: String?
+    public init(id: String, step: String, evidence: String? = nil, channel: String? = nil, note: String? = nil,
+                guardian: String? = nil, outcome: String? = nil) {
         self.id = id; self.step = step; self.evidence = evidence; self.channel = channel; self.note = note
+        self.guardian = guardian; self.outcome = outcome
     }
 }
 

@@ -142,6 +142,10 @@ enum Migrations {
                 CREATE INDEX tasks_by_case ON tasks(case_id);
                 """)
         }
+        m.registerMigration("2026-12-01 case facts: sanction level, effective date") { db in
+            // JSON object of strings (CaseFacts.payload); '{}' for the kinds without facts.
+            try db.execute(sql: "ALTER TABLE cases ADD COLUMN facts TEXT NOT NULL DEFAULT '{}'")
+        }
         return m
     }
 }

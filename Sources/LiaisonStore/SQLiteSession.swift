@@ -56,8 +56,9 @@ struct SQLiteSession: StoreWriter {
             out += ",\"status\":\"\(s.status.rawValue)\",\"escalations\":\(s.escalations)"
             if let d = s.due { out += ",\"due\":\(d.timeIntervalSinceReferenceDate)" }
             if let d = s.doneAt { out += ",\"doneAt\":\(d.timeIntervalSinceReferenceDate)" }
-            if let e = s.evidence { out += ",\"evidence\":\(e.rawValue)" }
+            if let e = s.evidence { out += ",\"evidence\":\"\(e.name)\"" }
             if let l = s.lateSeconds { out += ",\"lateSeconds\":\(l)" }
+            if let b = s.dueBy { out += ",\"dueBy\":"; FlatJSON.appendString(b, to: &out) }
             out += "}"
         }
         return out + "]"
@@ -168,11 +169,12 @@ struct SQLiteSession: StoreWriter {
         let steps = Self.stepsJSON(c.steps)
         try exec("""
             INSERT OR REPLACE INTO cases (id, kind, student_id, counselor_id, state, summary, occurred_at, opened_at,
-                opened_by, updated_at, closed_at, closed_by, resolution, note_count, rulebook_version, steps)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                opened_by, updated_at, closed_at, closed_by, resolution, note_count, rulebook_version, steps, facts)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, [c.id, c.kind.rawValue, c.studentID, c.counselorID, c.state.rawValue, c.summary,
                              Self.ms(c.occurredAt), Self.ms(c.openedAt), c.openedBy, Self.ms(c.updatedAt),
-                             c.closedAt.map(Self.ms), c.closedBy, c.resolution, c.noteCount, c.rulebookVersion, steps])
+                             c.closedAt.map(Self.ms), c.closedBy, c.resolution, c.noteCount, c.rulebookVersion, steps,
+                             c.facts.isEmpty ? "{}" : FlatJSON.encode(c.facts.payload)])
     }
 
     static func caseRecord(_ r: Row) -> CaseRecord {
@@ -185,6 +187,8 @@ struct SQLiteSession: StoreWriter {
         c.rulebookVersion = r["rulebook_version"]
         let steps: String = r["steps"]
         c.steps = (try? Self.stepsDecoder.decode([StepState].self, from: Data(steps.utf8))) ?? []
+        let facts: String = r["facts"]
+        if facts != "{}", let p = try? FlatJSON.decode(facts) { c.facts = CaseFacts(payload: p) }
         return c
     }
 

@@ -39,12 +39,38 @@ import Testing
         let accident = books.first { $0.kind == .accident }!
         #expect(accident.step("notify-parents")?.due == DeadlineRule(afterStep: nil, span: .hours(2)))
         #expect(accident.step("meet-parents")?.due == DeadlineRule(afterStep: nil, span: .hours(72)))
+        #expect(accident.urgent == true)
         #expect(accident.step("minor-guardian-consent")?.when == .minor)
         let suspension = books.first { $0.kind == .suspension }!
         #expect(suspension.step("notify-parents")?.due?.span == .workingDays(1))
         #expect(suspension.step("formal-document")?.due == DeadlineRule(afterStep: "notify-parents", span: .workingDays(5)))
         let fraud = books.first { $0.kind == .fraudVictim }!
-        #expect(Set(fraud.steps.map(\.id)) == ["police-report", "security-informed", "notify-parents"])
+        #expect(Set(fraud.steps.map(\.id)) == ["police-report", "security-informed", "office-informed", "notify-parents"])
+        // The Student Affairs Office's defaults (issue 12): the police report,
+        // the parents and the office itself, each within 24 h.
+        #expect(["police-report", "office-informed", "notify-parents"].allSatisfy { fraud.step($0)?.due == DeadlineRule(afterStep: nil, span: .hours(24)) && fraud.step($0)?.mandatory == true })
+        #expect(books.first { $0.kind == .psychologicalCrisis }!.step("meet-parents")?.due?.span == .hours(24))
+        for kind in [CaseKind.studyAversion, .suspension, .withdrawal, .sanction] {
+            let b = books.first { $0.kind == kind }!
+            #expect(b.step("notify-parents")?.due?.span == .workingDays(1), "\(kind)")
+            #expect(b.step("meet-parents")?.due?.span == .workingDays(5), "\(kind)")
+            #expect(b.urgent == false, "\(kind): waits out quiet hours")
+        }
+        for kind in [CaseKind.accident, .suddenIllness, .psychologicalCrisis, .fraudVictim] {
+            #expect(books.first { $0.kind == kind }!.urgent == true, "\(kind) is urgent")
+        }
+        // Only an expulsion brings the parents to campus and the letter at once (P2.2.3, P2.2.2).
+        let sanction = books.first { $0.kind == .sanction }!
+        #expect(sanction.step("meet-parents")?.when == .expulsion && sanction.step("formal-document")?.when == .expulsion)
+        #expect(sanction.step("notify-parents")?.when == nil)
+        // Meetings about a status change are due before it takes effect when that is sooner.
+        #expect([CaseKind.suspension, .withdrawal, .sanction].allSatisfy { k in books.first { $0.kind == k }!.step("meet-parents")?.due?.beforeEffective == true })
+        // Every kind's mandatory steps escalate to the college supervisors, then the office.
+        for b in books {
+            for step in b.steps where step.mandatory {
+                #expect(step.escalate.prefix(2) == [.supervisor, .office], "\(b.kind) \(step.id): \(step.escalate)")
+            }
+        }
     }
 
     @Test func unknownStepReferenced() throws {

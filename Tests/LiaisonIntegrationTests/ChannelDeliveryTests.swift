@@ -70,21 +70,16 @@ import Testing
         #expect(d.sentLines(out).filter { $0[0] == father.idempotencyKey }.count == 1)
 
         // The counselor phones and records it: the step is done, and so is the task.
-        _ = try d.json(CaseRecord.self, "case", "step", c.id, "notify-parents", "--evidence", "acknowledged", "--channel", "phone")
+        _ = try d.json(CaseRecord.self, "case", "step", c.id, "notify-parents", "--guardian", mother.id, "--outcome", "spoke", "--channel", "phone")
         let after = try d.json([PersonTask].self, "task", "list", "--case", c.id).filter { $0.stepID == "notify-parents" }
         #expect(!after.isEmpty && after.allSatisfy { $0.doneAt != nil })
         #expect(try d.json([PersonTask].self, "task", "list").allSatisfy { $0.stepID != "notify-parents" || $0.caseID != c.id })
     }
 
-    @Test func quietHoursHoldRoutineMessagesAndARateLimitPacesAChannel() throws {
+    /// Urgency is the case kind's (rulebook `urgent:`, issue 12): at 23:00 an
+    /// accident's messages go at once, a study-aversion case's wait for 07:00.
+    @Test func quietHoursHoldRoutineCasesMessagesAndARateLimitPacesAChannel() throws {
         let d = try Daemon(extra: "clock: virtual", channels: "")
-        // The campus invitation made routine, so that quiet hours apply to it.
-        let templates = d.dir.appendingPathComponent("templates").path
-        try FileManager.default.copyItem(atPath: Daemon.templatesDirectory, toPath: templates)
-        let invitation = "\(templates)/messages/campus-invitation.yaml"
-        try String(contentsOfFile: invitation, encoding: .utf8).replacingOccurrences(of: "urgent: true", with: "urgent: false")
-            .write(toFile: invitation, atomically: true, encoding: .utf8)
-        d.config = d.config.replacingOccurrences(of: "templates: \(Daemon.templatesDirectory)", with: "templates: \(templates)")
         let plugin = try TestPlugin.compile(into: try d.pluginDirectory(), name: "libliaison-channel-test.so")
         let out = d.dir.appendingPathComponent("sent.out").path
         try d.configure("""
@@ -98,33 +93,34 @@ import Testing
         try d.start()
         #expect(try d.ctl("clock", "set", Daemon.schoolTime(daysFromNow: 1, "23:00")).status == 0)
 
-        // 23:00: the urgent notices go, the routine invitations wait for 07:00.
-        let c = try d.json(CaseRecord.self, "case", "open", "accident", "--student", "2023010101", "--summary", "摔伤")
-        var ms = try d.messages(["--case", c.id]) { ms in ms.filter { $0.state == .sent }.count == 2 && ms.filter { $0.note.contains("quiet hours") }.count == 2 }
-        #expect(ms.filter { $0.topic == "incident-notice" }.allSatisfy { $0.state == .sent }, "\(ms.map { "\($0.topic) \($0.state) \($0.note)" })")
-        let waiting = ms.filter { $0.topic == "campus-invitation" }
-        #expect(waiting.count == 2 && waiting.allSatisfy { $0.state == .pending && $0.note.contains("22:00-07:00") && $0.note.contains("07:00") })
+        // 23:00, a routine kind: every message to the parents waits for 07:00.
+        // (2023010102 has one guardian on the demo roster, 2023010101 two.)
+        let routine = try d.json(CaseRecord.self, "case", "open", "study-aversion", "--student", "2023010102", "--summary", "连续旷课两周")
+        var ms = try d.messages(["--case", routine.id]) { ms in ms.count == 2 && ms.allSatisfy { $0.note.contains("quiet hours") } }
+        #expect(ms.count == 2 && ms.allSatisfy { $0.state == .pending && !$0.urgent && $0.note.contains("22:00-07:00") && $0.note.contains("07:00") },
+                "\(ms.map { "\($0.topic) \($0.state) \($0.note)" })")
 
-        // Two messages a minute: a third urgent notice waits for a token.
-        let c2 = try d.json(CaseRecord.self, "case", "open", "sudden-illness", "--student", "2023010102", "--summary", "发烧")
-        ms = try d.messages(["--case", c2.id]) { ms in ms.contains { $0.note.contains("rate limit 2/min") } }
-        let limited = try #require(ms.first { $0.stepID == "notify-parents" })
-        #expect(limited.state == .pending && limited.note.contains("rate limit 2/min on all"), "\(limited)")
-        usleep(300_000)
+        // An urgent kind goes at once, two messages a minute: the rest wait for a token.
+        let urgent = try d.json(CaseRecord.self, "case", "open", "accident", "--student", "2023010101", "--summary", "摔伤")
+        ms = try d.messages(["--case", urgent.id]) { ms in
+            ms.count == 4 && ms.filter { $0.state == .sent }.count == 2 && ms.filter { $0.note.contains("rate limit 2/min") }.count == 2
+        }
+        #expect(ms.allSatisfy(\.urgent) && ms.filter { $0.state == .sent }.count == 2, "\(ms.map { "\($0.topic) \($0.state) \($0.note)" })")
+        let limited = ms.filter { $0.state != .sent }
+        #expect(limited.count == 2 && limited.allSatisfy { $0.state == .pending && $0.note.contains("rate limit 2/min on all") }, "\(limited)")
         #expect(d.sentLines(out).count == 2)
         #expect(try d.ctl("clock", "advance", "1m").status == 0)
-        ms = try d.messages(["--case", c2.id]) { ms in ms.contains { $0.stepID == "notify-parents" && $0.state == .sent } }
-        #expect(ms.contains { $0.stepID == "notify-parents" && $0.state == .sent })
-        #expect(d.sentLines(out).count == 3)
+        ms = try d.messages(["--case", urgent.id]) { ms in ms.filter { $0.recipientRole == "guardian" }.allSatisfy { $0.state == .sent } }
+        #expect(ms.filter { $0.recipientRole == "guardian" }.allSatisfy { $0.state == .sent })
+        #expect(d.sentLines(out).count == 4)
 
-        // At 07:00 the invitations go.
+        // At 07:00 the routine case's messages go.
         #expect(try d.ctl("clock", "set", Daemon.schoolTime(daysFromNow: 2, "07:00")).status == 0)
-        // (By then the unanswered notice has been escalated to staff: those rows are not the parents'.)
-        ms = try d.messages(["--case", c.id]) { ms in ms.filter { $0.recipientRole == "guardian" }.allSatisfy { $0.state == .sent } }
+        ms = try d.messages(["--case", routine.id]) { ms in ms.filter { $0.recipientRole == "guardian" }.allSatisfy { $0.state == .sent } }
             .filter { $0.recipientRole == "guardian" }
-        #expect(ms.count == 4 && ms.allSatisfy { $0.state == .sent }, "\(ms.map { "\($0.topic) \($0.state) \($0.note)" })")
-        let order = d.sentLines(out).map { $0[0].split(separator: ":")[2] }
-        #expect(order.prefix(3).allSatisfy { $0 == "notify-parents" } && order.suffix(from: 3).allSatisfy { $0 == "meet-parents" }, "\(order)")
+        #expect(ms.count == 2 && ms.allSatisfy { $0.state == .sent }, "\(ms.map { "\($0.topic) \($0.state) \($0.note)" })")
+        let cases = d.sentLines(out).map { $0[0].split(separator: ":")[1] }
+        #expect(cases.prefix(4).allSatisfy { $0 == urgent.id } && cases.suffix(from: 4).allSatisfy { $0 == routine.id }, "\(cases)")
     }
 
     @Test func aParentsReplyFromTheirNumberIsAcknowledgement() throws {

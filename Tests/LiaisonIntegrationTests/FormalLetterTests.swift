@@ -23,14 +23,14 @@ import Testing
             """)
         try d.start()
         let guardians = try d.json(StudentDetail.self, "student", "show", "2023010101").guardians
-        let sanction = "期末考试作弊，依据《学生违纪处分办法》给予记过处分"
-        let c = try d.json(CaseRecord.self, "case", "open", "sanction", "--student", "2023010101", "--summary", sanction)
-        #expect(c.rulebookVersion == 3)
+        let sanction = "多次替考，依据《学生违纪处分办法》给予开除学籍处分"
+        let c = try d.json(CaseRecord.self, "case", "open", "sanction", "--student", "2023010101", "--summary", sanction, "--level", "开除学籍")
+        #expect(c.rulebookVersion == 4 && c.facts.sanctionLevel == .expulsion)
 
         // The notice goes by each guardian's own channel; once the parents are
         // told, the formal document becomes due and goes by letter.
         _ = try d.messages(["--case", c.id]) { ms in ms.filter { $0.topic == "incident-notice" }.allSatisfy { $0.state == .delivered } }
-        _ = try d.json(CaseRecord.self, "case", "step", c.id, "notify-parents", "--evidence", "acknowledged", "--channel", "phone")
+        _ = try d.json(CaseRecord.self, "case", "step", c.id, "notify-parents", "--guardian", "父亲", "--outcome", "spoke", "--channel", "phone")
         let letters = try d.messages(["--case", c.id]) { ms in
             let l = ms.filter { $0.topic == "sanction-notice" }
             return l.count == guardians.count && l.allSatisfy { $0.state == .sent }
@@ -52,7 +52,7 @@ import Testing
         let files = try FileManager.default.contentsOfDirectory(atPath: d.outboxDirectory)
         #expect(!files.isEmpty)
         for f in files {
-            #expect(!(try String(contentsOfFile: "\(d.outboxDirectory)/\(f)", encoding: .utf8)).contains("作弊"), "\(f)")
+            #expect(!(try String(contentsOfFile: "\(d.outboxDirectory)/\(f)", encoding: .utf8)).contains("替考"), "\(f)")
         }
         // A letter a crash left half-done (its record there, its key never
         // written) is not printed: the retry made the letter again.

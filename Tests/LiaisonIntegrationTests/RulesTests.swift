@@ -42,23 +42,23 @@ import LiaisonProtocol
         try FileManager.default.copyItem(atPath: Daemon.rulesDirectory, toPath: dir)
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let v2 = try String(contentsOfFile: dir + "/accident.yaml", encoding: .utf8)
-            .replacingOccurrences(of: "version: 2", with: "version: 3")
+            .replacingOccurrences(of: "version: 3", with: "version: 4")
             .replacingOccurrences(of: "due: {hours: 2}", with: "due: {hours: 4}")
         try v2.write(toFile: dir + "/accident.yaml", atomically: true, encoding: .utf8)
 
         let plan = try d.json([CasePlan].self, "rules", "plan", dir)
         #expect(plan.count == 1 && plan[0].caseID == c.id && plan[0].action == .migrate)
         #expect(plan[0].changes.map(\.step) == ["notify-parents"] && plan[0].changes[0].newDue == c.openedAt.addingTimeInterval(4 * 3600))
-        #expect(try d.ctl("rules", "plan", dir).out.contains("2 → 3"))
+        #expect(try d.ctl("rules", "plan", dir).out.contains("3 → 4"))
 
         try d.config.replacingOccurrences(of: "rules: \(Daemon.rulesDirectory)", with: "rules: \(dir)")
             .write(toFile: d.configPath, atomically: true, encoding: .utf8)
         kill(d.process!.processIdentifier, SIGHUP)
         #expect(eventually { d.log.contains("reloaded") })
         let after = try d.json(CaseDetail.self, "case", "show", c.id)
-        #expect(after.record.rulebookVersion == 3)
+        #expect(after.record.rulebookVersion == 4)
         #expect(after.record.steps.first { $0.id == "notify-parents" }?.due == plan[0].changes[0].newDue)
         #expect(after.events.last?.type == .caseMigrated)
-        #expect(try d.json(Rulebook.self, "rules", "show", "accident").version == 3)
+        #expect(try d.json(Rulebook.self, "rules", "show", "accident").version == 4)
     }
 }

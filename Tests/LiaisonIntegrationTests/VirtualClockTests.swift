@@ -17,7 +17,7 @@ import LiaisonProtocol
         #expect(c.steps.map(\.id) == ["notify-parents", "minor-guardian-consent", "meet-parents"])
 
         // A call that was only attempted (nobody answered) does not tell the parents.
-        let sent = try d.json(CaseRecord.self, "case", "step", c.id, "notify-parents", "--evidence", "attempted", "--channel", "phone")
+        let sent = try d.json(CaseRecord.self, "case", "step", c.id, "notify-parents", "--guardian", "父亲", "--outcome", "no-answer", "--channel", "phone")
         #expect(sent.steps.first { $0.id == "notify-parents" }?.status == .pending)
 
         // Two hours pass: the deadline is missed and the supervisor is told.
@@ -38,7 +38,7 @@ import LiaisonProtocol
         #expect(detail.events.filter { $0.type == .deadlineMissed }.count == 1)
 
         // The phone call gets through; the parents come two days later.
-        let called = try d.json(CaseRecord.self, "case", "step", c.id, "notify-parents", "--evidence", "acknowledged", "--channel", "phone",
+        let called = try d.json(CaseRecord.self, "case", "step", c.id, "notify-parents", "--guardian", "父亲", "--outcome", "spoke", "--channel", "phone",
                                 "--note", "父亲接听")
         #expect(called.steps.first { $0.id == "notify-parents" }?.lateSeconds == 7200)
         #expect(try d.ctl("clock", "advance", "2d").status == 0)

@@ -60,11 +60,29 @@ func temporaryStore() throws -> (SQLiteStore, URL) {
         clock.advance(60)
         _ = try engine.noteCase(c.id, text: "已通知家长", by: counselor)
         clock.advance(60)
-        let closed = try engine.closeCase(c.id, resolution: "家长到校", by: Staff.administrator)
+        // Its mandatory steps are open: the counselor cannot close it, nor waive them.
+        let refused = #expect(throws: LiaisonError.self) { try engine.closeCase(c.id, resolution: "家长到校", by: counselor) }
+        #expect(refused?.code == .conflict && refused?.details == ["notify-parents", "meet-parents"], "\(String(describing: refused))")
+        let notTheirs = #expect(throws: LiaisonError.self) {
+            try engine.closeCase(c.id, resolution: "家长到校", waive: ["notify-parents", "meet-parents"], reason: "r", by: counselor)
+        }
+        #expect(notTheirs?.code == .forbidden)
+        let noReason = #expect(throws: LiaisonError.self) {
+            try engine.closeCase(c.id, resolution: "家长到校", waive: ["notify-parents", "meet-parents"], by: Staff.administrator)
+        }
+        #expect(noReason?.message.contains("--reason") == true)
+        let partly = #expect(throws: LiaisonError.self) {
+            try engine.closeCase(c.id, resolution: "家长到校", waive: ["notify-parents"], reason: "家长已在现场", by: Staff.administrator)
+        }
+        #expect(partly?.details == ["meet-parents"])
+        let closed = try engine.closeCase(c.id, resolution: "家长到校", waive: ["notify-parents", "meet-parents"], reason: "家长当晚已到医院陪护",
+                                          by: Staff.administrator)
         #expect(closed.state == .closed && closed.noteCount == 1 && closed.closedBy == "root")
+        #expect(closed.steps.filter { $0.status == .waived }.map(\.id) == ["notify-parents", "meet-parents"])
         let detail = try engine.caseDetail(c.id)
-        #expect(detail.events.map(\.type) == [.caseOpened, .caseNoted, .caseClosed])
-        #expect(detail.events.map(\.actor) == ["T0101", "T0101", "root"])
+        #expect(detail.events.map(\.type) == [.caseOpened, .caseNoted, .stepWaived, .stepWaived, .caseClosed])
+        #expect(detail.events.map(\.actor) == ["T0101", "T0101", "root", "root", "root"])
+        #expect(detail.events.last?.payload["reason"] == "家长当晚已到医院陪护" && detail.events.last?.payload["waived"] == "notify-parents,meet-parents")
         // Rebuilding the projection from the log gives the stored row.
         let rebuilt = detail.events.reduce(nil as CaseRecord?) { CaseMachine.apply($1, to: $0) }
         #expect(rebuilt == detail.record)

@@ -39,7 +39,7 @@ import LiaisonConfig
                                     due: DeadlineRule(afterStep: nil, span: .hours(24)), escalate: [.office], policy: [Policy.incidents], source: "t"))
         }
         let plan = try engine.planRulebooks(v2)
-        #expect(plan.count == 1 && plan[0].action == .migrate && plan[0].fromVersion == 2 && plan[0].toVersion == 3)
+        #expect(plan.count == 1 && plan[0].action == .migrate && plan[0].fromVersion == 3 && plan[0].toVersion == 4)
         let opened = c.openedAt
         #expect(plan[0].changes == [
             .init(step: "notify-parents", change: "moved", oldDue: opened.addingTimeInterval(7200), newDue: opened.addingTimeInterval(14400)),
@@ -47,7 +47,7 @@ import LiaisonConfig
         ])
         #expect(try engine.installRulebooks(v2) == plan)
         let after = try engine.caseDetail(c.id).record
-        #expect(after.rulebookVersion == 3)
+        #expect(after.rulebookVersion == 4)
         #expect(after.steps.first { $0.id == "notify-parents" }?.due == opened.addingTimeInterval(14400))
         #expect(after.steps.first { $0.id == "office-report" }?.status == .pending)
         // The old 2-hour deadline is gone; the new 4-hour one fires.
@@ -70,11 +70,11 @@ import LiaisonConfig
         #expect(plan[0].reason?.contains("meet-parents") == true)
         try engine.installRulebooks(v2)
         let kept = try engine.caseDetail(c.id).record
-        #expect(kept.rulebookVersion == 2 && kept.steps.contains { $0.id == "meet-parents" && $0.status == .pending })
-        // New cases follow version 2.
+        #expect(kept.rulebookVersion == 3 && kept.steps.contains { $0.id == "meet-parents" && $0.status == .pending })
+        // New cases follow the new version.
         let fresh = try engine.openCase(kind: .accident, studentID: "2023010102", summary: "x", occurredAt: nil, by: staff)
-        #expect(fresh.rulebookVersion == 3 && !fresh.steps.contains { $0.id == "meet-parents" })
-        // The kept case still completes its step under version 1.
+        #expect(fresh.rulebookVersion == 4 && !fresh.steps.contains { $0.id == "meet-parents" })
+        // The kept case still completes its step under its pinned version.
         let done = try engine.recordEvidence(caseID: c.id, stepID: "meet-parents", level: .inPerson, channel: "visit", note: "", by: staff)
         #expect(done.steps.first { $0.id == "meet-parents" }?.status == .done)
     }
@@ -89,7 +89,7 @@ import LiaisonConfig
             return e
         }
         let err = #expect(throws: LiaisonError.self) { try engine.installRulebooks(sneaky) }
-        #expect(err?.message.contains("changed but kept version 2") == true)
+        #expect(err?.message.contains("changed but kept version 3") == true)
         #expect(try engine.rulebook(.accident).steps[0].due?.span == .hours(2), "the old set stays")
     }
 }

@@ -43,13 +43,17 @@ import LiaisonConfig
 
     func required(_ rule: StepRule) -> EvidenceLevel { rule.notifiesParents ? rule.evidence : .attempted }
 
+    /// A sanction case needs its level: an expulsion, so that every step applies.
+    func facts(_ kind: CaseKind) -> CaseFacts { kind == .sanction ? CaseFacts(sanctionLevel: .expulsion) : CaseFacts() }
+
     @Test(arguments: CaseKind.allCases)
     func onTime(_ kind: CaseKind) throws {
         let w = try World(books: books)
         let book = try w.engine.rulebook(kind)
-        var c = try w.engine.openCase(kind: kind, studentID: "2023010101", summary: "x", occurredAt: nil, by: staff)
-        // Do every applicable step a little before it is due, anchors first.
-        while let s = c.steps.first(where: { $0.status == .pending || $0.status == .waiting }) {
+        var c = try w.engine.openCase(kind: kind, studentID: "2023010101", summary: "x", occurredAt: nil, facts: facts(kind), by: staff)
+        // Do every applicable step a little before it is due, the soonest first
+        // (a waiting step becomes pending, with its due time, once its anchor is done).
+        while let s = c.steps.filter({ $0.status == .pending }).min(by: { $0.due! < $1.due! }) {
             let rule = book.step(s.id)!
             if let due = s.due { _ = try w.engine.moveClock(to: due.addingTimeInterval(-60)) }
             c = try w.engine.recordEvidence(caseID: c.id, stepID: s.id, level: required(rule), channel: "phone", note: "", by: staff)
@@ -66,7 +70,7 @@ import LiaisonConfig
     func lateEscalatesAtTheRightInstants(_ kind: CaseKind) throws {
         let w = try World(books: books)
         let book = try w.engine.rulebook(kind)
-        let c = try w.engine.openCase(kind: kind, studentID: "2023010101", summary: "右腿骨折住院", occurredAt: nil, by: staff)
+        let c = try w.engine.openCase(kind: kind, studentID: "2023010101", summary: "右腿骨折住院", occurredAt: nil, facts: facts(kind), by: staff)
         let first = c.steps.filter { $0.due != nil }.min { $0.due! < $1.due! }!
         let rule = book.step(first.id)!
         let due = first.due!
@@ -112,7 +116,7 @@ import LiaisonConfig
     func evidenceBelowTheLevelCompletesNothing(_ kind: CaseKind) throws {
         let w = try World(books: books)
         let book = try w.engine.rulebook(kind)
-        let c = try w.engine.openCase(kind: kind, studentID: "2023010101", summary: "x", occurredAt: nil, by: staff)
+        let c = try w.engine.openCase(kind: kind, studentID: "2023010101", summary: "x", occurredAt: nil, facts: facts(kind), by: staff)
         let parentSteps = book.steps.filter { rule in rule.notifiesParents && c.steps.first(where: { $0.id == rule.id })?.status == .pending }
         #expect(!parentSteps.isEmpty)
         for rule in parentSteps {
@@ -128,7 +132,7 @@ import LiaisonConfig
     @Test(arguments: CaseKind.allCases)
     func aRestartInTheMiddle(_ kind: CaseKind) throws {
         let w = try World(books: books)
-        let c = try w.engine.openCase(kind: kind, studentID: "2023010101", summary: "x", occurredAt: nil, by: staff)
+        let c = try w.engine.openCase(kind: kind, studentID: "2023010101", summary: "x", occurredAt: nil, facts: facts(kind), by: staff)
         let first = c.steps.filter { $0.due != nil }.min { $0.due! < $1.due! }!
         try w.restart()
         // Time passed while "down": the deadline fires once, at start.
@@ -180,7 +184,9 @@ extension RulebookScenarioTests {
         let w = try World(books: books)
         let c = try w.engine.openCase(kind: .accident, studentID: "2023010101", summary: "x", occurredAt: nil, by: staff)
         #expect(try w.engine.nextDeadline()?.caseID == c.id)
-        _ = try w.engine.closeCase(c.id, resolution: "误报，已核实", by: staff)
+        // A false report: the supervisor waives what is left, with the reason.
+        let supervisor = Staff(id: "S01", name: "主任", role: .supervisor)
+        _ = try w.engine.closeCase(c.id, resolution: "误报，已核实", waive: ["notify-parents", "meet-parents"], reason: "误报，学生未受伤", by: supervisor)
         #expect(try w.engine.nextDeadline() == nil)
         _ = try w.engine.moveClock(to: w.clock.now().addingTimeInterval(10 * 86400))
         #expect(try w.events(c.id, .deadlineMissed).isEmpty)

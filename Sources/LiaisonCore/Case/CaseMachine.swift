@@ -2,7 +2,7 @@ import Foundation
 
 /// What a person asks of a case.
 public enum CaseCommand: Sendable {
-    case open(kind: CaseKind, student: Student, summary: String, occurredAt: Date?)
+    case open(kind: CaseKind, student: Student, summary: String, occurredAt: Date?, facts: CaseFacts = CaseFacts())
     case note(text: String)
     case close(resolution: String)
 }
@@ -20,9 +20,10 @@ public enum CaseMachine {
     public static func decide(_ current: CaseRecord?, _ command: CaseCommand, caseID: String,
                               actor: String, now: Date) throws -> [Event] {
         switch command {
-        case let .open(kind, student, summary, occurredAt):
+        case let .open(kind, student, summary, occurredAt, facts):
             guard current == nil else { throw LiaisonError.conflict("case \(caseID) already exists") }
             let summary = try requireText(summary, field: "summary")
+            try CaseFacts.check(facts, kind: kind)
             let occurred = occurredAt ?? now
             if occurred.timeIntervalSince(now) > futureTolerance {
                 throw LiaisonError.invalid("occurred_at lies in the future; give the time the incident happened (for example 2026-11-28T22:40)")
@@ -30,7 +31,7 @@ public enum CaseMachine {
             return [Event(at: now, actor: actor, type: .caseOpened, caseID: caseID, studentID: student.id,
                           policy: kind.policyIDs,
                           payload: ["kind": kind.rawValue, "summary": summary, "counselor": student.counselorID,
-                                    "occurred_at": Event.timestamp(occurred)])]
+                                    "occurred_at": Event.timestamp(occurred)].merging(facts.payload) { a, _ in a })]
         case let .note(text):
             let c = try require(current, caseID)
             let text = try requireText(text, field: "note")
@@ -57,6 +58,7 @@ public enum CaseMachine {
                                counselorID: event.payload["counselor"] ?? "", summary: event.payload["summary"] ?? "",
                                occurredAt: Event.parseTimestamp(event.payload["occurred_at"]) ?? event.at,
                                openedAt: event.at, openedBy: event.actor, updatedAt: event.at)
+            c.facts = CaseFacts(payload: event.payload)
             CaseSteps.apply(event, to: &c)
             return c
         case .caseNoted:
@@ -64,7 +66,7 @@ public enum CaseMachine {
             c.noteCount += 1
             c.updatedAt = event.at
             return c
-        case .stepEvidence, .stepCompleted, .deadlineMissed, .escalationSent, .meetingRecorded, .caseMigrated:
+        case .stepEvidence, .stepCompleted, .deadlineMissed, .escalationSent, .meetingRecorded, .caseMigrated, .stepWaived:
             guard var c = current else { return nil }
             CaseSteps.apply(event, to: &c)
             c.updatedAt = event.at

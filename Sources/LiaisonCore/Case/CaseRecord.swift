@@ -24,6 +24,8 @@ public struct CaseRecord: Codable, Sendable, Equatable {
     /// The version of the rulebook the case was opened under (pinned).
     public var rulebookVersion: Int = 0
     public var steps: [StepState] = []
+    /// The sanction level and effective date, where the kind has them.
+    public var facts = CaseFacts()
 
     public init(id: String, kind: CaseKind, studentID: String, counselorID: String, state: CaseState = .open,
                 summary: String, occurredAt: Date, openedAt: Date, openedBy: String, updatedAt: Date,

@@ -19,6 +19,9 @@ public enum EventType: String, Codable, Sendable, CaseIterable {
     case deadlineMissed = "deadline.missed"
     case escalationSent = "escalation.sent"
     case caseMigrated = "case.migrated"
+    /// A supervisor or the office let a case close without one of its
+    /// mandatory steps, with a reason.
+    case stepWaived = "step.waived"
 }
 
 /// One entry of the append-only event log: who, when, what, and the policy

@@ -9,6 +9,11 @@ public enum StepStatus: String, Codable, Sendable {
     case overdue
     /// The step's `when:` does not hold for this case.
     case notApplicable = "not-applicable"
+    /// Left undone when the case closed, by a supervisor's or the office's waiver.
+    case waived
+
+    /// Still to do: a mandatory step in one of these keeps its case from closing.
+    public var isOpen: Bool { self == .pending || self == .overdue || self == .waiting }
 }
 
 /// A step of one case, as the case stands.
@@ -23,6 +28,9 @@ public struct StepState: Codable, Sendable, Equatable {
     public var lateSeconds: Double?
     /// Escalation messages sent so far.
     public var escalations: Int
+    /// What set `due`: nil for the rulebook's span, "effective" when the
+    /// case's effective date came sooner.
+    public var dueBy: String?
 
     public init(id: String, status: StepStatus, due: Date? = nil) {
         self.id = id; self.status = status; self.due = due; self.escalations = 0
@@ -61,10 +69,12 @@ public enum CaseSteps {
     public static let maxEscalationInterval: TimeInterval = 24 * 3600
 
     /// Does `condition` hold for this student at `date`?
-    public static func holds(_ condition: StepCondition?, for student: Student, at date: Date, calendar: SchoolCalendar) -> Bool {
+    public static func holds(_ condition: StepCondition?, for student: Student, facts: CaseFacts = CaseFacts(), at date: Date,
+                             calendar: SchoolCalendar) -> Bool {
         switch condition {
         case nil: return true
         case .keyAttention: return student.tier != .general
+        case .expulsion: return (facts.sanctionLevel ?? .warning) >= .expulsion
         case .minor:
             guard let birth = calendar.parse(student.birthDate),
                   let eighteen = calendar.calendar.date(byAdding: .year, value: 18, to: birth) else { return false }
@@ -88,20 +98,31 @@ public enum CaseSteps {
     }
 
     /// The payload fields and effects for a new case under `book`.
-    public static func opening(_ book: Rulebook, caseID: String, student: Student, at now: Date,
+    /// A step's deadline from `start`: its span, or the case's effective
+    /// date when the rule says so and that is sooner (then `byEffective`).
+    public static func dueDate(_ rule: DeadlineRule, after start: Date, facts: CaseFacts,
+                               calendar: SchoolCalendar) -> (at: Date, byEffective: Bool) {
+        let at = dueDate(rule.span, after: start, calendar: calendar)
+        if rule.beforeEffective == true, let effective = facts.effectiveAt, effective < at { return (max(effective, start), true) }
+        return (at, false)
+    }
+
+    /// The payload fields and effects for a new case under `book`.
+    public static func opening(_ book: Rulebook, caseID: String, student: Student, facts: CaseFacts = CaseFacts(), at now: Date,
                                calendar: SchoolCalendar) -> (payload: [String: String], effects: [CaseEffect]) {
         var payload = ["rulebook_version": "\(book.version)"]
         var applicable: [String] = []
         var effects: [CaseEffect] = []
         for step in book.steps {
-            guard holds(step.when, for: student, at: now, calendar: calendar) else {
+            guard holds(step.when, for: student, facts: facts, at: now, calendar: calendar) else {
                 payload["skip:\(step.id)"] = step.when?.rawValue ?? ""
                 continue
             }
             applicable.append(step.id)
             if let due = step.due, due.afterStep == nil {
-                let at = dueDate(due.span, after: now, calendar: calendar)
+                let (at, byEffective) = dueDate(due, after: now, facts: facts, calendar: calendar)
                 payload["due:\(step.id)"] = Event.timestamp(at)
+                if byEffective { payload["due_by:\(step.id)"] = "effective" }
                 effects.append(.schedule(Deadline(caseID: caseID, stepID: step.id, level: 0, due: at)))
                 if let topic = step.message { effects.append(.notify(caseID: caseID, stepID: step.id, topic: topic)) }
             }
@@ -113,7 +134,8 @@ public enum CaseSteps {
     /// Evidence for a step: always recorded; completes the step when it
     /// reaches the level the rulebook asks.
     public static func evidence(_ c: CaseRecord, book: Rulebook, stepID: String, level: EvidenceLevel, channel: String,
-                                note: String, actor: String, now: Date, calendar: SchoolCalendar) throws -> ([Event], [CaseEffect]) {
+                                note: String, actor: String, now: Date, calendar: SchoolCalendar,
+                                extra: [String: String] = [:]) throws -> ([Event], [CaseEffect]) {
         guard c.state == .open else { throw LiaisonError.conflict("case \(c.id) is closed; evidence goes on open cases") }
         guard let rule = book.step(stepID), let state = c.steps.first(where: { $0.id == stepID }) else {
             throw LiaisonError.notFound("case \(c.id) has no step \(stepID); its steps are \(c.steps.map(\.id).joined(separator: ", "))")
@@ -122,8 +144,9 @@ public enum CaseSteps {
             throw LiaisonError.conflict("step \(stepID) does not apply to case \(c.id) (only when \(rule.when?.rawValue ?? "?"))")
         }
         guard state.status != .done else { throw LiaisonError.conflict("step \(stepID) of case \(c.id) is already done") }
+        guard state.status != .waived else { throw LiaisonError.conflict("step \(stepID) of case \(c.id) was waived") }
         var events = [Event(at: now, actor: actor, type: .stepEvidence, caseID: c.id, studentID: c.studentID, policy: rule.policy,
-                            payload: ["step": stepID, "level": level.name, "channel": channel, "note": note])]
+                            payload: ["step": stepID, "level": level.name, "channel": channel, "note": note].merging(extra) { a, _ in a })]
         var effects: [CaseEffect] = []
         let required = rule.notifiesParents ? rule.evidence : .attempted
         guard level >= required else { return (events, effects) }
@@ -132,9 +155,10 @@ public enum CaseSteps {
         effects.append(.cancel(caseID: c.id, stepID: stepID))
         // Steps whose clock starts now.
         for dependent in book.steps where dependent.due?.afterStep == stepID {
-            guard let span = dependent.due?.span, c.steps.first(where: { $0.id == dependent.id })?.status == .waiting else { continue }
-            let at = dueDate(span, after: now, calendar: calendar)
+            guard let rule = dependent.due, c.steps.first(where: { $0.id == dependent.id })?.status == .waiting else { continue }
+            let (at, byEffective) = dueDate(rule, after: now, facts: c.facts, calendar: calendar)
             payload["due:\(dependent.id)"] = Event.timestamp(at)
+            if byEffective { payload["due_by:\(dependent.id)"] = "effective" }
             effects.append(.schedule(Deadline(caseID: c.id, stepID: dependent.id, level: 0, due: at)))
             if let topic = dependent.message { effects.append(.notify(caseID: c.id, stepID: dependent.id, topic: topic)) }
         }
@@ -173,7 +197,11 @@ public enum CaseSteps {
             c.rulebookVersion = Int(p["rulebook_version"] ?? "") ?? 0
             c.steps = (p["steps"] ?? "").split(separator: ",").map(String.init).map { id in
                 if p["skip:\(id)"] != nil { return StepState(id: id, status: .notApplicable) }
-                if let due = Event.parseTimestamp(p["due:\(id)"]) { return StepState(id: id, status: .pending, due: due) }
+                if let due = Event.parseTimestamp(p["due:\(id)"]) {
+                    var s = StepState(id: id, status: .pending, due: due)
+                    s.dueBy = p["due_by:\(id)"]
+                    return s
+                }
                 return StepState(id: id, status: .waiting)
             }
         case .stepEvidence:
@@ -188,11 +216,15 @@ public enum CaseSteps {
                 s.lateSeconds = Double(p["late_seconds"] ?? "")
             }
             for (key, value) in p where key.hasPrefix("due:") {
-                update(String(key.dropFirst(4))) { s in
+                let id = String(key.dropFirst(4))
+                update(id) { s in
                     s.status = .pending
                     s.due = Event.parseTimestamp(value)
+                    s.dueBy = p["due_by:\(id)"]
                 }
             }
+        case .stepWaived:
+            update(p["step"]) { $0.status = .waived }
         case .deadlineMissed:
             update(p["step"]) { $0.status = .overdue }
         case .escalationSent:

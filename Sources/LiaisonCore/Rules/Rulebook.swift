@@ -26,6 +26,23 @@ public enum EvidenceLevel: Int, Codable, Sendable, Comparable, CaseIterable {
         guard let v = Self.allCases.first(where: { $0.name == name }) else { return nil }
         self = v
     }
+
+    /// Written as its name ("delivered"), so `--json` and stored rows read
+    /// as words; the integers older rows and pinned rulebooks hold still read.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        if let n = try? c.decode(Int.self), let v = Self(rawValue: n) { self = v; return }
+        let text = try c.decode(String.self)
+        guard let v = Self(name: text) else {
+            throw DecodingError.dataCorruptedError(in: c, debugDescription: "\"\(text)\" is not an evidence level (attempted, delivered, acknowledged, in-person)")
+        }
+        self = v
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(name)
+    }
 }
 
 /// Who is told when a step's deadline passes, in order.
@@ -44,6 +61,9 @@ public enum StepCondition: String, Codable, Sendable, CaseIterable {
     case minor
     /// The student's tier is special or key (P3.1).
     case keyAttention = "key-attention"
+    /// The sanction is expulsion (开除学籍) or above: only then do parents
+    /// come to campus (P2.2.3); lesser ones go in the term-end notice (P2.2.2).
+    case expulsion
 }
 
 /// A span of time a deadline adds to its anchor.
@@ -58,8 +78,13 @@ public struct DeadlineRule: Codable, Sendable, Equatable {
     /// nil: the case's opening. Otherwise the id of the step whose completion starts the clock.
     public var afterStep: String?
     public var span: DeadlineSpan
+    /// When the case has an effective date (a suspension, a withdrawal)
+    /// that comes sooner, the step is due before it instead (`before_effective: true`).
+    public var beforeEffective: Bool?
 
-    public init(afterStep: String?, span: DeadlineSpan) { self.afterStep = afterStep; self.span = span }
+    public init(afterStep: String?, span: DeadlineSpan, beforeEffective: Bool = false) {
+        self.afterStep = afterStep; self.span = span; self.beforeEffective = beforeEffective ? true : nil
+    }
 }
 
 /// One step of a rulebook.
@@ -97,10 +122,14 @@ public struct Rulebook: Codable, Sendable, Equatable {
     public var policy: [String]
     public var steps: [StepRule]
     public var source: String
+    /// Its messages to parents go at once, quiet hours or not (an accident,
+    /// an illness, a crisis); otherwise they wait for the morning. nil in
+    /// rulebooks pinned before the key existed: the template decides.
+    public var urgent: Bool?
 
-    public init(kind: CaseKind, version: Int, title: String, policy: [String], steps: [StepRule], source: String) {
+    public init(kind: CaseKind, version: Int, title: String, policy: [String], steps: [StepRule], source: String, urgent: Bool? = nil) {
         self.kind = kind; self.version = version; self.title = title; self.policy = policy; self.steps = steps
-        self.source = source
+        self.source = source; self.urgent = urgent
     }
 
     public func step(_ id: String) -> StepRule? { steps.first { $0.id == id } }

@@ -44,13 +44,13 @@ public enum RulebookMigration {
             if let s = c.steps.first(where: { $0.id == rule.id }) {
                 // A pending step whose deadline rule changed gets the new due time.
                 guard s.status == .pending, let due = rule.due, let start = anchorTime(due) else { continue }
-                let newDue = CaseSteps.dueDate(due.span, after: start, calendar: calendar)
+                let newDue = CaseSteps.dueDate(due, after: start, facts: c.facts, calendar: calendar).at
                 if let old = s.due, abs(old.timeIntervalSince(newDue)) >= 0.001 {
                     p.changes.append(.init(step: rule.id, change: "moved", oldDue: old, newDue: newDue))
                 }
             } else {
-                let applies = student.map { CaseSteps.holds(rule.when, for: $0, at: c.openedAt, calendar: calendar) } ?? (rule.when == nil)
-                let due = applies ? rule.due.flatMap { d in anchorTime(d).map { CaseSteps.dueDate(d.span, after: $0, calendar: calendar) } } : nil
+                let applies = student.map { CaseSteps.holds(rule.when, for: $0, facts: c.facts, at: c.openedAt, calendar: calendar) } ?? (rule.when == nil)
+                let due = applies ? rule.due.flatMap { d in anchorTime(d).map { CaseSteps.dueDate(d, after: $0, facts: c.facts, calendar: calendar).at } } : nil
                 p.changes.append(.init(step: rule.id, change: applies ? "added" : "added-not-applicable", oldDue: nil, newDue: due))
             }
         }

@@ -10,8 +10,15 @@ extension Routes {
             guard let kind = CaseKind(text: p.kind) else {
                 throw LiaisonError.invalid("\"\(p.kind)\" is not a case kind; use one of \(CaseKind.usageList)")
             }
+            var facts = CaseFacts(effectiveAt: try instant(p.effective, field: "effective", engine))
+            if let l = p.level {
+                guard let level = SanctionLevel(text: l) else {
+                    throw LiaisonError.invalid("level \"\(l)\" is not a sanction level; use one of \(SanctionLevel.allCases.map { "\($0.chineseName) (\($0.rawValue))" }.joined(separator: ", "))")
+                }
+                facts.sanctionLevel = level
+            }
             return try engine.openCase(kind: kind, studentID: p.student, summary: p.summary,
-                                       occurredAt: try instant(p.occurredAt, field: "occurredAt", engine), by: ctx.actor)
+                                       occurredAt: try instant(p.occurredAt, field: "occurredAt", engine), facts: facts, by: ctx.actor)
         }
         r.add(Method.caseList, CaseListParams.self) { ctx, p in
             var f = CaseFilter()
@@ -29,7 +36,7 @@ extension Routes {
         }
         r.add(Method.caseShow, IDParams.self) { _, p in try engine.caseDetail(p.id) }
         r.add(Method.caseNote, CaseNoteParams.self) { ctx, p in try engine.noteCase(p.id, text: p.text, by: ctx.actor) }
-        r.add(Method.caseClose, CaseCloseParams.self) { ctx, p in try engine.closeCase(p.id, resolution: p.resolution, by: ctx.actor) }
+        r.add(Method.caseClose, CaseCloseParams.self) { ctx, p in try engine.closeCase(p.id, resolution: p.resolution, waive: p.waive ?? [], reason: p.reason, by: ctx.actor) }
     }
 
     static func addContacts(_ r: inout Router, _ engine: Engine) {

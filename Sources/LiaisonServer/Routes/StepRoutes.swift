@@ -7,14 +7,24 @@ import LiaisonStore
 extension Routes {
     static func addSteps(_ r: inout Router, _ engine: Engine) {
         r.add(Method.caseStep, CaseStepParams.self) { ctx, p in
-            guard let level = EvidenceLevel(name: p.evidence) else {
-                throw LiaisonError.invalid("evidence \"\(p.evidence)\" is not a level; use \(EvidenceLevel.allCases.map(\.name).joined(separator: " < "))")
+            var level: EvidenceLevel?
+            if let e = p.evidence {
+                guard let l = EvidenceLevel(name: e) else {
+                    throw LiaisonError.invalid("evidence \"\(e)\" is not a level; use \(EvidenceLevel.allCases.map(\.name).joined(separator: " < "))")
+                }
+                level = l
+            }
+            var outcome: ContactOutcome?
+            if let o = p.outcome {
+                guard let v = ContactOutcome(text: o) else { throw LiaisonError.invalid("outcome \"\(o)\" is not one of \(ContactOutcome.usageList)") }
+                outcome = v
             }
             if let ch = p.channel, ContactChannel(text: ch) == nil {
                 throw LiaisonError.invalid("\"\(ch)\" is not a channel; use one of \(ContactChannel.usageList)")
             }
-            return try engine.recordEvidence(caseID: p.id, stepID: p.step, level: level, channel: p.channel ?? "",
-                                             note: p.note ?? "", by: ctx.actor)
+            return try engine.recordStaffEvidence(caseID: p.id, stepID: p.step, guardian: p.guardian, outcome: outcome, evidence: level,
+                                                  channel: p.channel.flatMap { ContactChannel(text: $0)?.rawValue } ?? "",
+                                                  note: p.note ?? "", by: ctx.actor)
         }
         r.add(Method.caseMeeting, CaseMeetingParams.self) { ctx, p in
             try engine.recordMeeting(caseID: p.id, at: try instant(p.at, field: "at", engine), with: p.with, note: p.note ?? "", by: ctx.actor)

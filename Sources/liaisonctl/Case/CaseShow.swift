@@ -18,19 +18,23 @@ struct CaseShow: ParsableCommand {
                          ("counselor", c.counselorID), ("occurred", display.time(c.occurredAt)),
                          ("opened", "\(display.time(c.openedAt)) by \(c.openedBy)"), ("summary", c.summary),
                          ("policy", c.kind.policyIDs.joined(separator: ", "))]
+            if let level = c.facts.sanctionLevel { pairs.append(("sanction", "\(level.chineseName) (\(level.rawValue))")) }
+            if let effective = c.facts.effectiveAt { pairs.append(("effective", display.time(effective))) }
             if c.state == .closed {
                 pairs.append(("closed", "\(display.time(c.closedAt)) by \(c.closedBy ?? "?")"))
                 pairs.append(("resolution", c.resolution ?? ""))
             }
-            var steps = TextTable(["step", "status", "due", "left", "evidence", "escalations"])
+            var steps = TextTable(["step", "status", "due", "set by", "left", "evidence", "escalations"])
             for s in c.steps {
                 let left: String
                 switch (s.status, s.due) {
                 case (.done, _): left = s.lateSeconds.map { "done \(Duration.words($0)) late" } ?? "done on time"
+                case (.waived, _), (.notApplicable, _): left = "—"
                 case let (_, due?): let l = due.timeIntervalSince(d.now ?? Date()); left = l < 0 ? "OVERDUE \(Duration.words(l))" : Duration.words(l)
                 default: left = "—"
                 }
-                steps.add([s.id, s.status.rawValue, display.time(s.due), left, s.evidence?.name ?? "—", "\(s.escalations)"])
+                let setBy = s.due == nil ? "—" : s.dueBy == "effective" ? "effective date" : "rulebook"
+                steps.add([s.id, s.status.rawValue, display.time(s.due), setBy, left, s.evidence?.name ?? "—", "\(s.escalations)"])
             }
             let stepText = c.steps.isEmpty ? "" : "\n\nsteps (rulebook version \(c.rulebookVersion))\n" + steps.render()
             return display.fields(pairs) + stepText + "\n\ntimeline\n" + Self.timeline(d.events, display)
@@ -47,8 +51,18 @@ struct CaseShow: ParsableCommand {
         switch e.type {
         case .caseOpened: return "occurred \(display.time(Event.parseTimestamp(e.payload["occurred_at"]))): \(e.payload["summary"] ?? "")"
         case .caseNoted: return e.payload["text"] ?? ""
-        case .caseClosed: return e.payload["resolution"] ?? ""
-        case .stepEvidence: return "\(e.payload["step"] ?? ""): \(e.payload["level"] ?? "") \(e.payload["channel"] ?? "") \(e.payload["note"] ?? "")"
+        case .caseClosed:
+            return (e.payload["resolution"] ?? "") + (e.payload["waived"].map { " (waived \($0): \(e.payload["reason"] ?? ""))" } ?? "")
+        case .stepWaived: return "\(e.payload["step"] ?? "") waived: \(e.payload["reason"] ?? "")"
+        case .stepEvidence:
+            let p = e.payload
+            var who = ""
+            switch p["source"] {
+            case "staff": who = "staff claim: " + [p["guardian_name"].flatMap { $0.isEmpty ? nil : $0 }, p["outcome"]].compactMap { $0 }.joined(separator: " ") + " → "
+            case "channel": who = "channel: "
+            default: break
+            }
+            return "\(p["step"] ?? ""): \(who)\(p["level"] ?? "") \(p["channel"] ?? "") \(p["note"] ?? "")"
         case .stepCompleted: return "\(e.payload["step"] ?? "") done" + (e.payload["late_seconds"].flatMap(Double.init).map { ", \(Duration.words($0)) late" } ?? "")
         case .deadlineMissed: return "\(e.payload["step"] ?? "") was due \(display.time(Event.parseTimestamp(e.payload["due"])))"
         case .escalationSent: return "\(e.payload["step"] ?? "") → \(e.payload["target"] ?? "")"
