@@ -124,14 +124,19 @@ server.start()
 // was down fire now, once.
 let scheduler = DeadlineScheduler(engine: engine, logger: Logger(label: "liaisond.scheduler"))
 scheduler.start()
-do { try dispatcher.start() } catch { fail("cannot start the message dispatcher: \(error)") }
 
 @Sendable func statusLine() -> String {
     let c = try? engine.counts()
-    let channels = dispatcher.statuses().map { "\($0.channel) \($0.state)" }.joined(separator: ", ")
+    // A failed channel says why in a few words: its messages go elsewhere.
+    let channels = dispatcher.statuses().map { s in
+        s.state == "failed" && s.retryAt != nil ? "\(s.channel) failed (its plugin host keeps crashing, the last time \(s.lastExit); its messages fall back)" : "\(s.channel) \(s.state)"
+    }.joined(separator: ", ")
     let virtual = engine.clock is VirtualClock ? "clock \(engine.clockDescription); " : ""
     return "\(virtual)serving on \(socketName): \(c?.openCases ?? 0) open cases, \(c?.overdueSteps ?? 0) overdue steps, \(c?.students ?? 0) students; channels: \(channels.isEmpty ? "none configured" : channels)"
 }
+// A channel that fails or recovers shows in STATUS at once, not at the next heartbeat.
+dispatcher.onStateChange = { Notifier.status(statusLine()) }
+do { try dispatcher.start() } catch { fail("cannot start the message dispatcher: \(error)") }
 log.notice("liaisond \(version) \(statusLine()) (database \(config.database), pid \(getpid()))",
            metadata: ["message_id": "\(MessageID.started)"])
 Heartbeat(engine: engine, watchdogInterval: Notifier.watchdogInterval(), logger: log, status: statusLine).start()
