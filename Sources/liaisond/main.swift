@@ -61,6 +61,9 @@ let templates: TemplateLibrary
 do { templates = try TemplateLoader.load(directory: config.templatesDirectory, rulebooks: rulebooks) } catch { fail("\(error)", code: 78) }
 if checkOnly {
     print("\(configPath): ok\n\(config.rulesDirectory): \(rulebooks.count) rulebooks ok\n\(config.templatesDirectory): \(templates.templates.count) message templates ok")
+    print(config.school.name == nil
+          ? "school.name: not set; parents' messages are signed with each student's college as the roster writes it"
+          : "school: \(config.school.name!); parents' SMS are signed 【\(config.school.signature(college: ""))】")
     for c in config.channels {
         print("channel \(c.name): \(PluginFileCheck.problem(path: c.pluginPath).map { "REFUSED: \($0)" } ?? "plugin file ok (\(c.pluginPath))")")
     }
@@ -97,6 +100,10 @@ let engine = Engine(store: store, clock: clock,
                     logger: Logger(label: "liaisond.engine"))
 // Rulebooks changed while the daemon was down are installed like a reload.
 do { try engine.installRulebooks(rulebooks); try engine.installTemplates(templates) } catch { fail("\(error)", code: 78) }
+engine.installSchool(config.school)
+if config.school.name == nil {
+    log.warning("school.name is not set in \(config.file): parents' messages are signed with each student's college as the roster writes it (a code such as C01 in many rosters); set school.name and school.short_name")
+}
 if config.demoRoster {
     do {
         let n = try engine.loadDemoRosterIfEmpty()
@@ -155,6 +162,9 @@ Notifier.ready(status: statusLine())
         let library = try TemplateLoader.load(directory: fresh.templatesDirectory, rulebooks: books)
         try engine.installRulebooks(books)
         try engine.installTemplates(library)
+        // New messages are signed with the new name; those already queued keep theirs.
+        engine.installSchool(fresh.school)
+        config.school = fresh.school
         config.rulesDirectory = fresh.rulesDirectory
         config.templatesDirectory = fresh.templatesDirectory
     } catch {

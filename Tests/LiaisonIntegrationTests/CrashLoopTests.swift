@@ -10,18 +10,6 @@ import Testing
 /// channel instead of waiting; the host is tried again with back-off, and a
 /// fixed plugin (reloaded, or found at the next try) runs the channel again.
 @Suite(.serialized) struct CrashLoopTests {
-    /// Polls `probe` until it returns a value, for at most `seconds` (a
-    /// generous deadline: other builds share these cores); the last state
-    /// seen goes into the failure.
-    static func until<T>(_ what: String, seconds: TimeInterval = 60, _ probe: () throws -> T?) throws -> T {
-        let deadline = Date().addingTimeInterval(seconds)
-        while true {
-            if let v = try probe() { return v }
-            if Date() > deadline { throw LiaisonError(.unavailable, "not within \(Int(seconds)) s: \(what)") }
-            usleep(50_000)
-        }
-    }
-
     static func messages(_ d: Daemon, caseID: String) throws -> [Message] {
         try d.json([Message].self, "message", "list", "--case", caseID, "--limit", "100")
     }
@@ -95,7 +83,7 @@ import Testing
         let key = "notify:\(c.id):notify-parents:\(father.id)"
         // Each try on WeChat kills its host; the retry waits on the virtual
         // clock, which the test moves whenever the host is back.
-        let failed = try Self.until("the wechat channel is failed after its host crashed 5 times") { () -> PluginStatus? in
+        let failed = try Eventually.value("the wechat channel is failed after its host crashed 5 times") { () -> PluginStatus? in
             let s = try d.json(PluginStatus.self, "plugin", "status", "wechat")
             if s.state == "failed" { return s }
             let m = try Self.messages(d, caseID: c.id).first { $0.idempotencyKey == key }
@@ -110,7 +98,7 @@ import Testing
         #expect(try d.ctl("plugin", "list").out.contains("crash loop"))
 
         // The father's message, in flight when the fifth crash came, went on to SMS (the outbox plugin).
-        let delivered = try Self.until("the father's notice is delivered by the outbox") {
+        let delivered = try Eventually.value("the father's notice is delivered by the outbox") {
             try Self.messages(d, caseID: c.id).first { $0.idempotencyKey == key && $0.state == .delivered }
         }
         #expect(delivered.channel == "outbox", "\(delivered)")
@@ -124,13 +112,13 @@ import Testing
         // A new message for him does not wait for WeChat at all.
         let c2 = try d.json(CaseRecord.self, "case", "open", "sudden-illness", "--student", "2023010101", "--summary", "发烧")
         let key2 = "notify:\(c2.id):notify-parents:\(father.id)"
-        let second = try Self.until("the father's second notice is delivered by the outbox") {
+        let second = try Eventually.value("the father's second notice is delivered by the outbox") {
             try Self.messages(d, caseID: c2.id).first { $0.idempotencyKey == key2 && $0.state == .delivered }
         }
         #expect(try d.json(MessageDetail.self, "message", "show", "\(second.id)").attempts.map(\.channel) == ["outbox"])
 
         // STATUS says which channel failed; the log says so without personal data.
-        _ = try Self.until("STATUS names the failed channel") { notify.statuses.first { $0.contains("wechat failed") } }
+        _ = try Eventually.value("STATUS names the failed channel") { notify.statuses.first { $0.contains("wechat failed") } }
         #expect(notify.statuses.contains { $0.contains("wechat failed (its plugin host keeps crashing") }, "\(notify.statuses)")
         #expect(d.log.contains("channel wechat failed: crash loop"), "\(d.log)")
         for personal in [father.name, father.phone, "摔伤", "发烧"] { #expect(!d.log.contains(personal), "the log holds \(personal)") }
@@ -141,11 +129,11 @@ import Testing
         #expect(reloaded.state == "running" && reloaded.reason.isEmpty && reloaded.recentExits == 0 && reloaded.retryAt == nil, "\(reloaded)")
         #expect(try d.json([PluginStatus].self, "plugin", "list").first { $0.channel == "wechat" }?.state == "running")
         let c3 = try d.json(CaseRecord.self, "case", "open", "fraud-victim", "--student", "2023010101", "--summary", "电信诈骗")
-        let third = try Self.until("a message goes by WeChat again") {
+        let third = try Eventually.value("a message goes by WeChat again") {
             try Self.messages(d, caseID: c3.id).first { $0.recipientID == father.id && $0.state == .sent }
         }
         #expect(third.channel == "wechat" && d.sentLines(sent).contains { $0[0] == third.idempotencyKey }, "\(third)")
-        _ = try Self.until("STATUS shows the channel running again") { notify.statuses.last.flatMap { $0.contains("wechat running") ? $0 : nil } }
+        _ = try Eventually.value("STATUS shows the channel running again") { notify.statuses.last.flatMap { $0.contains("wechat running") ? $0 : nil } }
     }
 
     @Test func aFailedChannelIsTriedAgainWithBackOffAndRunsOnceItsPluginIsFixed() throws {
@@ -162,13 +150,13 @@ import Testing
                 failed_retry_seconds: 1
             """).replacingOccurrences(of: "serves: [sms, wechat, qq, letter, staff]", with: "serves: [sms, qq, letter, staff]"))
         try d.start()
-        let first = try Self.until("the wechat channel is failed") { () -> PluginStatus? in
+        let first = try Eventually.value("the wechat channel is failed") { () -> PluginStatus? in
             let s = try d.json(PluginStatus.self, "plugin", "status", "wechat")
             return s.state == "failed" ? s : nil
         }
         #expect(first.reason.contains("crash loop") && first.reason.contains("next try in 1 s"), "\(first.reason)")
         // Tried again: it crashes at once, and is failed again with twice the wait.
-        let again = try Self.until("the failed channel is tried again and fails again") { () -> PluginStatus? in
+        let again = try Eventually.value("the failed channel is tried again and fails again") { () -> PluginStatus? in
             let s = try d.json(PluginStatus.self, "plugin", "status", "wechat")
             return s.state == "failed" && s.reason.contains("started again after a crash loop") ? s : nil
         }
@@ -177,7 +165,7 @@ import Testing
 
         // The fixed file is found at the next try, without ops doing anything more.
         try TestPlugin.compile(into: dir, name: "libliaison-channel-wechat.so")
-        let running = try Self.until("the channel runs again") { () -> PluginStatus? in
+        let running = try Eventually.value("the channel runs again") { () -> PluginStatus? in
             let s = try d.json(PluginStatus.self, "plugin", "status", "wechat")
             return s.state == "running" ? s : nil
         }
@@ -185,11 +173,11 @@ import Testing
         // It sends the father's notice; that puts it fully back.
         let father = try #require(try d.json(StudentDetail.self, "student", "show", "2023010101").guardians.first { $0.relation == "父亲" })
         let c = try d.json(CaseRecord.self, "case", "open", "accident", "--student", "2023010101", "--summary", "摔伤")
-        let m = try Self.until("the notice goes by WeChat") {
+        let m = try Eventually.value("the notice goes by WeChat") {
             try Self.messages(d, caseID: c.id).first { $0.recipientID == father.id && $0.state == .sent }
         }
         #expect(m.channel == "wechat")
-        let back = try Self.until("the channel is off probation") { () -> PluginStatus? in
+        let back = try Eventually.value("the channel is off probation") { () -> PluginStatus? in
             let s = try d.json(PluginStatus.self, "plugin", "status", "wechat")
             return s.reason.isEmpty ? s : nil
         }
