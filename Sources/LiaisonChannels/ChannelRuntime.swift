@@ -20,7 +20,23 @@ final class ChannelRuntime {
     var restarts = 0
     /// Consecutive crashes: the restart delay doubles with each.
     var crashes = 0
-    var restartAt: Date?
+    /// When the host is next started (a restart, or a failed channel's next
+    /// try), on the dispatcher's monotonic clock.
+    var restartAt: TimeInterval?
+    /// Unexpected exits of the channel's host (monotonic times), kept for the
+    /// crash-loop window (`ChannelDispatcher.crashLoopWindow`).
+    var exits: [TimeInterval] = []
+    /// How the last unexpected exit went ("killed by signal 6 (Aborted)").
+    var lastExit = ""
+    /// Times in a row the channel was marked failed for a crash loop: the
+    /// next try waits `failedRetry` doubled that many times less one.
+    var failures = 0
+    /// A failed channel's host started again is on probation until it sends
+    /// one message or stays up a whole window: one more crash meanwhile
+    /// marks it failed again at once.
+    var probation = false
+    /// When the current host became ready (monotonic).
+    var readyAt: TimeInterval = 0
     var info: (name: String, version: String, capabilities: String) = ("", "", "")
     var recycles = 0
     /// The current host's resident memory when last looked at, and when.
@@ -37,11 +53,13 @@ final class ChannelRuntime {
 
     var receipts: Bool { info.capabilities.split(separator: ",").contains("receipts") }
 
-    func status(inFlight: Int) -> PluginStatus {
+    func status(inFlight: Int, now: TimeInterval) -> PluginStatus {
         PluginStatus(channel: spec.name, pluginPath: spec.pluginPath, state: state.rawValue, reason: reason, pluginName: info.name,
                      pluginVersion: info.version, capabilities: info.capabilities, pid: current?.pid ?? 0, generation: generation,
                      restarts: restarts, recycles: recycles, residentKiB: current == nil ? 0 : residentKiB, inFlight: inFlight, sent: sent, failed: failed, serves: spec.serves,
-                     quietHours: spec.quietHours?.text ?? "none", ratePerMinute: spec.ratePerMinute)
+                     quietHours: spec.quietHours?.text ?? "none", ratePerMinute: spec.ratePerMinute,
+                     recentExits: exits.filter { now - $0 < ChannelDispatcher.crashLoopWindow }.count, lastExit: lastExit,
+                     retryAt: state == .failed ? restartAt.map { Date().addingTimeInterval($0 - now) } : nil)
     }
 }
 

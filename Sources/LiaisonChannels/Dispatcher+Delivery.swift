@@ -9,6 +9,10 @@ enum Outcome {
     case result(ChannelDispatcher.InFlight, status: String, providerID: String, error: String)
     case receipt(channel: String, providerID: String, key: String, receipt: String, detail: String)
     case reply(channel: String, from: String, text: String, providerID: String)
+    /// Messages that waited for a channel are due now (it runs again, or it
+    /// failed and they fall back); with `retries`, also those waiting to be
+    /// retried on it.
+    case release(channel: String, ids: [Int64], retries: Bool)
 }
 
 extension ChannelDispatcher {
@@ -27,6 +31,7 @@ extension ChannelDispatcher {
                     case let .result(f, status, providerID, error): try result(f, status, providerID, error, tx, now)
                     case let .receipt(channel, providerID, key, receipt, detail): try receiptArrived(channel, providerID, key, receipt, detail, tx, now)
                     case let .reply(channel, from, text, _): try replyArrived(channel, from, text, tx, now)
+                    case let .release(channel, ids, retries): try tx.makeDue(ids: ids, lastChannel: retries ? channel : nil, at: now)
                     }
                 }
             }
@@ -57,6 +62,11 @@ extension ChannelDispatcher {
         guard var m = try tx.message(f.messageID) else { return }
         m.updatedAt = now
         switch status {
+        case "unknown" where rt?.state == .failed:
+            // The host died and the channel is failed (a crash loop): as if
+            // it had refused the message for good.
+            rt?.failed += 1
+            try fallBack(&m, why: "\(f.channel) failed, its plugin host crashing again and again; this send's outcome is unknown (\(error))", tx, now)
         case "permanent":
             rt?.failed += 1
             try fallBack(&m, why: "\(f.channel) refused it for good: \(error)", tx, now)
@@ -197,6 +207,7 @@ extension ChannelDispatcher {
                 for var m in due {
                     guard let (rt, route) = try choose(&m, tx, now) else { try tx.update(m); continue }
                     guard rt.state == .running, let host = rt.current else {
+                        held[rt.spec.name, default: []].insert(m.id)
                         m.nextAt = now.addingTimeInterval(2)
                         m.note = "channel \(rt.spec.name) is \(rt.state.rawValue)\(rt.reason.isEmpty ? "" : ": \(rt.reason)"); waiting for it"
                         try tx.update(m)
@@ -218,6 +229,7 @@ extension ChannelDispatcher {
                         if m.note != note { m.note = note; try tx.update(m) }
                         continue
                     }
+                    for k in held.keys { held[k]?.remove(m.id) }
                     let template = engine.templateLibrary[m.topic]
                     let (subject, body) = template?.render(channel: route.via, values: m.fields) ?? ("", m.body)
                     let attempt = MessageAttempt(messageID: m.id, number: try tx.nextAttemptNumber(messageID: m.id), channel: rt.spec.name,

@@ -3,10 +3,48 @@ import Glibc
 import LiaisonCore
 import Logging
 
-/// Host supervision: start, crash, restart with backoff, reload, retire.
+/// Host supervision: start, crash, restart with backoff, reload, retire;
+/// a crash loop marks the channel failed.
+///
+/// Supervision runs on real time, not the engine's clock: hosts crash and
+/// restart in real time, and a virtual clock (which moves only by command)
+/// would neither slide the crash-loop window nor bring a failed channel's
+/// next try. Restarts and the window use the monotonic clock, so a step of
+/// the wall clock neither hastens nor delays them.
 extension ChannelDispatcher {
     /// The longest wait between restarts of a crashing host.
     static let maxRestartDelay: TimeInterval = 30
+    /// This many unexpected exits of a channel's host within the window mark
+    /// the channel failed: its messages go to the guardians' next channels.
+    static let crashLoopExits = 5
+    static let crashLoopWindow: TimeInterval = 600
+    /// A failed channel is tried again after its `failed_retry_seconds`,
+    /// doubling with each failure in a row, at most this long.
+    static let maxFailedRetry: TimeInterval = 1800
+
+    /// Seconds on CLOCK_MONOTONIC.
+    static func monotonic() -> TimeInterval {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return TimeInterval(ts.tv_sec) + TimeInterval(ts.tv_nsec) / 1e9
+    }
+
+    /// "45 s", "1 min", "1 min 30 s", "30 min".
+    static func span(_ seconds: TimeInterval) -> String {
+        let s = Int(seconds.rounded())
+        if s < 60 { return "\(s) s" }
+        return s % 60 == 0 ? "\(s / 60) min" : "\(s / 60) min \(s % 60) s"
+    }
+
+    /// Ops loaded or reloaded the channel: whatever crash loop it was in is
+    /// forgotten, and it starts at once.
+    func resetCrashLoop(_ rt: ChannelRuntime) {
+        rt.exits = []
+        rt.failures = 0
+        rt.probation = false
+        rt.crashes = 0
+        rt.restartAt = nil
+    }
 
     func load(_ rt: ChannelRuntime) {
         if let problem = PluginFileCheck.problem(path: rt.spec.pluginPath) {
@@ -71,7 +109,11 @@ extension ChannelDispatcher {
                 logger.notice("channel \(name): plugin \(plugin) \(version) ready (pid \(pid), \(capabilities.isEmpty ? "no receipts" : capabilities))", metadata: meta)
             }
             rt.state = .running
-            rt.reason = ""
+            rt.reason = rt.probation
+                ? "tried again after a crash loop; one more crash before it sends a message marks it failed again" : ""
+            rt.readyAt = Self.monotonic()
+            // Messages that waited for this channel to run go now.
+            if let ids = held.removeValue(forKey: name), !ids.isEmpty { outcomes.append(.release(channel: name, ids: Array(ids), retries: false)) }
         case let .refused(reason), let .openFailed(reason):
             let refused = if case .refused = event { true } else { false }
             logger.error("channel \(name): plugin \(refused ? "refused" : "failed to open"): \(reason)",
@@ -94,6 +136,7 @@ extension ChannelDispatcher {
                 return
             }
             outcomes.append(.result(f, status: status, providerID: providerID, error: error))
+            if status == "ok", rt.probation, rt.current?.generation == generation { endProbation(rt, why: "it sent a message") }
             if let h = rt.draining.first(where: { $0.generation == generation }) { closeIfIdle(h) }
         case let .receipt(providerID, key, receipt, detail):
             if let p = probesByKey[key] {
@@ -129,11 +172,18 @@ extension ChannelDispatcher {
             guard rt.current?.generation == generation else { return }
             rt.current = nil
             guard rt.state == .running || rt.state == .starting else { return }
+            let now = Self.monotonic()
             rt.crashes += 1
+            rt.lastExit = how
+            rt.exits = rt.exits.filter { now - $0 < Self.crashLoopWindow } + [now]
+            if rt.probation || rt.exits.count >= Self.crashLoopExits {
+                markFailed(rt, how: how, meta: meta, into: &outcomes)
+                return
+            }
             let delay = min(Self.maxRestartDelay, 0.1 * pow(2, Double(rt.crashes - 1)))
             rt.state = .restarting
             rt.reason = "the plugin host \(how); restarting in \(String(format: "%.1f", delay)) s"
-            rt.restartAt = Date().addingTimeInterval(delay)
+            rt.restartAt = now + delay
             logger.error("channel \(name): the plugin host \(how); the daemon goes on, the host restarts in \(String(format: "%.1f", delay)) s and its sends are retried",
                          metadata: meta.merging(["message_id": "\(MessageID.pluginCrashed)"]) { a, _ in a })
         }
@@ -142,11 +192,21 @@ extension ChannelDispatcher {
     /// Restarts due hosts, kills hung ones, recycles bloated ones.
     func supervise(_ outcomes: inout [Outcome]) {
         let now = Date()
+        let mono = Self.monotonic()
         for rt in channels.values {
-            if rt.state == .restarting, let at = rt.restartAt, at <= now {
+            if rt.state == .restarting || rt.state == .failed, let at = rt.restartAt, at <= mono {
                 rt.restartAt = nil
                 rt.restarts += 1
+                if rt.state == .failed {
+                    // On probation: one more crash before it proves itself marks it failed again.
+                    rt.probation = true
+                    logger.notice("channel \(rt.spec.name): starting its plugin host again after the crash loop (try \(rt.failures))",
+                                  metadata: ["channel": "\(rt.spec.name)"])
+                }
                 load(rt)
+            }
+            if rt.probation, rt.state == .running, mono - rt.readyAt >= Self.crashLoopWindow {
+                endProbation(rt, why: "it has run for \(Self.span(Self.crashLoopWindow))")
             }
             // A send that takes longer than the channel allows: the plugin hangs.
             if let h = rt.current, inFlight.values.contains(where: { $0.channel == rt.spec.name && $0.generation == h.generation
@@ -177,6 +237,40 @@ extension ChannelDispatcher {
         rt.next = spawn(rt)
     }
 
-    /// The soonest restart, for the loop's wait.
-    var nextRestart: Date? { channels.values.compactMap(\.restartAt).min() }
+    /// The soonest restart or retry, for the loop's wait.
+    var nextRestart: Date? {
+        channels.values.compactMap(\.restartAt).min().map { Date().addingTimeInterval($0 - Self.monotonic()) }
+    }
+
+    /// A crash loop: `crashLoopExits` unexpected exits within the window, or
+    /// one while on probation. The channel is failed: `choose` passes over
+    /// it, so its messages go to each guardian's next channel, those that
+    /// waited for it or for a retry on it at once, and those in flight on
+    /// the host that died too (`result`); its host is tried again later.
+    func markFailed(_ rt: ChannelRuntime, how: String, meta: Logger.Metadata, into outcomes: inout [Outcome]) {
+        let name = rt.spec.name
+        let why = rt.probation
+            ? "its plugin host, started again after a crash loop, \(how) before it sent a message"
+            : "crash loop: its plugin host exited \(rt.exits.count) times in \(Self.span(Self.crashLoopWindow)), the last \(how)"
+        rt.probation = false
+        rt.failures += 1
+        let delay = min(Self.maxFailedRetry, rt.spec.failedRetry * pow(2, Double(rt.failures - 1)))
+        rt.state = .failed
+        rt.restartAt = Self.monotonic() + delay
+        rt.reason = "\(why); its messages go to each guardian's next channel; next try in \(Self.span(delay)), or now with plugin reload after fixing the plugin"
+        logger.error("channel \(name) failed: \(why); its messages go to each guardian's next channel and its host is tried again in \(Self.span(delay)) (`liaisonctl plugin status \(name)`; `plugin reload \(name)` tries at once)",
+                     metadata: meta.merging(["message_id": "\(MessageID.pluginFailed)"]) { a, _ in a })
+        outcomes.append(.release(channel: name, ids: Array(held.removeValue(forKey: name) ?? []), retries: true))
+    }
+
+    /// A host started after a crash loop proved itself: the channel is
+    /// simply running again, its failures forgotten.
+    func endProbation(_ rt: ChannelRuntime, why: String) {
+        rt.probation = false
+        rt.failures = 0
+        rt.crashes = 0
+        rt.exits = []
+        rt.reason = ""
+        logger.notice("channel \(rt.spec.name): running again after its crash loop (\(why))", metadata: ["channel": "\(rt.spec.name)"])
+    }
 }

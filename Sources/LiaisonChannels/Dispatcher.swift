@@ -39,6 +39,13 @@ public final class ChannelDispatcher: @unchecked Sendable {
     /// `channel test` sends in flight, by send id, and by key for receipts.
     var probes: [UInt64: Probe] = [:]
     var probesByKey: [String: Probe] = [:]
+    /// Messages put off because their channel was not running, by channel:
+    /// due again as soon as it runs, or falls back when it fails.
+    var held: [String: Set<Int64>] = [:]
+    /// Called on the dispatcher's thread when a channel's state changes
+    /// (liaisond refreshes the systemd STATUS line). Set before `start`.
+    public var onStateChange: (@Sendable () -> Void)?
+    var publishedStates = ""
 
     enum Item {
         case host(channel: String, generation: Int, HostEvent)
@@ -138,8 +145,14 @@ public final class ChannelDispatcher: @unchecked Sendable {
 
     func publish() {
         let counts = Dictionary(grouping: inFlight.values, by: \.channel).mapValues(\.count)
-        let list = order.compactMap { channels[$0] }.map { $0.status(inFlight: counts[$0.spec.name] ?? 0) }
+        let now = Self.monotonic()
+        let list = order.compactMap { channels[$0] }.map { $0.status(inFlight: counts[$0.spec.name] ?? 0, now: now) }
         snapshot.lock(); statusCache = list; snapshot.unlock()
+        let states = list.map { "\($0.channel) \($0.state)" }.joined(separator: ",")
+        if states != publishedStates {
+            publishedStates = states
+            onStateChange?()
+        }
     }
 
     // MARK: status and control (any thread)
@@ -158,14 +171,15 @@ public final class ChannelDispatcher: @unchecked Sendable {
         LiaisonError.notFound("no channel \(name) is configured; configured: \(order.isEmpty ? "none" : order.joined(separator: ", ")) (channels: in the daemon config)")
     }
 
-    /// Starts a stopped, refused or failed channel; returns once it runs or
-    /// says why not (at most 10 s).
+    /// Starts a stopped, refused or failed channel (a crash loop's failure
+    /// is forgotten); returns once it runs or says why not (at most 10 s).
     public func load(_ name: String) throws -> PluginStatus {
         try onThread { [self] in
             guard let rt = channels[name] else { throw unknown(name) }
             guard rt.current == nil || rt.state != .running else {
                 throw LiaisonError.conflict("channel \(name) is already running (plugin \(rt.info.name) \(rt.info.version)); use plugin reload to switch to a new file")
             }
+            resetCrashLoop(rt)
             load(rt)
         }
         return try settle(name)
@@ -181,7 +195,7 @@ public final class ChannelDispatcher: @unchecked Sendable {
             rt.current = nil
             rt.state = .stopped
             rt.reason = "unloaded by plugin unload"
-            rt.restartAt = nil
+            resetCrashLoop(rt)
         }
         return try status(name)
     }
@@ -191,6 +205,8 @@ public final class ChannelDispatcher: @unchecked Sendable {
     public func reload(_ name: String) throws -> PluginStatus {
         try onThread { [self] in
             guard let rt = channels[name] else { throw unknown(name) }
+            // Ops installed a (new) file: a crash loop is forgotten and the channel tried at once.
+            resetCrashLoop(rt)
             guard rt.current != nil, rt.state == .running else { load(rt); return }
             if let problem = PluginFileCheck.problem(path: rt.spec.pluginPath) {
                 throw LiaisonError.conflict("reload refused, the running plugin is kept: \(problem)")

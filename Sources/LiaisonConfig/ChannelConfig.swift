@@ -24,21 +24,25 @@ public struct ChannelSpec: Sendable, Equatable {
     /// A host whose resident memory grows past this many MiB (a leaking
     /// plugin) is replaced the way a reload replaces it; 0: never.
     public var maxResidentMiB: Int
+    /// A channel failed by a crash loop (5 unexpected host exits in 10
+    /// minutes) is tried again after this long, doubling with each failure
+    /// in a row up to 30 minutes.
+    public var failedRetry: TimeInterval
     public var source: String
 
     public init(name: String, pluginPath: String, serves: [String], configJSON: String = "{}", retries: Int = 5,
                 backoff: TimeInterval = 10, ratePerMinute: Int = 0, quietHours: QuietHours? = QuietHours.default,
-                sendTimeout: TimeInterval = 30, maxResidentMiB: Int = 256, source: String = "") {
+                sendTimeout: TimeInterval = 30, maxResidentMiB: Int = 256, failedRetry: TimeInterval = 60, source: String = "") {
         self.name = name; self.pluginPath = pluginPath; self.serves = serves; self.configJSON = configJSON
         self.retries = retries; self.backoff = backoff; self.ratePerMinute = ratePerMinute; self.quietHours = quietHours
-        self.sendTimeout = sendTimeout; self.maxResidentMiB = maxResidentMiB; self.source = source
+        self.sendTimeout = sendTimeout; self.maxResidentMiB = maxResidentMiB; self.failedRetry = failedRetry; self.source = source
     }
 
     public static let servable = ["sms", "wechat", "qq", "letter", "staff"]
 
     static func parse(name: String, _ node: YAMLNode, pluginDirectory: String) throws -> ChannelSpec {
         let m = try node.mapping(allowed: ["plugin", "serves", "config", "retries", "backoff_seconds", "rate_per_minute",
-                                           "quiet_hours", "send_timeout_seconds", "max_rss_mb"], what: "channel \(name)")
+                                           "quiet_hours", "send_timeout_seconds", "max_rss_mb", "failed_retry_seconds"], what: "channel \(name)")
         guard let pluginNode = m["plugin"] else { throw node.error("channel \(name) needs plugin: (a name such as outbox, or a path)") }
         let plugin = try pluginNode.string("plugin")
         let path = plugin.contains("/") ? plugin : (pluginDirectory as NSString).appendingPathComponent("libliaison-channel-\(plugin).so")
@@ -64,6 +68,7 @@ public struct ChannelSpec: Sendable, Equatable {
         if let n = try positive("rate_per_minute", true) { spec.ratePerMinute = n }
         if let n = try positive("send_timeout_seconds") { spec.sendTimeout = TimeInterval(n) }
         if let n = try positive("max_rss_mb", true) { spec.maxResidentMiB = n }
+        if let n = try positive("failed_retry_seconds") { spec.failedRetry = TimeInterval(n) }
         if let q = m["quiet_hours"] {
             let text = try q.string("quiet_hours")
             if text == "none" { spec.quietHours = nil } else {

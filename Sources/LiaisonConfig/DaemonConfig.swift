@@ -11,6 +11,9 @@ public struct DaemonConfig: Sendable, Equatable {
     /// Group the socket file is given (mode 0660); nil keeps the daemon's.
     public var socketGroup: String?
     public var timeZone: TimeZone = TimeZone(identifier: "Asia/Shanghai")!
+    /// `school.name` and `school.short_name`: what parents' messages are
+    /// signed with. Unset, each student's college as the roster writes it.
+    public var school = SchoolName()
     /// Weekday holidays and weekend make-up working days, `yyyy-MM-dd`.
     public var holidays: Set<String> = []
     public var workdays: Set<String> = []
@@ -56,7 +59,21 @@ public struct DaemonConfig: Sendable, Equatable {
             if let v = s["group"] { c.socketGroup = try v.string("socket.group") }
         }
         if let school = top["school"] {
-            let s = try school.mapping(allowed: ["timezone", "holidays", "workdays"], what: "school")
+            let s = try school.mapping(allowed: ["name", "short_name", "timezone", "holidays", "workdays"], what: "school")
+            for (key, path) in [("name", \SchoolName.name), ("short_name", \SchoolName.shortName)] {
+                guard let v = s[key] else { continue }
+                let text = try v.string("school.\(key)").trimmingCharacters(in: .whitespaces)
+                if text.isEmpty || text.contains(where: \.isNewline) {
+                    throw v.error("school.\(key) must be one line of text, such as \(key == "name" ? "丽江文化旅游学院" : "丽江文旅学院")")
+                }
+                if let bracket = text.first(where: { "【】[]".contains($0) }) {
+                    throw v.error("school.\(key) must not contain \(bracket): the templates put the signature in 【 】 themselves; write the name alone")
+                }
+                c.school[keyPath: path] = text
+            }
+            if c.school.name == nil, let v = s["short_name"] {
+                throw v.error("school.short_name needs school.name beside it: chat messages and letters name the school in full")
+            }
             for (key, path) in [("holidays", \DaemonConfig.holidays), ("workdays", \DaemonConfig.workdays)] {
                 guard let list = s[key] else { continue }
                 for node in try list.sequence("school.\(key)") {

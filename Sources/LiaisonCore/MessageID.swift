@@ -10,6 +10,7 @@ public enum MessageID {
     public static let escalationSent = "f8c89f41dfd14a7ca6fc26d289eda2eb"
     public static let pluginCrashed = "3abe15d9ddbc44f29576cd6681bc93d8"
     public static let pluginRefused = "13f0b694826644648c8f06c52a445ceb"
+    public static let pluginFailed = "7c1d2e0b9a5f4c86b3e41f8d26a09c57"
     public static let reloaded = "a2d732ecaf2243e68c66cd73c26780c2"
     public static let reloadFailed = "91f418158cd94f558b45ce56b4c3a119"
     public static let watchdogStalled = "ee45ed2ab25d43578fa4e9ffcdecf5bc"

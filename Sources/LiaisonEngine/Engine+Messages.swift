@@ -13,12 +13,18 @@ extension Engine {
 
     public var templateLibrary: TemplateLibrary { templates.withLock { $0 } }
 
+    /// The school's name and short name for new messages (start, SIGHUP).
+    public func installSchool(_ name: SchoolName) { schoolName.withLock { $0 = name } }
+
+    public var school: SchoolName { schoolName.withLock { $0 } }
+
     /// Everything a template may ask about a case; each template keeps only
     /// its topic's fields (the rest never reach the message row).
-    func messageValues(_ c: CaseRecord, _ student: Student, stepID: String, _ tx: any StoreReader) throws -> [String: String] {
+    func messageValues(_ c: CaseRecord, _ student: Student, stepID: String, _ tx: any StoreReader, now: Date) throws -> [String: String] {
         let counselor = try tx.staff(c.counselorID)
         let rule = try? pinnedRulebook(c, tx).step(stepID)
         let due = c.steps.first { $0.id == stepID }?.due
+        let school = self.school
         return [
             MessageField.studentName.rawValue: student.name, MessageField.studentID.rawValue: student.id,
             MessageField.college.rawValue: student.college, MessageField.className.rawValue: student.className,
@@ -27,6 +33,9 @@ extension Engine {
             MessageField.caseID.rawValue: c.id, MessageField.kindName.rawValue: c.kind.chineseName,
             MessageField.stepID.rawValue: stepID, MessageField.stepTitle.rawValue: rule?.title ?? stepID,
             MessageField.due.rawValue: due.map { calendar.format($0) } ?? "",
+            MessageField.overdueBy.rawValue: due.map { now >= $0 ? Lateness.text(now.timeIntervalSince($0)) : "" } ?? "",
+            MessageField.schoolName.rawValue: school.fullName(college: student.college),
+            MessageField.schoolShortName.rawValue: school.signature(college: student.college),
             MessageField.summary.rawValue: c.summary,
         ]
     }
@@ -50,7 +59,7 @@ extension Engine {
     /// counselor, at once.
     func notifyGuardians(caseID: String, stepID: String, topic: String, _ tx: any StoreWriter, now: Date) throws {
         guard let c = try tx.caseRecord(caseID), let student = try tx.student(c.studentID) else { return }
-        let values = try messageValues(c, student, stepID: stepID, tx)
+        let values = try messageValues(c, student, stepID: stepID, tx, now: now)
         let guardians = try tx.guardians(ofStudent: student.id)
         let template = templateLibrary[topic]
         // Urgency is the case kind's (P2.2.3): an accident's notice goes at
@@ -88,7 +97,7 @@ extension Engine {
         case .supervisor: recipients = try tx.staff(role: .supervisor, college: student.college)
         case .office: recipients = try tx.staff(role: .office, college: nil)
         }
-        let values = try messageValues(c, student, stepID: stepID, tx)
+        let values = try messageValues(c, student, stepID: stepID, tx, now: now)
         for r in recipients.isEmpty ? [Staff(id: "", name: "学生工作部门", role: .office)] : recipients {
             let m = try makeMessage(topic: "escalation", c: c, stepID: stepID, role: target.rawValue, recipientID: r.id, recipientName: r.name,
                                     values: values, routes: [MessageRoute(via: "staff", address: r.phone)],

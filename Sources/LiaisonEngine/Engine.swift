@@ -19,6 +19,8 @@ public final class Engine: Sendable {
     let pinnedVersions = Mutex<Set<String>>([])
     var scheduler: DeadlineScheduler? { schedulerBox.withLock { $0 } }
     let templates = Mutex(TemplateLibrary())
+    /// What parents' messages are signed with (`school:` in the config).
+    let schoolName = Mutex(SchoolName())
     let commitObservers = Mutex<[@Sendable () -> Void]>([])
 
     /// Called after every commit that may have scheduled deadlines or queued

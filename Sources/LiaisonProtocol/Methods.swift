@@ -371,14 +371,23 @@ public struct PluginStatus: Codable, Sendable, Equatable {
     public var serves: [String]
     public var quietHours: String
     public var ratePerMinute: Int
+    /// Unexpected exits of the channel's host in the last 10 minutes (5
+    /// mark the channel failed: a crash loop).
+    public var recentExits: Int
+    /// How the host last exited unexpectedly ("killed by signal 6 (Aborted)"); empty if never.
+    public var lastExit: String
+    /// When a failed channel is next tried automatically (nil unless failed).
+    public var retryAt: Date?
     public init(channel: String, pluginPath: String, state: String, reason: String = "", pluginName: String = "", pluginVersion: String = "",
                 capabilities: String = "", pid: Int32 = 0, generation: Int = 0, restarts: Int = 0, recycles: Int = 0, residentKiB: Int = 0,
                 inFlight: Int = 0, sent: Int = 0,
-                failed: Int = 0, serves: [String] = [], quietHours: String = "", ratePerMinute: Int = 0) {
+                failed: Int = 0, serves: [String] = [], quietHours: String = "", ratePerMinute: Int = 0,
+                recentExits: Int = 0, lastExit: String = "", retryAt: Date? = nil) {
         self.channel = channel; self.pluginPath = pluginPath; self.state = state; self.reason = reason; self.pluginName = pluginName
         self.pluginVersion = pluginVersion; self.capabilities = capabilities; self.pid = pid; self.generation = generation
         self.restarts = restarts; self.recycles = recycles; self.residentKiB = residentKiB; self.inFlight = inFlight; self.sent = sent; self.failed = failed; self.serves = serves
         self.quietHours = quietHours; self.ratePerMinute = ratePerMinute
+        self.recentExits = recentExits; self.lastExit = lastExit; self.retryAt = retryAt
     }
 }
 

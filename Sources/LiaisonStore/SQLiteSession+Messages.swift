@@ -91,6 +91,26 @@ extension SQLiteSession {
         return db.changesCount
     }
 
+    func makeDue(ids: [Int64], lastChannel: String?, at: Date) throws -> Int {
+        var changed = 0
+        var i = 0
+        while i < ids.count {
+            let chunk = Array(ids[i..<min(ids.count, i + 500)])
+            i += chunk.count
+            try exec("""
+                UPDATE outbox SET next_at = ?, updated_at = ? WHERE state = 'pending' AND next_at > ?
+                    AND id IN (\(chunk.map { _ in "?" }.joined(separator: ",")))
+                """, StatementArguments([Self.ms(at), Self.ms(at), Self.ms(at)] + chunk))
+            changed += db.changesCount
+        }
+        if let channel = lastChannel {
+            try exec("UPDATE outbox SET next_at = ?, updated_at = ? WHERE state = 'pending' AND next_at > ? AND channel = ?",
+                     [Self.ms(at), Self.ms(at), Self.ms(at), channel])
+            changed += db.changesCount
+        }
+        return changed
+    }
+
     func messages(_ f: MessageFilter) throws -> [Message] {
         var sql = Self.selectMessages + " WHERE 1"
         var args: StatementArguments = []

@@ -142,4 +142,9 @@ public protocol StoreWriter: StoreReader {
     /// At start: sends that were in flight when the daemon stopped have an
     /// unknown outcome; they go back to pending (at least once). Returns how many.
     func requeueInFlight(at: Date) throws -> Int
+    /// Pending messages that wait for a later time become due at `at`: those
+    /// in `ids`, and with `lastChannel` every one whose last attempt was on
+    /// that channel (a retry). The dispatcher does this when a channel runs
+    /// again or fails. Returns how many.
+    @discardableResult func makeDue(ids: [Int64], lastChannel: String?, at: Date) throws -> Int
 }

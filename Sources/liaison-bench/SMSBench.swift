@@ -50,7 +50,7 @@ func kannelDirect(dir: URL, total: Int, connections: Int) throws -> Double {
         return 200
     }
     defer { server.stop() }
-    let body = "张建国您好：您的孩子张三在校发生需要您及时知晓的情况，请尽快联系辅导员王丽（13800000001）。收到请回复本短信。【旅游管理学院】"
+    let body = "张建国您好：您的孩子张三在校发生需要您及时知晓的情况，请尽快联系辅导员王丽（13800000001）。收到请回复本短信。【丽江文旅学院】"
     let url = URLComponents(string: k.sendsmsURL)!
     @Sendable func target(_ i: Int) -> String {
         let dlr = "http://127.0.0.1:\(port)/dlr?k=\(i)&t=%d"

@@ -61,6 +61,9 @@ let templates: TemplateLibrary
 do { templates = try TemplateLoader.load(directory: config.templatesDirectory, rulebooks: rulebooks) } catch { fail("\(error)", code: 78) }
 if checkOnly {
     print("\(configPath): ok\n\(config.rulesDirectory): \(rulebooks.count) rulebooks ok\n\(config.templatesDirectory): \(templates.templates.count) message templates ok")
+    print(config.school.name == nil
+          ? "school.name: not set; parents' messages are signed with each student's college as the roster writes it"
+          : "school: \(config.school.name!); parents' SMS are signed 【\(config.school.signature(college: ""))】")
     for c in config.channels {
         print("channel \(c.name): \(PluginFileCheck.problem(path: c.pluginPath).map { "REFUSED: \($0)" } ?? "plugin file ok (\(c.pluginPath))")")
     }
@@ -97,6 +100,10 @@ let engine = Engine(store: store, clock: clock,
                     logger: Logger(label: "liaisond.engine"))
 // Rulebooks changed while the daemon was down are installed like a reload.
 do { try engine.installRulebooks(rulebooks); try engine.installTemplates(templates) } catch { fail("\(error)", code: 78) }
+engine.installSchool(config.school)
+if config.school.name == nil {
+    log.warning("school.name is not set in \(config.file): parents' messages are signed with each student's college as the roster writes it (a code such as C01 in many rosters); set school.name and school.short_name")
+}
 if config.demoRoster {
     do {
         let n = try engine.loadDemoRosterIfEmpty()
@@ -124,14 +131,19 @@ server.start()
 // was down fire now, once.
 let scheduler = DeadlineScheduler(engine: engine, logger: Logger(label: "liaisond.scheduler"))
 scheduler.start()
-do { try dispatcher.start() } catch { fail("cannot start the message dispatcher: \(error)") }
 
 @Sendable func statusLine() -> String {
     let c = try? engine.counts()
-    let channels = dispatcher.statuses().map { "\($0.channel) \($0.state)" }.joined(separator: ", ")
+    // A failed channel says why in a few words: its messages go elsewhere.
+    let channels = dispatcher.statuses().map { s in
+        s.state == "failed" && s.retryAt != nil ? "\(s.channel) failed (its plugin host keeps crashing, the last time \(s.lastExit); its messages fall back)" : "\(s.channel) \(s.state)"
+    }.joined(separator: ", ")
     let virtual = engine.clock is VirtualClock ? "clock \(engine.clockDescription); " : ""
     return "\(virtual)serving on \(socketName): \(c?.openCases ?? 0) open cases, \(c?.overdueSteps ?? 0) overdue steps, \(c?.students ?? 0) students; channels: \(channels.isEmpty ? "none configured" : channels)"
 }
+// A channel that fails or recovers shows in STATUS at once, not at the next heartbeat.
+dispatcher.onStateChange = { Notifier.status(statusLine()) }
+do { try dispatcher.start() } catch { fail("cannot start the message dispatcher: \(error)") }
 log.notice("liaisond \(version) \(statusLine()) (database \(config.database), pid \(getpid()))",
            metadata: ["message_id": "\(MessageID.started)"])
 Heartbeat(engine: engine, watchdogInterval: Notifier.watchdogInterval(), logger: log, status: statusLine).start()
@@ -150,6 +162,9 @@ Notifier.ready(status: statusLine())
         let library = try TemplateLoader.load(directory: fresh.templatesDirectory, rulebooks: books)
         try engine.installRulebooks(books)
         try engine.installTemplates(library)
+        // New messages are signed with the new name; those already queued keep theirs.
+        engine.installSchool(fresh.school)
+        config.school = fresh.school
         config.rulesDirectory = fresh.rulesDirectory
         config.templatesDirectory = fresh.templatesDirectory
     } catch {

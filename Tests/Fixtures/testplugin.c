@@ -14,7 +14,9 @@
  *             of its own (so sends are in flight during a reload)
  *   leak_mb   each send leaks this many MiB (touched, so resident)
  * Built with -DWRONG_ABI it declares ABI version 99; with -DNO_ENTRY it
- * exports no entry symbol at all; -DVERSION=\"x\" sets its version.
+ * exports no entry symbol at all; -DVERSION=\"x\" sets its version; with
+ * -DABORT_ON_OPEN it aborts in open, with -DABORT_ON_SEND in every send (a
+ * plugin in a crash loop, replaced by a build without them).
  */
 #include "liaison_channel.h"
 #include <pthread.h>
@@ -51,6 +53,9 @@ static void field(const char *json, const char *key, char *out, size_t size) {
 static int t_open(const char *config, const liaison_host_services *host, void **instance, char *error, size_t size) {
     (void)error; (void)size;
     char word[32];
+#ifdef ABORT_ON_OPEN
+    abort();
+#endif
     services = host;
     field(config, "path", out_path, sizeof out_path);
     field(config, "marker", marker, sizeof marker);
@@ -107,6 +112,9 @@ static void *later(void *arg) {
 
 static int t_send(void *instance, const liaison_message *m, liaison_send_done done, void *ctx) {
     (void)instance;
+#ifdef ABORT_ON_SEND
+    abort();
+#endif
     if (crash_on[0] && strstr(m->idempotency_key, crash_on) && access(marker, F_OK) != 0) {
         FILE *f = fopen(marker, "w");
         if (f) fclose(f);

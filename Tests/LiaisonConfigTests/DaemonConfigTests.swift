@@ -28,8 +28,9 @@ import Testing
     @Test func shippedConfigsAreValid() throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         let prod = try DaemonConfig.load(path: root.appendingPathComponent("Config/liaison.yaml").path)
-        // Every key at its default, but for this year's holiday calendar.
-        #expect(prod == { var d = DaemonConfig(); d.file = prod.file; d.holidays = prod.holidays; d.workdays = prod.workdays; d.channels = prod.channels; return d }())
+        // Every key at its default, but for this year's holiday calendar and the school's name.
+        #expect(prod == { var d = DaemonConfig(); d.file = prod.file; d.holidays = prod.holidays; d.workdays = prod.workdays; d.channels = prod.channels; d.school = prod.school; return d }())
+        #expect(prod.school == SchoolName(name: "丽江文化旅游学院", shortName: "丽江文旅学院"))
         // One channel, the outbox, with every setting at its default.
         let outbox = try #require(prod.channels.first)
         #expect(prod.channels.count == 1 && outbox.pluginPath == "/usr/lib/liaison/plugins/libliaison-channel-outbox.so")
@@ -37,7 +38,7 @@ import Testing
                                       configJSON: #"{"directory":"/var/lib/liaison/outbox","receipts":true}"#, source: outbox.source))
         #expect(prod.holidays.contains("2026-10-01") && prod.workdays.contains("2026-10-10"))
         let dev = try DaemonConfig.load(path: root.appendingPathComponent("Config/dev/liaison.yaml").path)
-        #expect(dev.demoRoster && dev.socketPath == "./.liaison/liaison.sock")
+        #expect(dev.demoRoster && dev.socketPath == "./.liaison/liaison.sock" && dev.school == prod.school)
     }
 
     @Test func semanticErrorsNameFileLineColumn() {

@@ -7,6 +7,12 @@ public enum MessageField: String, CaseIterable, Sendable {
     case guardianName = "guardian_name", relation, studentName = "student_name", studentID = "student_id"
     case college, className = "class_name", counselorName = "counselor_name", counselorPhone = "counselor_phone"
     case caseID = "case_id", kindName = "kind_name", stepID = "step_id", stepTitle = "step_title", due
+    /// The school in full (`school.name`), and its SMS signature
+    /// (`school.short_name`, else the full name): parents' messages are
+    /// signed by the school, not by a roster cell such as C01.
+    case schoolName = "school_name", schoolShortName = "school_short_name"
+    /// How late the step is when the message is made ("2小时5分钟"): escalations.
+    case overdueBy = "overdue_by"
     /// What happened, as staff wrote it: may hold health details. Only
     /// channels in `MessageTemplate.sensitiveChannels` may carry it.
     case summary

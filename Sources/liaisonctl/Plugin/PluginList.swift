@@ -31,5 +31,6 @@ func renderPlugin(_ p: PluginStatus, _ display: Display) -> String {
         ("hosts started", "\(p.generation)"), ("restarts", "\(p.restarts)"), ("recycled (memory)", "\(p.recycles)"), ("serves", p.serves.joined(separator: ", ")),
         ("quiet hours", p.quietHours), ("rate", p.ratePerMinute == 0 ? "no limit" : "\(p.ratePerMinute)/min"),
         ("sent", "\(p.sent)"), ("failed attempts", "\(p.failed)"), ("in flight", "\(p.inFlight)"),
+        ("crashes (10 min)", p.lastExit.isEmpty ? "\(p.recentExits)" : "\(p.recentExits); the last: \(p.lastExit)"),
     ])
 }
