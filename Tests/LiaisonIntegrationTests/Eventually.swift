@@ -1,17 +1,14 @@
 import Foundation
 import LiaisonCore
 
-/// Waiting for a condition of a real daemon, never for a fixed time: polls
-/// `probe` until it returns a value, for at most `seconds` (a generous
-/// deadline, since other builds share the cores); failing, it says what
-/// did not happen.
+/// Waiting for a value from a real daemon, never for a fixed time: `probe`
+/// until it returns one (through `poll`, with the suite's patience);
+/// failing, it says what did not happen.
 enum Eventually {
-    static func value<T>(_ what: String, seconds: TimeInterval = 60, _ probe: () throws -> T?) throws -> T {
-        let deadline = Date().addingTimeInterval(seconds)
-        while true {
-            if let v = try probe() { return v }
-            if Date() > deadline { throw LiaisonError(.unavailable, "not within \(Int(seconds)) s: \(what)") }
-            usleep(50_000)
+    static func value<T>(_ what: String, seconds: TimeInterval = Patience.seconds, _ probe: () throws -> T?) throws -> T {
+        guard let v = try poll(timeout: seconds, probe, until: { $0 != nil }) else {
+            throw LiaisonError(.unavailable, "not within \(Int(seconds)) s: \(what)")
         }
+        return v
     }
 }
