@@ -16,7 +16,7 @@ struct RulesPlan: ParsableCommand {
     func run() throws {
         let books: [Rulebook]
         do { books = try RulebookLoader.load(directory: directory) } catch let e as LiaisonError {
-            throw fail(e)
+            throw global.fail(e)
         }
         try global.call(Method.rulesPlan, RulesPlanParams(rulebooks: books), as: [CasePlan].self) { plans, display in
             if plans.isEmpty { return "no open case changes: the reload only affects new cases" }
