@@ -189,6 +189,7 @@ extension Method {
     public static let deadlines = "deadlines.list"
     public static let clockAdvance = "clock.advance"
     public static let clockSet = "clock.set"
+    public static let clockShow = "clock.show"
 }
 
 public struct CaseStepParams: Codable, Sendable {
@@ -241,6 +242,15 @@ public struct ClockParams: Codable, Sendable {
 public struct ClockResult: Codable, Sendable {
     public var now: Date
     public init(now: Date) { self.now = now }
+}
+
+/// `liaisonctl clock show`: the daemon's now, and whether it is virtual.
+public struct ClockShowResult: Codable, Sendable {
+    public var now: Date
+    public var virtual: Bool
+    /// The school's time zone, in which people read and type times.
+    public var timeZone: String
+    public init(now: Date, virtual: Bool, timeZone: String) { self.now = now; self.virtual = virtual; self.timeZone = timeZone }
 }
 
 /// Reads "90m", "3h", "2d", "1d12h", "45s" into seconds.

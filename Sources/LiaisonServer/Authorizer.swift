@@ -25,7 +25,7 @@ public struct Authorizer: Sendable {
     }
 
     /// Methods anyone known may call without touching personal data.
-    static let open: Set<String> = ["hello", "server.status", "rules.show", "plugin.list", "plugin.status"]
+    static let open: Set<String> = ["hello", "server.status", "clock.show", "rules.show", "plugin.list", "plugin.status"]
     /// Methods for running the service: ops and the administrator (ops
     /// deploy and check the channel plugins).
     static let operations: Set<String> = ["server.backup", "plugin.load", "plugin.unload", "plugin.reload", "channel.test"]
