@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import LiaisonChannels
+import LiaisonConfig
 import LiaisonCore
 import LiaisonEngine
 import LiaisonProtocol
@@ -13,10 +14,13 @@ public struct ServerInfo: Sendable {
     public var startedAt: Date
     public var database: String
     public var socketActivated: Bool
+    /// The rules directory `rules.plan` (without a candidate set) and
+    /// `rules.apply` read; nil: those refuse (a server without one).
+    public var rules: RuleSource?
 
-    public init(name: String, startedAt: Date, database: String, socketActivated: Bool) {
+    public init(name: String, startedAt: Date, database: String, socketActivated: Bool, rules: RuleSource? = nil) {
         self.name = name; self.startedAt = startedAt; self.database = database
-        self.socketActivated = socketActivated
+        self.socketActivated = socketActivated; self.rules = rules
     }
 }
 

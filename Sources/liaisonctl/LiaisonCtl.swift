@@ -57,6 +57,6 @@ struct ContactCommand: ParsableCommand {
 }
 
 struct RulesCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "rules", abstract: "Incident rulebooks: validate and read them.",
-                                                    subcommands: [RulesCheck.self, RulesShow.self, RulesPlan.self])
+    static let configuration = CommandConfiguration(commandName: "rules", abstract: "Incident rulebooks: validate, read, plan and apply them.",
+                                                    subcommands: [RulesCheck.self, RulesShow.self, RulesPlan.self, RulesApply.self])
 }

@@ -122,8 +122,10 @@ if let fd = activation.socket {
     do { listenFD = try ControlSocket.bind(path: config.socketPath, group: config.socketGroup) } catch { fail("\(error)") }
 }
 let socketName = activation.socket == nil ? config.socketPath : "the activated socket"
+// rules plan (without a directory) and rules apply read the rules directory as a reload does.
+let ruleSource = RuleSource(rules: config.rulesDirectory, templates: config.templatesDirectory)
 let info = ServerInfo(name: "liaisond \(version)", startedAt: Date(), database: config.database,
-                      socketActivated: activation.socket != nil)
+                      socketActivated: activation.socket != nil, rules: ruleSource)
 // Channel plugins run in liaison-channel-host processes beside liaisond.
 let hostProgram = config.hostProgram
     ?? ((CommandLine.arguments[0] as NSString).deletingLastPathComponent as NSString).appendingPathComponent("liaison-channel-host")
@@ -162,6 +164,7 @@ Notifier.ready(status: statusLine())
         try engine.installTemplates(library)
         config.rulesDirectory = fresh.rulesDirectory
         config.templatesDirectory = fresh.templatesDirectory
+        ruleSource.set(rules: fresh.rulesDirectory, templates: fresh.templatesDirectory)
     } catch {
         log.error("reload refused, the running configuration is kept: \(error)", metadata: ["message_id": "\(MessageID.reloadFailed)"])
         return
