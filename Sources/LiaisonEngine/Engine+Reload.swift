@@ -11,7 +11,7 @@ extension Engine {
         try store.read { try plans(books, $0) }
     }
 
-    /// The same plan with the id `installRulebooks(_:holdingTo:)` checks.
+    /// The same plan with the id `installRulebooks(_:holdingTo:by:from:)` checks.
     public func planRuleSet(_ books: [Rulebook]) throws -> RuleSetPlan {
         try store.read { RuleSetPlan(books, cases: try plans(books, $0)) }
     }
