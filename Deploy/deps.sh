@@ -17,10 +17,11 @@ set -euo pipefail
 # cups-daemon, cups-client: a real cupsd on loopback and `lp` for printing
 # python3:        the WeCom API stand-in the wecom tests talk to
 # libcups2-dev:   the letter channel submits PDFs to a CUPS queue (cupsDoFileRequest)
+# groff-base:     groff, to check that the generated liaisonctl man pages render
 packages=(libsystemd-dev libsqlite3-dev pkg-config systemd util-linux
           kannel kannel-extras libcairo2-dev libpango1.0-dev fonts-noto-cjk
           poppler-utils cups-daemon cups-client python3
-          libcups2-dev)
+          libcups2-dev groff-base)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -5,9 +5,12 @@
 #   Deploy/install.sh --uninstall              remove what an install put there; data and an edited config stay
 #
 # Environment: PREFIX (default /usr), SYSCONFDIR (default /etc), DESTDIR
-# (default empty: the live system). With an empty DESTDIR, the service user
-# and directories are created (systemd-sysusers, systemd-tmpfiles) and
-# systemd is told about the units; nothing is started.
+# (default empty: the live system), ZSH_COMPLETION_DIR (default
+# PREFIX/share/zsh/vendor-completions, where Debian's zsh looks). With an
+# empty DESTDIR, the service user and directories are created
+# (systemd-sysusers, systemd-tmpfiles) and systemd is told about the units;
+# nothing is started. liaisonctl's shell completions (bash, zsh, fish) and
+# man pages are generated from the liaisonctl being installed.
 set -euo pipefail
 
 PREFIX=${PREFIX:-/usr}
@@ -23,6 +26,12 @@ sysusersdir=$PREFIX/lib/sysusers.d
 tmpfilesdir=$PREFIX/lib/tmpfiles.d
 catalogdir=$PREFIX/lib/systemd/catalog
 docdir=$PREFIX/share/doc/liaison
+mandir=$PREFIX/share/man
+bashcompdir=$PREFIX/share/bash-completion/completions
+# Debian's zsh reads vendor-completions, not PREFIX/share/zsh/site-functions
+# (its site directory is /usr/local/share/zsh/site-functions).
+zshcompdir=${ZSH_COMPLETION_DIR:-$PREFIX/share/zsh/vendor-completions}
+fishcompdir=$PREFIX/share/fish/vendor_completions.d
 confdir=$SYSCONFDIR/liaison
 manifest=$PREFIX/share/liaison/install-manifest
 
@@ -128,6 +137,21 @@ done
 # Each plugin's keys and errors, and the drop-in the network channels need.
 for p in kannel wecom letter; do put 0644 "$top/Plugins/$p/README.md" "$docdir/plugins/$p.md"; done
 put 0644 "$here/liaisond.service.d/network-channels.conf" "$docdir/network-channels.conf"
+
+# Shell completions and man pages, generated now from the liaisonctl being
+# installed (not kept in the tree), so they always match its commands.
+ctl="$bin_dir/liaisonctl"
+mkdir -p "$tmp/completions" "$tmp/man"
+for shell in bash zsh fish; do
+  "$ctl" --generate-completion-script "$shell" > "$tmp/completions/$shell" \
+    || die "$ctl --generate-completion-script $shell failed"
+done
+put 0644 "$tmp/completions/bash" "$bashcompdir/liaisonctl"
+put 0644 "$tmp/completions/zsh" "$zshcompdir/_liaisonctl"
+put 0644 "$tmp/completions/fish" "$fishcompdir/liaisonctl.fish"
+# The pages carry the date of the build's sources when known (reproducible builds).
+"$ctl" generate-manual "$tmp/man" >/dev/null || die "$ctl generate-manual failed"
+for page in "$tmp"/man/*.1; do put 0644 "$page" "$mandir/man1/$(basename "$page")"; done
 
 # The config: only where none exists; an operator's file is never touched.
 if [ -e "$DESTDIR$confdir/liaison.yaml" ]; then

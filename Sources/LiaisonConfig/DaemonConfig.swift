@@ -23,6 +23,10 @@ public struct DaemonConfig: Sendable, Equatable {
     /// `system`, or `virtual` for rehearsals and black-box tests: time moves
     /// only by `liaisonctl clock advance/set`. Never in production.
     public var virtualClock = false
+    /// `clock: {virtual: true, start: …}`: where a virtual clock starts when
+    /// the database has no virtual time saved yet (a rehearsal from a term's
+    /// first day); nil starts it at the system time.
+    public var virtualClockStart: Date?
     /// Message templates: `<templates>/messages/*.yaml`.
     public var templatesDirectory: String = "/etc/liaison/templates"
     /// Where plugin files are (`libliaison-channel-NAME.so`).
@@ -108,13 +112,7 @@ public struct DaemonConfig: Sendable, Equatable {
             }
         }
         if let v = top["demo_roster"] { c.demoRoster = try v.bool("demo_roster") }
-        if let v = top["clock"] {
-            switch try v.string("clock") {
-            case "system": c.virtualClock = false
-            case "virtual": c.virtualClock = true
-            case let other: throw v.error("clock \"\(other)\" is not system or virtual")
-            }
-        }
+        if let v = top["clock"] { try parseClock(v, into: &c) }
         if let v = top["log_level"] {
             c.logLevel = try v.string("log_level")
             guard logLevels.contains(c.logLevel) else {
@@ -122,5 +120,31 @@ public struct DaemonConfig: Sendable, Equatable {
             }
         }
         return c
+    }
+
+    /// `clock: system`, `clock: virtual`, or `clock: {virtual: true, start: "2026-09-07 08:00"}`
+    /// (the start in school time, read like every time people type).
+    static func parseClock(_ v: YAMLNode, into c: inout DaemonConfig) throws {
+        let usage = "write clock: system, clock: virtual, or clock: {virtual: true, start: \"2026-09-07 08:00\"}"
+        guard v.node.mapping != nil else {
+            switch try v.string("clock") {
+            case "system": c.virtualClock = false
+            case "virtual": c.virtualClock = true
+            case let other: throw v.error("clock \"\(other)\" is not system or virtual; \(usage)")
+            }
+            return
+        }
+        let m = try v.mapping(allowed: ["virtual", "start"], what: "clock")
+        guard let virtual = m["virtual"] else { throw v.error("clock: needs virtual: true (or false) in the mapping; \(usage)") }
+        c.virtualClock = try virtual.bool("clock.virtual")
+        guard let startNode = m["start"] else { return }
+        guard c.virtualClock else {
+            throw startNode.error("clock.start applies only to a virtual clock; set virtual: true or remove start:")
+        }
+        let text = try startNode.string("clock.start")
+        guard let start = SchoolCalendar(timeZone: c.timeZone).parse(text) else {
+            throw startNode.error("clock.start \"\(text)\" is not a time; write it as 2026-09-07 08:00 (school time, \(c.timeZone.identifier)), a date, or ISO 8601 with an offset")
+        }
+        c.virtualClockStart = start
     }
 }

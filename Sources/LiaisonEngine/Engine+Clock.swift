@@ -1,5 +1,6 @@
 import Foundation
 import LiaisonCore
+import LiaisonStore
 
 extension Engine {
     /// Moves a virtual clock to `target`, firing every deadline due on the
@@ -19,5 +20,33 @@ extension Engine {
         try store.write { try $0.setVirtualNow(target) }
         notifyCommitObservers()  // messages waiting for this time (retries, quiet hours)
         return target
+    }
+}
+
+extension VirtualClock {
+    /// Where a resumed virtual clock's time came from, for the start-up log.
+    public enum Origin: Sendable, Equatable {
+        /// The time saved in the database by an earlier run.
+        case saved
+        /// `clock.start` in the config: the database had no virtual time yet.
+        case configured
+        /// The system time at the first start (no `start:` configured).
+        case systemTime
+    }
+
+    /// The virtual clock of a daemon on `store`. Its time survives restarts
+    /// (every move is saved), so a configured `start` applies only to a
+    /// database whose virtual clock has never run; the time it starts at is
+    /// saved at once, so a restart before the first `clock advance` resumes
+    /// there too instead of jumping to the system time. A start before the
+    /// newest event already in the log is refused: time would run backwards.
+    public static func resume(_ store: any Store, start: Date?, calendar: SchoolCalendar) throws -> (VirtualClock, Origin) {
+        if let saved = try store.read({ try $0.virtualNow() }) { return (VirtualClock(start: saved), .saved) }
+        let clock = VirtualClock(start: start ?? Date())
+        if start != nil, let newest = try store.read({ try $0.latestEventAt() }), newest > clock.now() {
+            throw LiaisonError.invalid("clock.start \(calendar.format(clock.now())) is before the newest event in this database (\(calendar.format(newest))); a virtual clock cannot run backwards. Start the rehearsal on a new database, or give a start after that")
+        }
+        try store.write { try $0.setVirtualNow(clock.now()) }
+        return (clock, start == nil ? .systemTime : .configured)
     }
 }

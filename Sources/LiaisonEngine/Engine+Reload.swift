@@ -11,13 +11,40 @@ extension Engine {
         try store.read { try plans(books, $0) }
     }
 
+    /// The same plan with the id `installRulebooks(_:holdingTo:by:from:)` checks.
+    public func planRuleSet(_ books: [Rulebook]) throws -> RuleSetPlan {
+        try store.read { RuleSetPlan(books, cases: try plans(books, $0)) }
+    }
+
     /// Installs a validated set: pins each version, migrates the open cases
     /// their plan lets migrate, all in one transaction; then new cases use it.
     @discardableResult
     public func installRulebooks(_ books: [Rulebook]) throws -> [CasePlan] {
+        try install(books, holdingTo: nil).cases
+    }
+
+    /// Installs `books` only if the plan, recomputed inside the installing
+    /// transaction (so nothing can change between the check and the
+    /// install), still has the id `planID` that a person reviewed. Otherwise
+    /// nothing is installed and the refusal (`conflict`) carries the new
+    /// plan: its id in the message, each case's outcome in the details.
+    @discardableResult
+    public func installRulebooks(_ books: [Rulebook], holdingTo planID: String, by actor: String, from directory: String) throws -> RuleSetPlan {
+        let plan = try install(books, holdingTo: planID)
+        logger.notice("rules applied by \(actor): plan \(plan.id) from \(directory) (\(plan.rulebooks.joined(separator: ", ")))")
+        return plan
+    }
+
+    func install(_ books: [Rulebook], holdingTo planID: String?) throws -> RuleSetPlan {
         let now = clock.now()
-        let applied = try store.write { tx -> [CasePlan] in
+        let plan = try store.write { tx -> RuleSetPlan in
             let plans = try plans(books, tx)
+            let plan = RuleSetPlan(books, cases: plans)
+            if let planID, planID != plan.id {
+                throw LiaisonError(.conflict,
+                    "the plan changed: \(planID) no longer holds, the plan is now \(plan.id); nothing was installed. Review the new plan (below, or `liaisonctl rules plan`) and apply it with `liaisonctl rules apply \(plan.id)` if it is right",
+                    details: describe(plan))
+            }
             for b in books { try tx.pin(b) }
             let byKind = Dictionary(books.map { ($0.kind, $0) }, uniquingKeysWith: { a, _ in a })
             for p in plans where p.action == .migrate {
@@ -26,16 +53,42 @@ extension Engine {
                 try Projector.record([event], in: tx)
                 try perform(effects, tx, now: now)
             }
-            return plans
+            return plan
         }
         setRulebooks(books)
         committed()
+        let applied = plan.cases
         let migrated = applied.filter { $0.action == .migrate }.count, stay = applied.filter { $0.action == .stay }
         if migrated + stay.count > 0 {
             logger.notice("rulebooks installed: \(migrated) open cases moved to the new versions, \(stay.count) keep theirs")
             for s in stay { logger.warning("\(s.caseID): \(s.reason ?? "")", metadata: ["case_id": "\(s.caseID)"]) }
         }
-        return applied
+        return plan
+    }
+
+    /// A plan as lines a person reads: the set, then one line per case, times
+    /// in school time.
+    public func describe(_ plan: RuleSetPlan) -> [String] {
+        var lines = ["plan \(plan.id): \(plan.rulebooks.joined(separator: ", "))"]
+        if plan.cases.isEmpty { lines.append("no open case changes: the set only affects new cases") }
+        for p in plan.cases {
+            let what: String
+            if p.action == .stay {
+                what = "stays on v\(p.fromVersion): \(p.reason ?? "")"
+            } else {
+                let changes = p.changes.map { c in
+                    switch c.change {
+                    case "moved": return "\(c.step) due \(c.oldDue.map(calendar.format) ?? "—") → \(c.newDue.map(calendar.format) ?? "—")"
+                    case "added": return "+\(c.step)" + (c.newDue.map { " due \(calendar.format($0))" } ?? "")
+                    case "removed": return "−\(c.step)"
+                    default: return "+\(c.step) (not applicable)"
+                    }
+                }
+                what = "moves to v\(p.toVersion)" + (changes.isEmpty ? "" : ": " + changes.joined(separator: "; "))
+            }
+            lines.append("\(p.caseID) \(p.kind.rawValue) v\(p.fromVersion) \(what)")
+        }
+        return lines
     }
 
     func plans(_ books: [Rulebook], _ tx: any StoreReader) throws -> [CasePlan] {

@@ -62,6 +62,12 @@ public struct WireError: Codable, Sendable, Equatable, Error {
     public var message: String
     public var details: [String]?
 
+    public init(code: String, message: String, details: [String] = []) {
+        self.code = code
+        self.message = message
+        self.details = details.isEmpty ? nil : details
+    }
+
     public init(_ e: LiaisonError) {
         code = e.code.rawValue
         message = e.message

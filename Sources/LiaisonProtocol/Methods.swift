@@ -200,6 +200,7 @@ extension Method {
     public static let deadlines = "deadlines.list"
     public static let clockAdvance = "clock.advance"
     public static let clockSet = "clock.set"
+    public static let clockShow = "clock.show"
 }
 
 public struct CaseStepParams: Codable, Sendable {
@@ -261,6 +262,15 @@ public struct ClockResult: Codable, Sendable {
     public init(now: Date) { self.now = now }
 }
 
+/// `liaisonctl clock show`: the daemon's now, and whether it is virtual.
+public struct ClockShowResult: Codable, Sendable {
+    public var now: Date
+    public var virtual: Bool
+    /// The school's time zone, in which people read and type times.
+    public var timeZone: String
+    public init(now: Date, virtual: Bool, timeZone: String) { self.now = now; self.virtual = virtual; self.timeZone = timeZone }
+}
+
 /// Reads "90m", "3h", "2d", "1d12h", "45s" into seconds.
 public func parseDuration(_ text: String) -> TimeInterval? {
     var total: TimeInterval = 0
@@ -285,12 +295,41 @@ public func parseDuration(_ text: String) -> TimeInterval? {
 
 extension Method {
     public static let rulesPlan = "rules.plan"
+    public static let rulesApply = "rules.apply"
 }
 
 public struct RulesPlanParams: Codable, Sendable {
-    /// The candidate set, validated by the client (liaisonctl rules plan DIR).
-    public var rulebooks: [Rulebook]
-    public init(rulebooks: [Rulebook]) { self.rulebooks = rulebooks }
+    /// A candidate set, validated by the client (liaisonctl rules plan DIR);
+    /// nil: the set in the daemon's own rules directory, as it is now.
+    public var rulebooks: [Rulebook]?
+    public init(rulebooks: [Rulebook]? = nil) { self.rulebooks = rulebooks }
+}
+
+/// `rules.plan` and `rules.apply`: a rule set's plan and the id to hold it to.
+public struct RulesPlanResult: Codable, Sendable {
+    /// The plan id (`RuleSetPlan.id`): `rules apply` takes it.
+    public var plan: String
+    /// The set, "accident v3", in kind order.
+    public var rulebooks: [String]
+    /// Each open case the set would migrate (with its changes) or keep on its version (with the reason).
+    public var cases: [CasePlan]
+    /// The daemon's rules directory: what `rules apply` installs from.
+    public var rulesDirectory: String
+    /// True when the set planned is the one in `rulesDirectory`, false for a candidate the client sent.
+    public var fromRulesDirectory: Bool
+    /// For rules.apply: true once installed.
+    public var applied: Bool
+
+    public init(_ plan: RuleSetPlan, rulesDirectory: String, fromRulesDirectory: Bool, applied: Bool) {
+        self.plan = plan.id; rulebooks = plan.rulebooks; cases = plan.cases
+        self.rulesDirectory = rulesDirectory; self.fromRulesDirectory = fromRulesDirectory; self.applied = applied
+    }
+}
+
+public struct RulesApplyParams: Codable, Sendable {
+    /// The plan id `rules plan` showed.
+    public var plan: String
+    public init(plan: String) { self.plan = plan }
 }
 
 // MARK: channels and messages

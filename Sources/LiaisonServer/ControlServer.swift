@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import LiaisonChannels
+import LiaisonConfig
 import LiaisonCore
 import LiaisonEngine
 import LiaisonProtocol
@@ -13,10 +14,13 @@ public struct ServerInfo: Sendable {
     public var startedAt: Date
     public var database: String
     public var socketActivated: Bool
+    /// The rules directory `rules.plan` (without a candidate set) and
+    /// `rules.apply` read; nil: those refuse (a server without one).
+    public var rules: RuleSource?
 
-    public init(name: String, startedAt: Date, database: String, socketActivated: Bool) {
+    public init(name: String, startedAt: Date, database: String, socketActivated: Bool, rules: RuleSource? = nil) {
         self.name = name; self.startedAt = startedAt; self.database = database
-        self.socketActivated = socketActivated
+        self.socketActivated = socketActivated; self.rules = rules
     }
 }
 
@@ -101,8 +105,10 @@ public final class ControlServer: Sendable {
     func handle(frame: [UInt8], context: RequestContext) -> [UInt8] {
         var id: RequestID?
         do {
-            guard String(validating: frame, as: UTF8.self) != nil else {
-                throw LiaisonError(.badFrame, "the frame is not valid UTF-8; send JSON text encoded as UTF-8")
+            if let offset = TextDecoding.invalidUTF8Offset(frame) {
+                let (error, readID) = Self.notUTF8(frame, at: offset)
+                id = readID
+                throw error
             }
             let data = Data(frame)
             let head: RequestHead
@@ -127,6 +133,33 @@ public final class ControlServer: Sendable {
             logger.error("unexpected error: \(error)")
             return (try? Wire.frame(ErrorReply(id: id, error: LiaisonError(.internal, "internal error: \(error)")))) ?? []
         }
+    }
+
+    /// The refusal of a frame that is not UTF-8. Nothing in it is acted on:
+    /// text is never stored with U+FFFD in place of bytes nobody can read.
+    /// When the frame is otherwise a readable request (the bad bytes inside
+    /// a string, the usual case: a note pasted from a GBK file), the reply
+    /// is `invalid_input` carrying the request's id and method; otherwise
+    /// `bad_frame`, as for any unreadable frame.
+    static func notUTF8(_ frame: [UInt8], at offset: Int) -> (LiaisonError, RequestID?) {
+        let place = "byte 0x\(frame[offset] < 0x10 ? "0" : "")\(String(frame[offset], radix: 16, uppercase: true)) at offset \(offset) of the frame"
+        // Each invalid sequence as one '?', only to read the id and method.
+        var readable: [UInt8] = []
+        var parser = Unicode.UTF8.ForwardParser()
+        var input = frame.makeIterator()
+        parse: while true {
+            switch parser.parseScalar(from: &input) {
+            case let .valid(encoded): readable.append(contentsOf: encoded)
+            case .error: readable.append(UInt8(ascii: "?"))
+            case .emptyInput: break parse
+            }
+        }
+        guard let head = try? Wire.decode(RequestHead.self, from: Data(readable)) else {
+            return (LiaisonError(.badFrame, "the frame is not valid UTF-8 (\(place)); send JSON text encoded as UTF-8"), nil)
+        }
+        return (LiaisonError.invalid(
+            "\(head.method): the request is not valid UTF-8 (\(place)); nothing was done. Send the text as UTF-8 (text from a GBK file: iconv -f GB18030 -t UTF-8)"),
+                head.id)
     }
 
     static func reason(_ error: any Error) -> String {

@@ -322,4 +322,9 @@ extension SQLiteSession {
     func virtualNow() throws -> Date? {
         try one("SELECT value FROM sequences WHERE name = 'virtual-clock-ms'", []).map { Self.date($0["value"] as Int64) }
     }
+
+    func latestEventAt() throws -> Date? {
+        // By seq, the primary key: one row, no scan of the log.
+        try one("SELECT at FROM events ORDER BY seq DESC LIMIT 1", []).map { Self.date($0["at"] as Int64) }
+    }
 }

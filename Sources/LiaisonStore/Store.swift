@@ -87,6 +87,8 @@ public protocol StoreReader {
     /// Staff by role (and college), for escalation recipients.
     func staff(role: StaffRole, college: String?) throws -> [Staff]
     func virtualNow() throws -> Date?
+    /// When the newest event in the log happened; nil for an empty log.
+    func latestEventAt() throws -> Date?
 }
 
 public struct DeadlineFilter: Sendable {

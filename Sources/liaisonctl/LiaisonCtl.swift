@@ -7,11 +7,13 @@ struct LiaisonCtl: ParsableCommand {
         abstract: "Drive liaisond, the home-school contact daemon: cases, contacts, the roster.",
         discussion: """
             Talks to liaisond over its control socket: --socket, else $LIAISON_SOCKET, else /run/liaison/liaison.sock.
-            Every command that prints data takes --json. Exit codes: 0 done, 1 the daemon refused (the message says why),
-            2 bad usage, 3 the daemon cannot be reached.
+            Every command that prints data takes --json; with --json a failure is {"error": {"code", "message", "details"}} \
+            on stdout instead of a message on stderr.
+            Exit codes: 0 done, 1 refused (the message says why), 2 bad usage, 3 the daemon cannot be reached.
             """,
         subcommands: [RosterCommand.self, StudentCommand.self, CaseCommand.self, ContactCommand.self, RulesCommand.self, Deadlines.self,
-                      ClockCommand.self, Status.self, Backup.self, PluginCommand.self, ChannelCommand.self, MessageCommand.self, TaskCommand.self, LetterCommand.self])
+                      ClockCommand.self, Status.self, Backup.self, PluginCommand.self, ChannelCommand.self, MessageCommand.self, TaskCommand.self, LetterCommand.self,
+                      GenerateManual.self])
 }
 
 struct PluginCommand: ParsableCommand {
@@ -56,6 +58,6 @@ struct ContactCommand: ParsableCommand {
 }
 
 struct RulesCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "rules", abstract: "Incident rulebooks: validate and read them.",
-                                                    subcommands: [RulesCheck.self, RulesShow.self, RulesPlan.self])
+    static let configuration = CommandConfiguration(commandName: "rules", abstract: "Incident rulebooks: validate, read, plan and apply them.",
+                                                    subcommands: [RulesCheck.self, RulesShow.self, RulesPlan.self, RulesApply.self])
 }

@@ -89,9 +89,19 @@ let store: SQLiteStore
 do { store = try SQLiteStore(path: config.database) } catch { fail("\(error)") }
 let clock: any WallClock
 if config.virtualClock {
-    let start = (try? store.read { try $0.virtualNow() }) ?? nil
-    clock = VirtualClock(start: start ?? Date())
-    log.warning("VIRTUAL CLOCK: time moves only by `liaisonctl clock advance/set`; now \(Event.timestamp(clock.now())). Never use this in production.")
+    let calendar = SchoolCalendar(timeZone: config.timeZone)
+    let resumed: (VirtualClock, VirtualClock.Origin)
+    do { resumed = try VirtualClock.resume(store, start: config.virtualClockStart, calendar: calendar) } catch { fail("\(config.file): \(error)", code: 78) }
+    clock = resumed.0
+    let origin = switch resumed.1 {
+    case .saved: "resumed from the time saved in the database"
+    case .configured: "started at clock.start"
+    case .systemTime: "started at the system time"
+    }
+    log.warning("VIRTUAL CLOCK: time moves only by `liaisonctl clock advance/set`; now \(calendar.format(clock.now())) school time (\(Event.timestamp(clock.now()))), \(origin). Never use this in production.")
+    if resumed.1 == .saved, let start = config.virtualClockStart {
+        log.notice("clock.start \(calendar.format(start)) is not used: this database's virtual clock has run before and resumes where it stood; start a rehearsal from the beginning on a new database")
+    }
 } else {
     clock = SystemClock()
 }
@@ -119,8 +129,10 @@ if let fd = activation.socket {
     do { listenFD = try ControlSocket.bind(path: config.socketPath, group: config.socketGroup) } catch { fail("\(error)") }
 }
 let socketName = activation.socket == nil ? config.socketPath : "the activated socket"
+// rules plan (without a directory) and rules apply read the rules directory as a reload does.
+let ruleSource = RuleSource(rules: config.rulesDirectory, templates: config.templatesDirectory)
 let info = ServerInfo(name: "liaisond \(version)", startedAt: Date(), database: config.database,
-                      socketActivated: activation.socket != nil)
+                      socketActivated: activation.socket != nil, rules: ruleSource)
 // Channel plugins run in liaison-channel-host processes beside liaisond.
 let hostProgram = config.hostProgram
     ?? ((CommandLine.arguments[0] as NSString).deletingLastPathComponent as NSString).appendingPathComponent("liaison-channel-host")
@@ -167,6 +179,7 @@ Notifier.ready(status: statusLine())
         config.school = fresh.school
         config.rulesDirectory = fresh.rulesDirectory
         config.templatesDirectory = fresh.templatesDirectory
+        ruleSource.set(rules: fresh.rulesDirectory, templates: fresh.templatesDirectory)
     } catch {
         log.error("reload refused, the running configuration is kept: \(error)", metadata: ["message_id": "\(MessageID.reloadFailed)"])
         return
@@ -175,6 +188,7 @@ Notifier.ready(status: statusLine())
     if fresh.database != config.database { needRestart.append("database") }
     if fresh.socketPath != config.socketPath || fresh.socketGroup != config.socketGroup { needRestart.append("socket") }
     if fresh.timeZone != config.timeZone { needRestart.append("school.timezone") }
+    if fresh.virtualClock != config.virtualClock || fresh.virtualClockStart != config.virtualClockStart { needRestart.append("clock") }
     if fresh.channels != config.channels || fresh.hostProgram != config.hostProgram { needRestart.append("channels (a new plugin file needs only `liaisonctl plugin reload`)") }
     if !needRestart.isEmpty {
         log.warning("reload: \(needRestart.joined(separator: ", ")) changed in \(configPath); that takes a restart, the running values are kept")

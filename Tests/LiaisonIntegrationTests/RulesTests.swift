@@ -46,7 +46,7 @@ import LiaisonProtocol
             .replacingOccurrences(of: "due: {hours: 2}", with: "due: {hours: 4}")
         try v2.write(toFile: dir + "/accident.yaml", atomically: true, encoding: .utf8)
 
-        let plan = try d.json([CasePlan].self, "rules", "plan", dir)
+        let plan = try d.json(RulesPlanResult.self, "rules", "plan", dir).cases
         #expect(plan.count == 1 && plan[0].caseID == c.id && plan[0].action == .migrate)
         #expect(plan[0].changes.map(\.step) == ["notify-parents"] && plan[0].changes[0].newDue == c.openedAt.addingTimeInterval(4 * 3600))
         #expect(try d.ctl("rules", "plan", dir).out.contains("3 → 4"))

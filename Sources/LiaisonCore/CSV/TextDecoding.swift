@@ -19,6 +19,36 @@ public enum TextDecoding {
         throw LiaisonError.invalid("\(file):\(line):\(column): the file is not UTF-8 (byte 0x\(byte)); save it as \"CSV UTF-8\" and import again. Nothing was imported.")
     }
 
+    /// The byte offset of the first byte that is not valid UTF-8 (of the
+    /// first invalid sequence), or nil when every byte is. The daemon and
+    /// liaisonctl refuse such text rather than store U+FFFD in its place.
+    public static func invalidUTF8Offset(_ bytes: [UInt8]) -> Int? {
+        if String(validating: bytes, as: UTF8.self) != nil { return nil }
+        return firstInvalidUTF8(bytes[...]).0
+    }
+
+    /// The bytes as text for a message: valid UTF-8 as it is, every byte of
+    /// an invalid sequence as `\xFF`, so the message shows what was wrong
+    /// without itself containing U+FFFD.
+    public static func escapingInvalidUTF8(_ bytes: [UInt8]) -> String {
+        var out = ""
+        var parser = Unicode.UTF8.ForwardParser()
+        var input = bytes.makeIterator()
+        var offset = 0
+        while true {
+            switch parser.parseScalar(from: &input) {
+            case let .valid(encoded):
+                out.unicodeScalars.append(Unicode.UTF8.decode(encoded))
+                offset += encoded.count
+            case let .error(length):
+                for b in bytes[offset..<(offset + length)] { out += "\\x" + (b < 0x10 ? "0" : "") + String(b, radix: 16, uppercase: true) }
+                offset += length
+            case .emptyInput:
+                return out
+            }
+        }
+    }
+
     /// Byte offset, line and column (in characters) of the first byte that is
     /// not valid UTF-8.
     static func firstInvalidUTF8(_ bytes: ArraySlice<UInt8>) -> (Int, Int, Int) {

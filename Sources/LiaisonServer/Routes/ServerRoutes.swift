@@ -1,5 +1,6 @@
 import Foundation
 import LiaisonChannels
+import LiaisonConfig
 import LiaisonCore
 import LiaisonEngine
 import LiaisonProtocol
@@ -22,13 +23,37 @@ extension Routes {
             return try engine.rulebook(kind)
         }
         r.add(Method.rulesPlan, RulesPlanParams.self) { _, p in
+            let directory = info.rules?.rulesDirectory ?? ""
+            guard let candidate = p.rulebooks else {
+                let books = try ruleSource(info).load().rulebooks
+                return RulesPlanResult(try engine.planRuleSet(books), rulesDirectory: directory, fromRulesDirectory: true, applied: false)
+            }
             // The daemon checks the set again: a client is not trusted to have.
-            let problems = RuleSetValidation.problems(in: p.rulebooks)
+            let problems = RuleSetValidation.problems(in: candidate)
             guard problems.isEmpty else { throw LiaisonError.invalid("the rulebooks are not valid:", details: problems) }
-            return try engine.planRulebooks(p.rulebooks)
+            return RulesPlanResult(try engine.planRuleSet(candidate), rulesDirectory: directory, fromRulesDirectory: false, applied: false)
+        }
+        r.add(Method.rulesApply, RulesApplyParams.self) { ctx, p in
+            guard p.plan.count == 12, p.plan.allSatisfy({ $0.isHexDigit && !$0.isUppercase }) else {
+                throw LiaisonError.invalid("\"\(p.plan)\" is not a plan id; `liaisonctl rules plan` prints one, 12 hex digits")
+            }
+            // What runs must be what the rules directory holds, or a restart
+            // would bring back another set: apply installs from there only.
+            let source = try ruleSource(info)
+            let (books, templates) = try source.load()
+            let plan = try engine.installRulebooks(books, holdingTo: p.plan, by: ctx.actor.id, from: source.rulesDirectory)
+            try engine.installTemplates(templates)
+            return RulesPlanResult(plan, rulesDirectory: source.rulesDirectory, fromRulesDirectory: true, applied: true)
         }
         r.add(Method.backup, BackupParams.self) { _, p in
             BackupResult(path: p.path, bytes: try engine.backup(to: p.path))
         }
+    }
+
+    static func ruleSource(_ info: ServerInfo) throws -> RuleSource {
+        guard let source = info.rules else {
+            throw LiaisonError(.unavailable, "this liaisond has no rules directory to read; plan a directory with `liaisonctl rules plan DIR`")
+        }
+        return source
     }
 }

@@ -44,6 +44,9 @@ extension Routes {
             }
             return ClockResult(now: try engine.moveClock(to: engine.clock.now().addingTimeInterval(s)))
         }
+        r.add(Method.clockShow, Empty.self) { _, _ in
+            ClockShowResult(now: engine.clock.now(), virtual: engine.clock is VirtualClock, timeZone: engine.calendar.timeZone.identifier)
+        }
         r.add(Method.clockSet, ClockParams.self) { _, p in
             guard let t = try instant(p.time, field: "time", engine) else { throw LiaisonError.invalid("clock set needs a time") }
             return ClockResult(now: try engine.moveClock(to: t))

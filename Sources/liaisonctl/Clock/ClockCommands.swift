@@ -5,8 +5,8 @@ import LiaisonProtocol
 
 struct ClockCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "clock", abstract: "Move a virtual clock (clock: virtual, for tests and rehearsals); due deadlines fire on the way.",
-        subcommands: [ClockAdvance.self, ClockSet.self])
+        commandName: "clock", abstract: "Show the daemon's clock; move a virtual one (clock: virtual, for tests and rehearsals), firing due deadlines on the way.",
+        subcommands: [ClockShow.self, ClockAdvance.self, ClockSet.self])
 }
 
 struct ClockAdvance: ParsableCommand {

@@ -83,7 +83,7 @@ struct LetterBatch: ParsableCommand {
                 print("merged \(result.letters.count) letters (\(result.pages) pages) of campaign \(result.campaign) into \(result.output)")
             }
         } catch let e as LiaisonError {
-            throw fail(e)
+            throw reportFailure(e, json: json)
         }
     }
 

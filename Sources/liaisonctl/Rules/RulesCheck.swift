@@ -20,15 +20,9 @@ struct RulesCheck: ParsableCommand {
                 print("\(directory): \(books.count) rulebooks, all valid (\(books.map(\.kind.rawValue).sorted().joined(separator: ", ")))")
             }
         } catch let e as LiaisonError {
-            if json {
-                let body = try JSONEncoder().encode(["message": [e.message], "problems": e.details])
-                print(String(decoding: body, as: UTF8.self))
-            } else {
-                var err = FileHandle.standardError
-                print("liaisonctl: \(e.message)", to: &err)
-                for d in e.details { print("  \(d)", to: &err) }
-            }
-            throw ExitCode(1)
+            // The same error object every command prints: code, message,
+            // and each problem with its file:line:column in details.
+            throw reportFailure(e, json: json)
         }
     }
 }

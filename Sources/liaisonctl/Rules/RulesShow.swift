@@ -17,10 +17,12 @@ struct RulesShow: ParsableCommand {
         if let dir {
             guard let k = CaseKind(text: kind) else { throw ValidationError("\"\(kind)\" is not a case kind; use one of \(CaseKind.usageList)") }
             do {
-                guard let book = try RulebookLoader.load(directory: dir).first(where: { $0.kind == k }) else { throw ExitCode(1) }
+                guard let book = try RulebookLoader.load(directory: dir).first(where: { $0.kind == k }) else {
+                    throw LiaisonError.notFound("\(dir) has no rulebook for \(k.rawValue) (the rulebooks there are valid; add \(k.rawValue).yaml)")
+                }
                 try global.emit(book) { Self.render(book) }
             } catch let e as LiaisonError {
-                throw fail(e)
+                throw global.fail(e)
             }
             return
         }
