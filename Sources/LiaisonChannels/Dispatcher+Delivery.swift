@@ -102,6 +102,12 @@ extension ChannelDispatcher {
         m.note = "no channel could deliver it (\(why)); a phone-call task went to the counselor"
         let counselor = try tx.caseRecord(m.caseID)?.counselorID ?? ""
         let phone = m.routes.first { $0.via == "sms" || $0.via == "phone" || $0.via == "staff" }?.address ?? "（无电话）"
+        // The step's call-at-once task (no channel could prove it at opening)
+        // already names every guardian's number: one call, one task.
+        if try tx.tasks(caseID: m.caseID).contains(where: { $0.stepID == m.stepID && $0.messageID == nil && $0.doneAt == nil && $0.assignee == counselor }) {
+            m.note = "no channel could deliver it (\(why)); the step's phone-call task covers it"
+            return
+        }
         try tx.record(PersonTask(caseID: m.caseID, stepID: m.stepID, messageID: m.id, assignee: counselor, kind: "phone-call",
                                  text: "消息 \(m.id)（\(m.topic)）未能送达 \(m.recipientName)：\(why)。请电话联系 \(phone) 并在案件中记录。",
                                  createdAt: now))

@@ -46,6 +46,7 @@ public final class ChannelDispatcher: @unchecked Sendable {
     /// (liaisond refreshes the systemd STATUS line). Set before `start`.
     public var onStateChange: (@Sendable () -> Void)?
     var publishedStates = ""
+    var publishedAbilities: ChannelAbilities?
 
     enum Item {
         case host(channel: String, generation: Int, HostEvent)
@@ -148,11 +149,34 @@ public final class ChannelDispatcher: @unchecked Sendable {
         let now = Self.monotonic()
         let list = order.compactMap { channels[$0] }.map { $0.status(inFlight: counts[$0.spec.name] ?? 0, now: now) }
         snapshot.lock(); statusCache = list; snapshot.unlock()
+        let can = Self.abilities(list)
+        if can != publishedAbilities {
+            publishedAbilities = can
+            engine.setChannelAbilities(can)
+        }
         let states = list.map { "\($0.channel) \($0.state)" }.joined(separator: ",")
         if states != publishedStates {
             publishedStates = states
             onStateChange?()
         }
+    }
+
+    /// What the channels can prove: a running channel's plugin says whether
+    /// it gives receipts and replies; a starting one has not said yet; a
+    /// failed, refused or stopped one proves nothing.
+    static func abilities(_ list: [PluginStatus]) -> ChannelAbilities {
+        var a = ChannelAbilities()
+        for s in list {
+            let caps = Set(s.capabilities.split(separator: ",").map(String.init))
+            switch s.state {
+            case "starting", "restarting" where caps.isEmpty && s.pluginName.isEmpty: a.unknown.formUnion(s.serves)
+            case "running", "starting", "restarting":
+                if caps.contains("receipts") { a.receipts.formUnion(s.serves) }
+                if caps.contains("replies") { a.replies.formUnion(s.serves) }
+            default: break
+            }
+        }
+        return a
     }
 
     // MARK: status and control (any thread)

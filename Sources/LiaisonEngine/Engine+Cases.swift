@@ -11,6 +11,9 @@ extension Engine {
         let book = try rulebook(kind)
         let opened = try store.write { tx in
             let student = try requireStudent(studentID, tx)
+            var facts = facts
+            // Flagged at opening: nobody can be reached, by any channel or phone.
+            facts.unreachable = try tx.guardians(ofStudent: student.id).allSatisfy { Self.routes(for: $0).isEmpty }
             let year = calendar.year(of: now)
             let id = CaseRecord.makeID(year: year, sequence: try tx.nextSequence("case-\(year)"))
             var events = try CaseMachine.decide(nil, .open(kind: kind, student: student, summary: summary, occurredAt: occurredAt, facts: facts),

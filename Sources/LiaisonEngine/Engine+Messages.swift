@@ -70,6 +70,7 @@ extension Engine {
                                      text: "学生 \(student.name)（\(student.id)）没有登记家长联系方式，请设法联系家长并补登（\(topic)）。", createdAt: now))
             return
         }
+        var reachable: [(Guardian, [MessageRoute])] = []
         for g in guardians {
             var v = values
             v[MessageField.guardianName.rawValue] = g.name
@@ -78,8 +79,31 @@ extension Engine {
                                     values: v, routes: template?.allowed(Self.routes(for: g)) ?? Self.routes(for: g), key: "notify:\(c.id):\(stepID):\(g.id)",
                                     urgent: urgent ?? nil, now: now)
             try tx.enqueue(m)
+            reachable.append((g, m.routes))
         }
+        try callAtOnceIfNothingCanProve(c, student, stepID: stepID, reachable, tx, now: now)
     }
+
+    /// A mandatory notification that no channel can prove for any guardian
+    /// (a landline only, a channel without receipts or replies, nothing at
+    /// all) sends the counselor to the phone at once, with the numbers,
+    /// instead of hours later when every channel has failed (issue 12).
+    func callAtOnceIfNothingCanProve(_ c: CaseRecord, _ student: Student, stepID: String, _ reachable: [(Guardian, [MessageRoute])],
+                                     _ tx: any StoreWriter, now: Date) throws {
+        guard let rule = try? pinnedRulebook(c, tx).step(stepID), rule.mandatory, rule.notifiesParents, rule.evidence < .inPerson else { return }
+        let can = abilities.withLock { $0 }
+        if reachable.contains(where: { _, routes in routes.contains { can.proves(rule.evidence, via: $0.via) } }) { return }
+        let whom = reachable.map { g, routes in
+            let ways = routes.map(\.via).filter { $0 != "phone" }
+            return "\(g.relation) \(g.name) \(g.phone.isEmpty ? "（无电话）" : g.phone)" + (ways.isEmpty ? "" : "（\(ways.joined(separator: "、")) 无法确认送达）")
+        }
+        try tx.record(PersonTask(caseID: c.id, stepID: stepID, messageID: nil, assignee: c.counselorID, kind: "phone-call",
+                                 text: "\(rule.title)：没有任何渠道能证明家长已收到（需要\(rule.evidence.name)），请立即电话联系 \(whom.joined(separator: "；"))，"
+                                     + "并记录：liaisonctl case step \(c.id) \(stepID) --guardian … --outcome spoke", createdAt: now))
+    }
+
+    /// The dispatcher's view of what each contact channel can prove.
+    public func setChannelAbilities(_ a: ChannelAbilities) { abilities.withLock { $0 = a } }
 
     /// A guardian's addresses in their order of preference; channels they
     /// have an address for but did not rank come after, then a phone call.

@@ -22,6 +22,9 @@ public final class Engine: Sendable {
     /// What parents' messages are signed with (`school:` in the config).
     let schoolName = Mutex(SchoolName())
     let commitObservers = Mutex<[@Sendable () -> Void]>([])
+    /// What the channels can prove, as the dispatcher last published it
+    /// (`setChannelAbilities`); empty: no channel at all.
+    let abilities = Mutex(ChannelAbilities())
 
     /// Called after every commit that may have scheduled deadlines or queued
     /// messages (the message dispatcher wakes on it).

@@ -39,24 +39,29 @@ public struct CaseFacts: Codable, Sendable, Equatable {
     /// The first instant of the day a suspension or withdrawal takes
     /// effect, school time.
     public var effectiveAt: Date?
+    /// No guardian of the student could be reached by any channel or phone
+    /// when the case opened (found by the engine, not typed): flagged.
+    public var unreachable: Bool = false
 
-    public init(sanctionLevel: SanctionLevel? = nil, effectiveAt: Date? = nil) {
-        self.sanctionLevel = sanctionLevel; self.effectiveAt = effectiveAt
+    public init(sanctionLevel: SanctionLevel? = nil, effectiveAt: Date? = nil, unreachable: Bool = false) {
+        self.sanctionLevel = sanctionLevel; self.effectiveAt = effectiveAt; self.unreachable = unreachable
     }
 
-    public var isEmpty: Bool { sanctionLevel == nil && effectiveAt == nil }
+    public var isEmpty: Bool { sanctionLevel == nil && effectiveAt == nil && !unreachable }
 
     /// The opening event's payload fields for these facts.
     public var payload: [String: String] {
         var p: [String: String] = [:]
         if let s = sanctionLevel { p["sanction_level"] = s.rawValue }
         if let e = effectiveAt { p["effective_at"] = Event.timestamp(e) }
+        if unreachable { p["unreachable"] = "true" }
         return p
     }
 
     public init(payload p: [String: String]) {
         sanctionLevel = p["sanction_level"].flatMap(SanctionLevel.init(rawValue:))
         effectiveAt = Event.parseTimestamp(p["effective_at"])
+        unreachable = p["unreachable"] == "true"
     }
 
     /// Checks the facts fit the kind: a sanction needs its level, only a

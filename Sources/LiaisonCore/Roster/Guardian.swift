@@ -22,6 +22,18 @@ public enum ContactChannel: String, Codable, Sendable, Bilingual {
     }
 }
 
+/// A mobile number takes SMS and calls; a landline only calls.
+public enum PhoneKind: String, Codable, Sendable {
+    case mobile, landline
+
+    /// The kind of a stored number (RosterParser.normalizePhone keeps a
+    /// mobile as its 11 digits and a landline as written, area code first).
+    public init(number: String) {
+        let digits = number.filter(\.isASCII).filter(\.isNumber)
+        self = digits.count == 11 && digits.hasPrefix("1") && !number.hasPrefix("0") ? .mobile : .landline
+    }
+}
+
 /// A parent or guardian of one student, with the addresses each channel
 /// needs and the order in which the guardian prefers to be reached.
 public struct Guardian: Codable, Sendable, Equatable, Hashable {
@@ -43,11 +55,17 @@ public struct Guardian: Codable, Sendable, Equatable, Hashable {
         self.preference = preference
     }
 
+    /// What kind of number `phone` is; nil when there is none. A landline
+    /// takes calls only: an SMS to it is accepted by the gateway and
+    /// reaches nobody (issue 12).
+    public var phoneKind: PhoneKind? { phone.isEmpty ? nil : PhoneKind(number: phone) }
+
     /// The address a channel uses for this guardian, or nil if none is known.
     public func address(for channel: ContactChannel) -> String? {
         let value: String
         switch channel {
-        case .phone, .sms: value = phone
+        case .phone: value = phone
+        case .sms: value = phoneKind == .mobile ? phone : ""
         case .wechat: value = wechat
         case .qq: value = qq
         case .letter, .visit: value = address

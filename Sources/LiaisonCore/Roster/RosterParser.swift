@@ -211,7 +211,9 @@ public struct RosterParser {
                     problem(row, "preference", "\"\(token)\" is not a channel; use \(ContactChannel.usageList) in order of preference, e.g. wechat>phone")
                     continue
                 }
-                if g.address(for: c) == nil {
+                if c == .sms, g.phoneKind == .landline {
+                    problem(row, "preference", "prefers sms but \(g.phone) is a landline: an SMS would reach nobody; list phone instead")
+                } else if g.address(for: c) == nil {
                     problem(row, "preference", "prefers \(c.rawValue) but has no \(c == .letter || c == .visit ? "address" : c == .sms ? "phone" : c.rawValue) in this row")
                 } else if !g.preference.contains(c) {
                     g.preference.append(c)

@@ -22,6 +22,7 @@ struct CaseOpen: ParsableCommand {
         let params = CaseOpenParams(kind: kind, student: student, summary: summary, occurredAt: occurredAt, level: level, effective: effective)
         try global.call(Method.caseOpen, params, as: CaseRecord.self) { c, display in
             "opened \(c.id): \(display.kind(c.kind)) for student \(c.studentID), counselor \(c.counselorID)"
+                + (c.facts.unreachable ? "\nwarning: no guardian of \(c.studentID) can be reached by any channel or phone; find a number now (`liaisonctl task list --case \(c.id)`)" : "")
         }
     }
 }

@@ -20,6 +20,7 @@ struct CaseShow: ParsableCommand {
                          ("policy", c.kind.policyIDs.joined(separator: ", "))]
             if let level = c.facts.sanctionLevel { pairs.append(("sanction", "\(level.chineseName) (\(level.rawValue))")) }
             if let effective = c.facts.effectiveAt { pairs.append(("effective", display.time(effective))) }
+            if c.facts.unreachable { pairs.append(("warning", "no guardian could be reached by any channel or phone when it opened")) }
             if c.state == .closed {
                 pairs.append(("closed", "\(display.time(c.closedAt)) by \(c.closedBy ?? "?")"))
                 pairs.append(("resolution", c.resolution ?? ""))
