@@ -136,36 +136,54 @@ extension ChannelDispatcher {
         }
     }
 
-    /// A guardian's reply: matched by phone number (or WeChat/QQ id), it is
-    /// "acknowledged" evidence on every still-open step their recent messages
-    /// served (a "收到" answers the notice and the invitation sent together).
-    /// The reply is filed under the oldest message that took it as evidence,
-    /// else under their latest message.
+    /// A guardian's reply, placed by `ReplyPlacement`: on the one case whose
+    /// latest send it answers ("acknowledged" on those messages' steps, and
+    /// the counselor is told in their task list); when messages of two or
+    /// more cases went to that number, on none, and each counselor gets a
+    /// task to place it; when nothing went to it, unmatched. The sender's
+    /// address never reaches the log.
     func replyArrived(_ channel: String, _ from: String, _ text: String, _ tx: any StoreWriter, _ now: Date) throws {
         var guardians: [Guardian] = []
-        for form in Self.phoneForms(from) {
+        for form in ReplyPlacement.addressForms(from) {
             for g in try tx.guardians(address: form) where !guardians.contains(where: { $0.id == g.id }) { guardians.append(g) }
         }
-        var matched = false
-        for g in guardians {
-            let recent = try tx.recentMessages(toGuardian: g.id, limit: 20)
-            guard let latest = recent.first else { continue }
-            matched = true
+        var sent: [Message] = []
+        for g in guardians { sent += try tx.recentMessages(toGuardian: g.id, limit: 20) }
+        switch ReplyPlacement.place(sent, at: now) {
+        case .unmatched:
+            try tx.record(InboundReply(at: now, channel: channel, from: from, text: text, guardianID: guardians.first?.id ?? ""))
+            logger.warning("channel \(channel): a reply matches no message sent in the last \(Int(ReplyPlacement.window / 3600)) h; kept unmatched (`liaisonctl message replies --unmatched`)")
+        case let .answers(ms):
+            let latest = ms[0]
+            let who = guardians.first { $0.id == latest.recipientID }
             var filedUnder = latest
             var seen = Set<String>()
-            for m in recent.reversed() where !m.stepID.isEmpty && seen.insert("\(m.caseID)/\(m.stepID)").inserted {
+            for m in ms.reversed() where !m.stepID.isEmpty && seen.insert(m.stepID).inserted {
                 if try evidence(tx, caseID: m.caseID, stepID: m.stepID, level: .acknowledged, channel: channel,
-                                note: "\(g.name)（\(g.relation)）回复：\(text)", now: now),
+                                note: "\(who?.name ?? latest.recipientName)（\(who?.relation ?? "")）回复：\(text)", now: now),
                    filedUnder.id == latest.id {
                     filedUnder = m
                 }
             }
-            try tx.record(InboundReply(at: now, channel: channel, from: from, text: text, guardianID: g.id, caseID: filedUnder.caseID,
-                                       stepID: filedUnder.stepID, messageID: filedUnder.id))
-        }
-        if !matched {
-            try tx.record(InboundReply(at: now, channel: channel, from: from, text: text))
-            logger.warning("channel \(channel): a reply from \(from) matches no guardian with a message; kept unmatched")
+            let id = try tx.record(InboundReply(at: now, channel: channel, from: from, text: text, guardianID: latest.recipientID,
+                                                caseID: filedUnder.caseID, stepID: filedUnder.stepID, messageID: filedUnder.id))
+            if let c = try tx.caseRecord(latest.caseID) {
+                try tx.record(PersonTask(caseID: c.id, stepID: "reply:\(id)", messageID: filedUnder.id, assignee: c.counselorID, kind: "reply",
+                                         text: "\(who?.relation ?? "家长") \(latest.recipientName) 回复（\(c.id)）：\(text)", createdAt: now))
+            }
+        case let .ambiguous(ms):
+            let id = try tx.record(InboundReply(at: now, channel: channel, from: from, text: text, guardianID: ms[0].recipientID))
+            var cases: [CaseRecord] = []
+            for m in ms { if let c = try tx.caseRecord(m.caseID) { cases.append(c) } }
+            let choices = try cases.map { c in "\(c.id)（\(try tx.student(c.studentID)?.name ?? c.studentID)，\(c.kind.chineseName)）" }
+            var told = Set<String>()
+            for c in cases where told.insert(c.counselorID).inserted {
+                try tx.record(PersonTask(caseID: c.id, stepID: "reply:\(id)", messageID: nil, assignee: c.counselorID, kind: "place-reply",
+                                         text: "家长 \(ms[0].recipientName) 的回复「\(text)」可能针对 \(choices.joined(separator: " 或 "))，"
+                                             + "请确认后归档：liaisonctl message place \(id) --case CASE", createdAt: now))
+            }
+            logger.notice("channel \(channel): reply \(id) could answer \(cases.count) cases; the counselors have a task to place it",
+                          metadata: ["reply": "\(id)"])
         }
     }
 
@@ -180,17 +198,6 @@ extension ChannelDispatcher {
         let took = try engine.recordChannelEvidence(tx, caseID: caseID, stepID: stepID, level: level, channel: channel, note: note, now: now)
         if !took { settledSteps.insert(key) }
         return took
-    }
-
-    /// 13800000000, +8613800000000 and 8613800000000 are one number.
-    static func phoneForms(_ from: String) -> [String] {
-        let digits = String(from.filter(\.isNumber))
-        var forms = [from]
-        // A WeChat id such as wx_13900000001 is not a phone number.
-        guard digits.count >= 5, from.allSatisfy({ $0.isNumber || "+- ".contains($0) }) else { return forms }
-        let national = digits.count == 13 && digits.hasPrefix("86") ? String(digits.dropFirst(2)) : digits
-        for f in [national, "+86" + national, "86" + national] where !forms.contains(f) { forms.append(f) }
-        return forms
     }
 
     // MARK: sending

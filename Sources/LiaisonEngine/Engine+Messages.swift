@@ -150,12 +150,12 @@ extension Engine {
     /// recorded on its own. Returns whether evidence was recorded.
     @discardableResult
     public func recordChannelEvidence(_ tx: any StoreWriter, caseID: String, stepID: String, level: EvidenceLevel, channel: String,
-                                      note: String, now: Date) throws -> Bool {
+                                      note: String, now: Date, actor: String = "system") throws -> Bool {
         guard let c = try tx.caseRecord(caseID), c.state == .open,
               let s = c.steps.first(where: { $0.id == stepID }), [.pending, .overdue, .waiting].contains(s.status),
               let book = try? pinnedRulebook(c, tx),
               let (events, effects) = try? CaseSteps.evidence(c, book: book, stepID: stepID, level: level, channel: channel, note: note,
-                                                              actor: "system", now: now, calendar: calendar, extra: ["source": "channel"]) else { return false }
+                                                              actor: actor, now: now, calendar: calendar, extra: ["source": "channel"]) else { return false }
         try Projector.record(events, in: tx)
         try perform(effects, tx, now: now)
         return true
@@ -163,4 +163,48 @@ extension Engine {
 
     /// After a commit made outside the engine's own methods (the dispatcher's).
     public func didCommit() { committed() }
+}
+
+extension Engine {
+    /// Parents' replies, newest first (`message replies`).
+    public func replies(unmatchedOnly: Bool, caseID: String?, limit: Int, offset: Int) throws -> [InboundReply] {
+        try store.read { try $0.replies(unmatchedOnly: unmatchedOnly, caseID: caseID, limit: limit, offset: offset) }
+    }
+
+    /// A person places a reply on the case it answers (after an ambiguous
+    /// reply's task): "acknowledged" on the steps of that case's latest send
+    /// to the number, recorded as the person's, and the reply's tasks done.
+    public func placeReply(_ replyID: Int64, caseID: String, by actor: Staff) throws -> InboundReply {
+        let now = clock.now()
+        let placed = try store.write { tx -> InboundReply in
+            guard var r = try tx.reply(replyID) else {
+                throw LiaisonError.notFound("no reply \(replyID); `liaisonctl message replies --unmatched` lists them")
+            }
+            guard r.caseID.isEmpty else { throw LiaisonError.conflict("reply \(replyID) is already filed under case \(r.caseID)") }
+            var sent: [Message] = []
+            for form in ReplyPlacement.addressForms(r.from) {
+                for g in try tx.guardians(address: form) { sent += try tx.recentMessages(toGuardian: g.id, limit: 50) }
+            }
+            let ms = ReplyPlacement.answers(in: caseID, sent)
+            guard let latest = ms.first else {
+                let cases = Set(sent.map(\.caseID)).sorted()
+                throw LiaisonError.invalid("no message of case \(caseID) went to the number of reply \(replyID)"
+                    + (cases.isEmpty ? "" : "; it could answer \(cases.joined(separator: ", "))"))
+            }
+            var filedUnder = latest
+            for m in ms.reversed() where !m.stepID.isEmpty {
+                if try recordChannelEvidence(tx, caseID: m.caseID, stepID: m.stepID, level: .acknowledged, channel: r.channel,
+                                             note: "\(m.recipientName) 回复：\(r.text)（\(actor.id) 归档）", now: now, actor: actor.id),
+                   filedUnder.id == latest.id {
+                    filedUnder = m
+                }
+            }
+            try tx.placeReply(replyID, caseID: caseID, stepID: filedUnder.stepID, messageID: filedUnder.id)
+            try tx.closeReplyTasks(replyID: replyID, at: now)
+            r.caseID = caseID; r.stepID = filedUnder.stepID; r.messageID = filedUnder.id; r.guardianID = latest.recipientID
+            return r
+        }
+        committed()
+        return placed
+    }
 }

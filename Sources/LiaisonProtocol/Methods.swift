@@ -344,6 +344,28 @@ extension Method {
     public static let messageShow = "message.show"
     public static let taskList = "task.list"
     public static let channelTest = "channel.test"
+    public static let messageReplies = "message.replies"
+    public static let messagePlace = "message.place"
+}
+
+/// `liaisonctl message replies`: parents' replies, newest first, a page at a time.
+public struct MessageRepliesParams: Codable, Sendable {
+    /// Only the replies placed on no case (an unknown number, nothing sent
+    /// lately, or more than one case could be meant).
+    public var unmatched: Bool?
+    public var caseID: String?
+    public var limit: Int?
+    public var offset: Int?
+    public init(unmatched: Bool? = nil, caseID: String? = nil, limit: Int? = nil, offset: Int? = nil) {
+        self.unmatched = unmatched; self.caseID = caseID; self.limit = limit; self.offset = offset
+    }
+}
+
+/// `liaisonctl message place REPLY --case C`: a person says which case a reply answers.
+public struct MessagePlaceParams: Codable, Sendable {
+    public var reply: Int64
+    public var caseID: String
+    public init(reply: Int64, caseID: String) { self.reply = reply; self.caseID = caseID }
 }
 
 /// `liaisonctl channel test`: one message straight through a channel.

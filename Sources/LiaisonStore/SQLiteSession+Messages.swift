@@ -164,11 +164,35 @@ extension SQLiteSession {
         }
     }
 
+    static func reply(_ r: Row) -> InboundReply {
+        InboundReply(id: r["id"], at: Self.date(r["at"] as Int64), channel: r["channel"], from: r["from_address"], text: r["text"],
+                     guardianID: r["guardian_id"], caseID: r["case_id"], stepID: r["step_id"], messageID: r["message_id"])
+    }
+
     func replies(messageID: Int64) throws -> [InboundReply] {
-        try all("SELECT * FROM replies WHERE message_id = ? ORDER BY id", [messageID]).map { r in
-            InboundReply(id: r["id"], at: Self.date(r["at"] as Int64), channel: r["channel"], from: r["from_address"], text: r["text"],
-                         guardianID: r["guardian_id"], caseID: r["case_id"], stepID: r["step_id"], messageID: r["message_id"])
-        }
+        try all("SELECT * FROM replies WHERE message_id = ? ORDER BY id", [messageID]).map(Self.reply)
+    }
+
+    func reply(_ id: Int64) throws -> InboundReply? {
+        try one("SELECT * FROM replies WHERE id = ?", [id]).map(Self.reply)
+    }
+
+    func replies(unmatchedOnly: Bool, caseID: String?, limit: Int, offset: Int) throws -> [InboundReply] {
+        var sql = "SELECT * FROM replies WHERE 1"
+        var args: StatementArguments = []
+        if unmatchedOnly { sql += " AND case_id = ''" }
+        if let caseID { sql += " AND case_id = ?"; args += [caseID] }
+        sql += " ORDER BY id DESC LIMIT ? OFFSET ?"
+        args += [limit, offset]
+        return try all(sql, args).map(Self.reply)
+    }
+
+    func placeReply(_ id: Int64, caseID: String, stepID: String, messageID: Int64?) throws {
+        try exec("UPDATE replies SET case_id = ?, step_id = ?, message_id = ? WHERE id = ?", [caseID, stepID, messageID, id])
+    }
+
+    func closeReplyTasks(replyID: Int64, at: Date) throws {
+        try exec("UPDATE tasks SET done_at = ? WHERE step_id = ? AND done_at IS NULL", [Self.ms(at), "reply:\(replyID)"])
     }
 
     func tasks(caseID: String?) throws -> [PersonTask] {

@@ -81,6 +81,9 @@ public protocol StoreReader {
     func guardians(address: String) throws -> [Guardian]
     /// The latest messages to a guardian that reached them or may have, newest first.
     func recentMessages(toGuardian id: String, limit: Int) throws -> [Message]
+    func reply(_ id: Int64) throws -> InboundReply?
+    /// Replies, newest first: all, or only those placed on no case.
+    func replies(unmatchedOnly: Bool, caseID: String?, limit: Int, offset: Int) throws -> [InboundReply]
     func messageCounts() throws -> [MessageState: Int]
     /// 1 + the attempts a message has had on any channel.
     func nextAttemptNumber(messageID: Int64) throws -> Int
@@ -141,6 +144,10 @@ public protocol StoreWriter: StoreReader {
     /// The open tasks of a step (of every step when stepID is nil) are done:
     /// the step completed or the case closed.
     func closeTasks(caseID: String, stepID: String?, at: Date) throws
+    /// The tasks about one reply (to read it, to place it) are done, in every case.
+    func closeReplyTasks(replyID: Int64, at: Date) throws
+    /// A reply placed on a case by a person (`message place`).
+    func placeReply(_ id: Int64, caseID: String, stepID: String, messageID: Int64?) throws
     /// At start: sends that were in flight when the daemon stopped have an
     /// unknown outcome; they go back to pending (at least once). Returns how many.
     func requeueInFlight(at: Date) throws -> Int

@@ -23,7 +23,7 @@ struct PluginCommand: ParsableCommand {
 
 struct MessageCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "message", abstract: "Messages to parents and staff and what became of them.",
-                                                    subcommands: [MessageList.self, MessageShow.self])
+                                                    subcommands: [MessageList.self, MessageShow.self, MessageReplies.self, MessagePlace.self])
 }
 
 struct ChannelCommand: ParsableCommand {

@@ -11,8 +11,8 @@ import LiaisonProtocol
     struct ErrorObject: Decodable { var error: WireError }
 
     /// A daemon whose rules directory is a copy of the shipped one, with the
-    /// accident rulebook raised to version 3 (notify-parents due in 4 h, not 2)
-    /// after the daemon started on version 2.
+    /// accident rulebook raised to version 4 (notify-parents due in 4 h, not 2)
+    /// after the daemon started on version 3.
     func daemonWithEditedRules(socketGroup: String? = nil) throws -> (Daemon, String) {
         let d = try Daemon(socketGroup: socketGroup, extra: "clock: virtual")
         let rules = d.dir.appendingPathComponent("rules").path
@@ -21,15 +21,15 @@ import LiaisonProtocol
         try d.config.replacingOccurrences(of: "rules: \(Daemon.rulesDirectory)", with: "rules: \(rules)")
             .write(toFile: d.configPath, atomically: true, encoding: .utf8)
         try d.start()
-        #expect(try d.json(Rulebook.self, "rules", "show", "accident").version == 2)
+        #expect(try d.json(Rulebook.self, "rules", "show", "accident").version == 3)
         return (d, rules)
     }
 
-    func raiseAccidentToV3(_ rules: String) throws {
-        let v3 = try String(contentsOfFile: rules + "/accident.yaml", encoding: .utf8)
-            .replacingOccurrences(of: "version: 2", with: "version: 3")
+    func raiseAccidentVersion(_ rules: String) throws {
+        let raised = try String(contentsOfFile: rules + "/accident.yaml", encoding: .utf8)
+            .replacingOccurrences(of: "version: 3", with: "version: 4")
             .replacingOccurrences(of: "due: {hours: 2}", with: "due: {hours: 4}")
-        try v3.write(toFile: rules + "/accident.yaml", atomically: true, encoding: .utf8)
+        try raised.write(toFile: rules + "/accident.yaml", atomically: true, encoding: .utf8)
     }
 
     func openAccident(_ d: Daemon, _ student: String = "2023010101") throws -> CaseRecord {
@@ -39,17 +39,17 @@ import LiaisonProtocol
     @Test func planThenApplyInstallsExactlyThePlan() throws {
         let (d, rules) = try daemonWithEditedRules()
         let c = try openAccident(d)
-        try raiseAccidentToV3(rules)
+        try raiseAccidentVersion(rules)
 
         // The daemon plans its own directory; nothing is installed by planning.
         let plan = try d.json(RulesPlanResult.self, "rules", "plan")
         #expect(plan.fromRulesDirectory && plan.rulesDirectory == rules && !plan.applied)
         #expect(plan.plan.count == 12 && plan.plan.allSatisfy(\.isHexDigit), "\(plan.plan)")
-        #expect(plan.rulebooks.contains("accident v3"))
+        #expect(plan.rulebooks.contains("accident v4"))
         #expect(plan.cases.map(\.caseID) == [c.id] && plan.cases[0].action == .migrate)
-        #expect(try d.json(Rulebook.self, "rules", "show", "accident").version == 2)
+        #expect(try d.json(Rulebook.self, "rules", "show", "accident").version == 3)
         let human = try d.ctl("rules", "plan")
-        #expect(human.out.contains("plan \(plan.plan)") && human.out.contains("liaisonctl rules apply \(plan.plan)") && human.out.contains("2 → 3"), "\(human.out)")
+        #expect(human.out.contains("plan \(plan.plan)") && human.out.contains("liaisonctl rules apply \(plan.plan)") && human.out.contains("3 → 4"), "\(human.out)")
         // The same rules read from another directory are the same plan.
         let copy = d.dir.appendingPathComponent("candidate").path
         try FileManager.default.copyItem(atPath: rules, toPath: copy)
@@ -61,9 +61,9 @@ import LiaisonProtocol
         let applied = try d.json(RulesPlanResult.self, "rules", "apply", plan.plan)
         #expect(applied.applied && applied.plan == plan.plan && applied.cases == plan.cases)
         let after = try d.json(CaseDetail.self, "case", "show", c.id)
-        #expect(after.record.rulebookVersion == 3)
+        #expect(after.record.rulebookVersion == 4)
         #expect(after.record.steps.first { $0.id == "notify-parents" }?.due == c.openedAt.addingTimeInterval(4 * 3600))
-        #expect(try d.json(Rulebook.self, "rules", "show", "accident").version == 3)
+        #expect(try d.json(Rulebook.self, "rules", "show", "accident").version == 4)
         #expect(d.log.contains("rules applied by root: plan \(plan.plan)"), "\(d.log)")
 
         // Now the directory and the daemon agree: the plan touches no case, and applying it changes nothing.
@@ -76,7 +76,7 @@ import LiaisonProtocol
     @Test func aPlanThatChangedIsRefusedWithTheNewPlan() throws {
         let (d, rules) = try daemonWithEditedRules()
         let first = try openAccident(d)
-        try raiseAccidentToV3(rules)
+        try raiseAccidentVersion(rules)
         let plan = try d.json(RulesPlanResult.self, "rules", "plan")
         #expect(plan.cases.map(\.caseID) == [first.id])
 
@@ -96,26 +96,26 @@ import LiaisonProtocol
         #expect(e.message.contains("the plan is now \(now.plan)") && e.message.contains("liaisonctl rules apply \(now.plan)"), "\(e.message)")
         let details = e.details ?? []
         #expect(details.first == "plan \(now.plan): \(now.rulebooks.joined(separator: ", "))", "\(details)")
-        #expect(details.contains { $0.hasPrefix("\(first.id) accident v2 moves to v3: notify-parents due") }, "\(details)")
-        #expect(details.contains { $0.hasPrefix("\(second.id) accident v2 moves to v3") }, "\(details)")
+        #expect(details.contains { $0.hasPrefix("\(first.id) accident v3 moves to v4: notify-parents due") }, "\(details)")
+        #expect(details.contains { $0.hasPrefix("\(second.id) accident v3 moves to v4") }, "\(details)")
 
         // Nothing was installed by the refusals.
-        #expect(try d.json(Rulebook.self, "rules", "show", "accident").version == 2)
-        #expect(try d.json(CaseDetail.self, "case", "show", first.id).record.rulebookVersion == 2)
+        #expect(try d.json(Rulebook.self, "rules", "show", "accident").version == 3)
+        #expect(try d.json(CaseDetail.self, "case", "show", first.id).record.rulebookVersion == 3)
 
         // The new plan, once reviewed, applies.
         #expect(try d.json(RulesPlanResult.self, "rules", "apply", now.plan).applied)
-        for id in [first.id, second.id] { #expect(try d.json(CaseDetail.self, "case", "show", id).record.rulebookVersion == 3) }
+        for id in [first.id, second.id] { #expect(try d.json(CaseDetail.self, "case", "show", id).record.rulebookVersion == 4) }
     }
 
     @Test func aBadRulesDirectoryIsRefusedWithItsProblems() throws {
         let (d, rules) = try daemonWithEditedRules()
         let plan = try d.json(RulesPlanResult.self, "rules", "plan")
-        try "kind: accident\nversion: 3\npolicy: [P2.2.3]\nsteps:\n  - id: a\n    due: {after: b, hours: 1}\n    escalate: [office]\n    policy: [P2.2.3]\n"
+        try "kind: accident\nversion: 4\npolicy: [P2.2.3]\nsteps:\n  - id: a\n    due: {after: b, hours: 1}\n    escalate: [office]\n    policy: [P2.2.3]\n"
             .write(toFile: rules + "/accident.yaml", atomically: true, encoding: .utf8)
         let o = try d.ctl("rules", "apply", plan.plan)
         #expect(o.status == 1 && o.err.contains("\(rules)/accident.yaml:5:5: step a is due after b"), "\(o.err)")
-        #expect(try d.json(Rulebook.self, "rules", "show", "accident").version == 2)
+        #expect(try d.json(Rulebook.self, "rules", "show", "accident").version == 3)
     }
 
     @Test func onlyTheOfficeAndTheAdministratorMayApply() throws {
@@ -149,20 +149,20 @@ import LiaisonProtocol
         }
         try importStaff(nobodyAs: "counselor")
         _ = try openAccident(d)
-        try raiseAccidentToV3(rules)
+        try raiseAccidentVersion(rules)
         let plan = try d.json(RulesPlanResult.self, "rules", "plan")
 
         // A counselor may read the plan but not apply it.
         #expect(try asNobody("rules", "plan").status == 0)
         let counselor = try asNobody("rules", "apply", plan.plan)
         #expect(counselor.status == 1 && counselor.err.contains("rules.apply changes the rules every case is held to"), "\(counselor.err)")
-        #expect(try d.json(Rulebook.self, "rules", "show", "accident").version == 2)
+        #expect(try d.json(Rulebook.self, "rules", "show", "accident").version == 3)
 
         // The Student Affairs Office may.
         try importStaff(nobodyAs: "office")
         let office = try asNobody("rules", "apply", plan.plan)
         #expect(office.status == 0, "\(office.err)")
-        #expect(try d.json(Rulebook.self, "rules", "show", "accident").version == 3)
+        #expect(try d.json(Rulebook.self, "rules", "show", "accident").version == 4)
         #expect(d.log.contains("rules applied by O0001"), "\(d.log)")
     }
 }

@@ -33,5 +33,11 @@ extension Routes {
         }
         r.add(Method.messageShow, MessageShowParams.self) { _, p in try engine.messageDetail(p.id) }
         r.add(Method.taskList, TaskListParams.self) { _, p in try engine.tasks(caseID: p.caseID) }
+        r.add(Method.messageReplies, MessageRepliesParams.self) { _, p in
+            let limit = p.limit ?? 100
+            guard (1...1000).contains(limit), (p.offset ?? 0) >= 0 else { throw LiaisonError.invalid("limit is 1 to 1000 and offset 0 or more") }
+            return try engine.replies(unmatchedOnly: p.unmatched ?? false, caseID: p.caseID, limit: limit, offset: p.offset ?? 0)
+        }
+        r.add(Method.messagePlace, MessagePlaceParams.self) { ctx, p in try engine.placeReply(p.reply, caseID: p.caseID, by: ctx.actor) }
     }
 }
