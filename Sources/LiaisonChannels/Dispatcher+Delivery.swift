@@ -158,7 +158,7 @@ extension ChannelDispatcher {
             let who = guardians.first { $0.id == latest.recipientID }
             var filedUnder = latest
             var seen = Set<String>()
-            for m in ms.reversed() where !m.stepID.isEmpty && seen.insert(m.stepID).inserted {
+            for m in ms.sorted(by: { $0.id < $1.id }) where !m.stepID.isEmpty && seen.insert(m.stepID).inserted {
                 if try evidence(tx, caseID: m.caseID, stepID: m.stepID, level: .acknowledged, channel: channel,
                                 note: "\(who?.name ?? latest.recipientName)（\(who?.relation ?? "")）回复：\(text)", now: now),
                    filedUnder.id == latest.id {

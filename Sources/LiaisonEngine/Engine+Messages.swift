@@ -192,7 +192,7 @@ extension Engine {
                     + (cases.isEmpty ? "" : "; it could answer \(cases.joined(separator: ", "))"))
             }
             var filedUnder = latest
-            for m in ms.reversed() where !m.stepID.isEmpty {
+            for m in ms.sorted(by: { $0.id < $1.id }) where !m.stepID.isEmpty {
                 if try recordChannelEvidence(tx, caseID: m.caseID, stepID: m.stepID, level: .acknowledged, channel: r.channel,
                                              note: "\(m.recipientName) 回复：\(r.text)（\(actor.id) 归档）", now: now, actor: actor.id),
                    filedUnder.id == latest.id {
