@@ -95,7 +95,7 @@ extension Engine {
         if reachable.contains(where: { _, routes in routes.contains { can.proves(rule.evidence, via: $0.via) } }) { return }
         let whom = reachable.map { g, routes in
             let ways = routes.map(\.via).filter { $0 != "phone" }
-            return "\(g.relation) \(g.name) \(g.phone.isEmpty ? "（无电话）" : g.phone)" + (ways.isEmpty ? "" : "（\(ways.joined(separator: "、")) 无法确认送达）")
+            return "\(g.relation) \(g.name) \(g.phone.isEmpty ? "（无电话）" : g.phone)" + (ways.isEmpty ? "" : "（\(ways.joined(separator: "、")) \(rule.evidence == .delivered ? "无法确认送达" : "收不到家长回复")）")
         }
         try tx.record(PersonTask(caseID: c.id, stepID: stepID, messageID: nil, assignee: c.counselorID, kind: "phone-call",
                                  text: "\(rule.title)：没有任何渠道能证明家长已收到（需要\(rule.evidence.name)），请立即电话联系 \(whom.joined(separator: "；"))，"
