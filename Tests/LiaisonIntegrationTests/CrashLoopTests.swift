@@ -59,20 +59,26 @@ import Testing
         }
     }
 
-    @Test func aCrashLoopFailsTheChannelItsMessagesFallBackAndAReloadRunsItAgain() throws {
+    /// A daemon on a virtual clock whose WeChat channel is the test plugin
+    /// built with `define` (it crashes); the outbox carries everything else.
+    func daemonWithCrashingWeChat(_ define: String, _ settings: String) throws -> (d: Daemon, dir: String, plugin: String, sent: String) {
         let d = try Daemon(extra: "clock: virtual", channels: "")
         let dir = try d.pluginDirectory()
-        // A WeChat plugin that aborts in every send; the outbox carries the rest.
-        let plugin = try TestPlugin.compile(into: dir, name: "libliaison-channel-wechat.so", defines: ["ABORT_ON_SEND"])
+        let plugin = try TestPlugin.compile(into: dir, name: "libliaison-channel-wechat.so", defines: [define])
         let sent = d.dir.appendingPathComponent("wechat.out").path
         try d.configure(Daemon.outbox(d.outboxDirectory, extra: """
               wechat:
                 plugin: \(plugin)
                 serves: [wechat]
                 config: {path: \(sent)}
-                retries: 50
-                backoff_seconds: 1
+            \(settings)
             """).replacingOccurrences(of: "serves: [sms, wechat, qq, letter, staff]", with: "serves: [sms, qq, letter, staff]"))
+        return (d, dir, plugin, sent)
+    }
+
+    @Test func aCrashLoopFailsTheChannelItsMessagesFallBackAndAReloadRunsItAgain() throws {
+        // A WeChat plugin that aborts in every send; the outbox carries the rest.
+        let (d, dir, _, sent) = try daemonWithCrashingWeChat("ABORT_ON_SEND", "    retries: 50\n    backoff_seconds: 1")
         let notify = NotifyListener(path: d.dir.appendingPathComponent("notify.sock").path)
         try d.start(env: ["NOTIFY_SOCKET": notify.path])
         #expect(try d.pluginStatus("wechat").state == "running")
@@ -137,18 +143,8 @@ import Testing
     }
 
     @Test func aFailedChannelIsTriedAgainWithBackOffAndRunsOnceItsPluginIsFixed() throws {
-        let d = try Daemon(extra: "clock: virtual", channels: "")
-        let dir = try d.pluginDirectory()
         // A plugin that aborts as soon as it is opened; tried again after 1 s, then 2 s, 4 s …
-        let plugin = try TestPlugin.compile(into: dir, name: "libliaison-channel-wechat.so", defines: ["ABORT_ON_OPEN"])
-        let sent = d.dir.appendingPathComponent("wechat.out").path
-        try d.configure(Daemon.outbox(d.outboxDirectory, extra: """
-              wechat:
-                plugin: \(plugin)
-                serves: [wechat]
-                config: {path: \(sent)}
-                failed_retry_seconds: 1
-            """).replacingOccurrences(of: "serves: [sms, wechat, qq, letter, staff]", with: "serves: [sms, qq, letter, staff]"))
+        let (d, dir, _, _) = try daemonWithCrashingWeChat("ABORT_ON_OPEN", "    failed_retry_seconds: 1")
         try d.start()
         let first = try Eventually.value("the wechat channel is failed") { () -> PluginStatus? in
             let s = try d.json(PluginStatus.self, "plugin", "status", "wechat")
