@@ -196,7 +196,7 @@ public final class ChannelDispatcher: @unchecked Sendable {
     }
 
     /// Starts a stopped, refused or failed channel (a crash loop's failure
-    /// is forgotten); returns once it runs or says why not (at most 10 s).
+    /// is forgotten); returns once it runs or says why not (at most a minute).
     public func load(_ name: String) throws -> PluginStatus {
         try onThread { [self] in
             guard let rt = channels[name] else { throw unknown(name) }
@@ -240,16 +240,22 @@ public final class ChannelDispatcher: @unchecked Sendable {
         return try settle(name)
     }
 
-    /// Waits until a load or reload has an outcome.
+    /// Waits until a load or reload has an outcome: the new host runs or
+    /// failed. A host opens in well under a second; a busy machine can
+    /// take many, so this waits up to a minute rather than answer ops with
+    /// the old host's status as if it were the new one's.
     func settle(_ name: String) throws -> PluginStatus {
-        for _ in 0..<500 {
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline {
             let busy = try onThread { [self] () -> Bool in
                 guard let rt = channels[name] else { return false }
                 return rt.state == .starting || rt.next != nil
             }
-            if !busy { break }
+            if !busy { return try status(name) }
             usleep(20_000)
         }
-        return try status(name)
+        var s = try status(name)
+        s.reason = "the new host has not said it is ready after 60 s; `plugin status \(name)` shows when it does" + (s.reason.isEmpty ? "" : "; \(s.reason)")
+        return s
     }
 }
