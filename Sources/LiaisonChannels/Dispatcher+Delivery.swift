@@ -101,7 +101,10 @@ extension ChannelDispatcher {
         m.state = .failed
         m.note = "no channel could deliver it (\(why)); a phone-call task went to the counselor"
         let counselor = try tx.caseRecord(m.caseID)?.counselorID ?? ""
-        let phone = m.routes.first { $0.via == "sms" || $0.via == "phone" || $0.via == "staff" }?.address ?? "（无电话）"
+        // A household's letter carries each guardian's phone: name them all.
+        var phones: [String] = []
+        for r in m.routes where (r.via == "sms" || r.via == "phone" || r.via == "staff") && !phones.contains(r.address) { phones.append(r.address) }
+        let phone = phones.isEmpty ? "（无电话）" : phones.joined(separator: "、")
         // The step's call-at-once task (no channel could prove it at opening)
         // already names every guardian's number: one call, one task.
         if try tx.tasks(caseID: m.caseID).contains(where: { $0.stepID == m.stepID && $0.messageID == nil && $0.doneAt == nil && $0.assignee == counselor }) {
@@ -172,7 +175,9 @@ extension ChannelDispatcher {
                                          text: "\(who?.relation ?? "家长") \(latest.recipientName) 回复（\(c.id)）：\(text)", createdAt: now))
             }
         case let .ambiguous(ms):
-            let id = try tx.record(InboundReply(at: now, channel: channel, from: from, text: text, guardianID: ms[0].recipientID))
+            let named = Household.guardianIDs(ms[0].recipientID)
+            let id = try tx.record(InboundReply(at: now, channel: channel, from: from, text: text,
+                                                guardianID: guardians.first { named.contains($0.id) }?.id ?? ms[0].recipientID))
             var cases: [CaseRecord] = []
             for m in ms { if let c = try tx.caseRecord(m.caseID) { cases.append(c) } }
             let choices = try cases.map { c in "\(c.id)（\(try tx.student(c.studentID)?.name ?? c.studentID)，\(c.kind.chineseName)）" }

@@ -57,6 +57,14 @@ extension Engine {
     /// The step's message to every guardian (P2.2.3), each along the
     /// guardian's preferred channels. No guardian on record: a task for the
     /// counselor, at once.
+    ///
+    /// A topic that goes by letter only (`channels: [letter]`, the formal
+    /// notices of P2.2.2) is one letter a household: the guardians at one
+    /// postal address are addressed together (张建国、刘芳), the message's
+    /// recipient id lists them (`G1+G2`) and so does its key
+    /// (`notify:CASE:STEP:G1+G2`); a guardian without an address has a
+    /// message of their own, which falls to a phone call (issue 12). Other
+    /// topics stay one message a guardian: each parent's own phone or chat.
     func notifyGuardians(caseID: String, stepID: String, topic: String, _ tx: any StoreWriter, now: Date) throws {
         guard let c = try tx.caseRecord(caseID), let student = try tx.student(c.studentID) else { return }
         let values = try messageValues(c, student, stepID: stepID, tx, now: now)
@@ -70,18 +78,36 @@ extension Engine {
                                      text: "学生 \(student.name)（\(student.id)）没有登记家长联系方式，请设法联系家长并补登（\(topic)）。", createdAt: now))
             return
         }
+        let households = template?.lettersOnly == true ? Household.group(guardians) : guardians.map { Household(guardians: [$0], address: $0.address) }
         var reachable: [(Guardian, [MessageRoute])] = []
-        for g in guardians {
+        for h in households {
             var v = values
-            v[MessageField.guardianName.rawValue] = g.name
-            v[MessageField.relation.rawValue] = g.relation
-            let m = try makeMessage(topic: topic, c: c, stepID: stepID, role: "guardian", recipientID: g.id, recipientName: g.name,
-                                    values: v, routes: template?.allowed(Self.routes(for: g)) ?? Self.routes(for: g), key: "notify:\(c.id):\(stepID):\(g.id)",
+            v[MessageField.guardianName.rawValue] = h.names
+            v[MessageField.relation.rawValue] = h.relations
+            let routes = Self.routes(for: h, template: template)
+            let m = try makeMessage(topic: topic, c: c, stepID: stepID, role: "guardian", recipientID: h.recipientID, recipientName: h.names,
+                                    values: v, routes: routes, key: "notify:\(c.id):\(stepID):\(h.recipientID)",
                                     urgent: urgent ?? nil, now: now)
             try tx.enqueue(m)
-            reachable.append((g, m.routes))
+            for g in h.guardians { reachable.append((g, m.routes)) }
         }
         try callAtOnceIfNothingCanProve(c, student, stepID: stepID, reachable, tx, now: now)
+    }
+
+    /// A household's routes: one guardian's own, kept to the topic's
+    /// channels; several guardians' (a letter-only topic): the letter to
+    /// their one address, then each one's phone for the person who calls
+    /// when the letter cannot go.
+    static func routes(for h: Household, template: MessageTemplate?) -> [MessageRoute] {
+        guard h.guardians.count > 1 else {
+            let own = routes(for: h.guardians[0])
+            return template?.allowed(own) ?? own
+        }
+        var out = [MessageRoute(via: ContactChannel.letter.rawValue, address: h.address)]
+        for g in h.guardians {
+            for r in routes(for: g) where r.via == ContactChannel.phone.rawValue && !out.contains(r) { out.append(r) }
+        }
+        return out
     }
 
     /// A mandatory notification that no channel can prove for any guardian

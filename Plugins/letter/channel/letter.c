@@ -608,7 +608,8 @@ static void spool_letter(instance *in, const job *j, outcome *o) {
                 unlink(record);
                 unlink(pdf);
             } else {
-                logf_(in, LIAISON_LOG_INFO, "letter: %s (%s) to %s spooled as %s", o->serial, j->topic ? j->topic : "", j->name ? j->name : "", pdf);
+                /* No recipient's name here: personal data stays out of the log (the record has it). */
+                logf_(in, LIAISON_LOG_INFO, "letter: %s (%s) spooled as %s", o->serial, j->topic ? j->topic : "", pdf);
                 if (in->cups_queue && print_letter(in, campaign, o->serial, o->error, sizeof o->error) != 0) o->status = LIAISON_TEMPORARY;
             }
             free(b.s);

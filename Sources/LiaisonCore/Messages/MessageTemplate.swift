@@ -46,6 +46,11 @@ public struct MessageTemplate: Sendable, Equatable {
         self.fields = fields; self.texts = texts; self.channels = channels; self.source = source
     }
 
+    /// A topic that goes by letter only (`channels: [letter]`: the formal
+    /// notices of P2.2.2) is sent one letter a household, naming all the
+    /// guardians at that address (`Household`), not one a guardian.
+    public var lettersOnly: Bool { !channels.isEmpty && channels.allSatisfy { $0 == ContactChannel.letter.rawValue } }
+
     /// The guardian channels a topic may name in `channels:`.
     public static let guardianChannels = ["sms", "wechat", "qq", "letter"]
 

@@ -37,7 +37,9 @@ typedef struct letter {
     const char *date;            /* 成文日期, "2026年3月5日" */
     const char *seal;            /* words in the seal area, "（此处加盖学院公章）" */
     const char *recipient_name;  /* the record block: who it goes to */
-    const char *postal_address;  /*                   and where */
+    const char *postal_address;  /*                   and where: lines separated by
+                                    '\n' (CRLF, CR too), each printed whole on
+                                    a line of its own */
 } letter;
 
 typedef struct letter_options {
