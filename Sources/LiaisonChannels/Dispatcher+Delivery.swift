@@ -158,21 +158,29 @@ extension ChannelDispatcher {
             logger.warning("channel \(channel): a reply matches no message sent in the last \(Int(ReplyPlacement.window / 3600)) h; kept unmatched (`liaisonctl message replies --unmatched`)")
         case let .answers(ms):
             let latest = ms[0]
-            let who = guardians.first { $0.id == latest.recipientID }
-            var filedUnder = latest
+            // A household's letter names several guardians: the one who wrote.
+            let named = Household.guardianIDs(latest.recipientID)
+            let who = guardians.first { named.contains($0.id) }
+            var filedUnder: Message?
             var seen = Set<String>()
-            for m in ms.reversed() where !m.stepID.isEmpty && seen.insert(m.stepID).inserted {
+            // The messages of one send in the order they were made (the notice
+            // before the invitation), not by when each one's result came back:
+            // the reply is filed under the first whose step took it (before,
+            // "not yet moved" was read as "still the latest", so when the
+            // latest was the notice the reply moved on to the invitation).
+            for m in ms.sorted(by: { $0.id < $1.id }) where !m.stepID.isEmpty && seen.insert(m.stepID).inserted {
                 if try evidence(tx, caseID: m.caseID, stepID: m.stepID, level: .acknowledged, channel: channel,
                                 note: "\(who?.name ?? latest.recipientName)（\(who?.relation ?? "")）回复：\(text)", now: now),
-                   filedUnder.id == latest.id {
+                   filedUnder == nil {
                     filedUnder = m
                 }
             }
-            let id = try tx.record(InboundReply(at: now, channel: channel, from: from, text: text, guardianID: latest.recipientID,
-                                                caseID: filedUnder.caseID, stepID: filedUnder.stepID, messageID: filedUnder.id))
+            let filed = filedUnder ?? latest
+            let id = try tx.record(InboundReply(at: now, channel: channel, from: from, text: text, guardianID: who?.id ?? latest.recipientID,
+                                                caseID: filed.caseID, stepID: filed.stepID, messageID: filed.id))
             if let c = try tx.caseRecord(latest.caseID) {
-                try tx.record(PersonTask(caseID: c.id, stepID: "reply:\(id)", messageID: filedUnder.id, assignee: c.counselorID, kind: "reply",
-                                         text: "\(who?.relation ?? "家长") \(latest.recipientName) 回复（\(c.id)）：\(text)", createdAt: now))
+                try tx.record(PersonTask(caseID: c.id, stepID: "reply:\(id)", messageID: filed.id, assignee: c.counselorID, kind: "reply",
+                                         text: "\(who?.relation ?? "家长") \(who?.name ?? latest.recipientName) 回复（\(c.id)）：\(text)", createdAt: now))
             }
         case let .ambiguous(ms):
             let named = Household.guardianIDs(ms[0].recipientID)

@@ -217,17 +217,22 @@ extension Engine {
                 throw LiaisonError.invalid("no message of case \(caseID) went to the number of reply \(replyID)"
                     + (cases.isEmpty ? "" : "; it could answer \(cases.joined(separator: ", "))"))
             }
-            var filedUnder = latest
-            for m in ms.reversed() where !m.stepID.isEmpty {
+            // Filed under the first message, in the order they were made, whose step took it.
+            var first: Message?
+            for m in ms.sorted(by: { $0.id < $1.id }) where !m.stepID.isEmpty {
                 if try recordChannelEvidence(tx, caseID: m.caseID, stepID: m.stepID, level: .acknowledged, channel: r.channel,
                                              note: "\(m.recipientName) 回复：\(r.text)（\(actor.id) 归档）", now: now, actor: actor.id),
-                   filedUnder.id == latest.id {
-                    filedUnder = m
+                   first == nil {
+                    first = m
                 }
             }
+            let filedUnder = first ?? latest
             try tx.placeReply(replyID, caseID: caseID, stepID: filedUnder.stepID, messageID: filedUnder.id)
             try tx.closeReplyTasks(replyID: replyID, at: now)
-            r.caseID = caseID; r.stepID = filedUnder.stepID; r.messageID = filedUnder.id; r.guardianID = latest.recipientID
+            r.caseID = caseID; r.stepID = filedUnder.stepID; r.messageID = filedUnder.id
+            // A household's letter names several guardians: keep the one who wrote.
+            let named = Household.guardianIDs(latest.recipientID)
+            if !named.contains(r.guardianID) { r.guardianID = named.first ?? latest.recipientID }
             return r
         }
         committed()
