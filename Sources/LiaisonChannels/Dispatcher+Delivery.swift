@@ -274,12 +274,15 @@ extension ChannelDispatcher {
             logger.error("cannot claim due messages: \(error)")
             return 1
         }
+        // The daemon's clock (a virtual one's time in rehearsals), in school
+        // time: a letter is dated by it, not by the host's clock (issue 12).
+        let sentAt = engine.calendar.isoTimestamp(now)
         for (m, rt, host, attempt, subject) in sends {
             nextSendID += 1
             host.sends += 1
             inFlight[nextSendID] = InFlight(messageID: m.id, attempt: attempt, channel: rt.spec.name, generation: host.generation, started: Date())
             host.sendMessage(id: nextSendID, key: m.idempotencyKey, to: attempt.address, name: m.recipientName, topic: m.topic,
-                             subject: subject, body: m.body, urgent: m.urgent)
+                             subject: subject, body: m.body, urgent: m.urgent, sentAt: sentAt)
         }
         if due.count == Self.batch && !sends.isEmpty { return 0 }
         // With the system clock, sleep until the next message is due or the

@@ -273,7 +273,7 @@ static int load_template(const char *path, letter_template *t, char *err, size_t
 
 typedef struct job {
     struct job *next;
-    char *key, *recipient, *name, *topic, *subject, *body;
+    char *key, *recipient, *name, *topic, *subject, *body, *sent_at;
     liaison_send_done done;
     void *context;
 } job;
@@ -367,8 +367,20 @@ static int key_file(const instance *in, const char *key, char *out, size_t size)
     return 0;
 }
 
-/* China Standard Time (UTC+8, no daylight saving): the school's date. */
-static void school_date(struct tm *tm) {
+/* The letter's date (成文日期) and the year of its serial: the school's date
+   of the daemon's clock when it sent the message (liaison_message.sent_at,
+   "2027-03-01T09:30:00+08:00": a virtual clock's date in rehearsals), not
+   the host's clock (issue 12). A daemon that does not say (an older host):
+   the host's clock in China Standard Time (UTC+8, no daylight saving). */
+static void school_date(const char *sent_at, struct tm *tm) {
+    int y, m, d;
+    if (sent_at && strlen(sent_at) >= 10 && sscanf(sent_at, "%4d-%2d-%2d", &y, &m, &d) == 3 && y >= 1970 && m >= 1 && m <= 12 && d >= 1 && d <= 31) {
+        memset(tm, 0, sizeof *tm);
+        tm->tm_year = y - 1900;
+        tm->tm_mon = m - 1;
+        tm->tm_mday = d;
+        return;
+    }
     time_t now = time(NULL) + 8 * 3600;
     gmtime_r(&now, tm);
 }
@@ -528,7 +540,7 @@ static void spool_letter(instance *in, const job *j, outcome *o) {
         return;
     }
     struct tm tm;
-    school_date(&tm);
+    school_date(j->sent_at, &tm);
     int year = tm.tm_year + 1900;
     long seq = next_sequence(in, year, o->error, sizeof o->error);
     if (seq < 0) { o->status = LIAISON_TEMPORARY; close(lock); return; }
@@ -588,7 +600,7 @@ static void spool_letter(instance *in, const job *j, outcome *o) {
                 {"topic", j->topic}, {"policy", t && t->policy ? t->policy : ""}, {"campaign", campaign}, {"term", term},
                 {"recipient_name", j->name}, {"postal_address", j->recipient}, {"letterhead", in->letterhead}, {"title", title},
                 {"addressee", addressee}, {"body", j->body}, {"closing", closing}, {"issuer", in->issuer}, {"date", date},
-                {"seal", seal}, {"font_family", in->font}, {"title_font_family", in->title_font}, {"pdf", pdf}, {"created", created},
+                {"sent_at", j->sent_at}, {"seal", seal}, {"font_family", in->font}, {"title_font_family", in->title_font}, {"pdf", pdf}, {"created", created},
             };
             for (size_t i = 0; i < sizeof fields / sizeof fields[0]; ++i) {
                 buf_fmt(&b, "  \"%s\": ", fields[i][0]);
@@ -620,7 +632,7 @@ static void spool_letter(instance *in, const job *j, outcome *o) {
 }
 
 static void job_free(job *j) {
-    free(j->key); free(j->recipient); free(j->name); free(j->topic); free(j->subject); free(j->body); free(j);
+    free(j->key); free(j->recipient); free(j->name); free(j->topic); free(j->subject); free(j->body); free(j->sent_at); free(j);
 }
 
 static void *worker(void *arg) {
@@ -772,6 +784,7 @@ static int letter_send(void *inst, const liaison_message *m, liaison_send_done d
     j->topic = dup_or_empty(m->topic);
     j->subject = dup_or_empty(m->subject);
     j->body = dup_or_empty(m->body);
+    j->sent_at = dup_or_empty(LIAISON_MESSAGE_HAS(m, sent_at) ? m->sent_at : NULL);
     j->done = done;
     j->context = context;
     pthread_mutex_lock(&in->lock);
