@@ -52,6 +52,11 @@ extension ChannelDispatcher {
         try tx.record(attempt)
         let rt = channels[f.channel]
         if status == "ok" {
+            // A letter sent is a contact of kind letter (P2.2.1, P3.2), once:
+            // recorded with the message marked sent, in this transaction.
+            if f.via == ContactChannel.letter.rawValue, let m = try tx.message(f.messageID), m.state == .sending {
+                try engine.recordLetterContact(tx, message: m, serial: providerID, now: now)
+            }
             // The common case, without reading the message back.
             rt?.sent += 1
             try tx.markSent(f.messageID, providerID: providerID,
@@ -280,7 +285,8 @@ extension ChannelDispatcher {
         for (m, rt, host, attempt, subject) in sends {
             nextSendID += 1
             host.sends += 1
-            inFlight[nextSendID] = InFlight(messageID: m.id, attempt: attempt, channel: rt.spec.name, generation: host.generation, started: Date())
+            inFlight[nextSendID] = InFlight(messageID: m.id, attempt: attempt, channel: rt.spec.name, via: m.route?.via ?? "",
+                                            generation: host.generation, started: Date())
             host.sendMessage(id: nextSendID, key: m.idempotencyKey, to: attempt.address, name: m.recipientName, topic: m.topic,
                              subject: subject, body: m.body, urgent: m.urgent, sentAt: sentAt)
         }

@@ -187,6 +187,22 @@ extension Engine {
         return true
     }
 
+    /// A letter message the `letter` route sent (spooled, and printed if
+    /// the channel prints; `serial` is the channel's provider id): a
+    /// `contact.logged` of kind letter by `system` for the student, naming
+    /// the guardians the letter went to, in the caller's transaction (the
+    /// dispatcher's outcome transaction, with the message marked sent).
+    /// POLICY P2.2.1 (it counts among the term's contacts), P3.2 (recorded
+    /// when done). Messages to staff and messages without a case or student
+    /// record nothing.
+    public func recordLetterContact(_ tx: any StoreWriter, message m: Message, serial: String, now: Date) throws {
+        guard m.recipientRole == "guardian", let c = try tx.caseRecord(m.caseID), try tx.student(c.studentID) != nil else { return }
+        var e = LetterContact.event(m, studentID: c.studentID, kind: c.kind, template: templateLibrary[m.topic], serial: serial,
+                                    now: now, calendar: calendar)
+        e.seq = try tx.append(e)
+        try Projector.project(e, in: tx)
+    }
+
     /// After a commit made outside the engine's own methods (the dispatcher's).
     public func didCommit() { committed() }
 }
