@@ -437,7 +437,6 @@ static int print_letter(instance *in, const char *campaign, const char *serial, 
        another connect timeout per letter (a queue of them would outlast the
        daemon's send timeout and get the host killed as hung). */
     char host[256];
-    int port = ippPort();
     snprintf(host, sizeof host, "%s", in->cups_server ? in->cups_server : cupsServer());
     time_t now = time(NULL);
     if (now < in->cups_down_until) {
@@ -445,38 +444,16 @@ static int print_letter(instance *in, const char *campaign, const char *serial, 
                  serial, in->cups_queue, host, (long)(now - (in->cups_down_until - CUPS_PAUSE)), CUPS_PAUSE);
         return -1;
     }
-    /* An IPP Print-Job, as lp sends it. */
-    char *colon = strrchr(host, ':');
-    if (colon && !strchr(colon, ']')) { *colon = 0; port = atoi(colon + 1); }
-    http_t *http = host[0] == '/' ? httpConnect2(host, 0, NULL, AF_LOCAL, HTTP_ENCRYPTION_NEVER, 1, 3000, NULL)
-                                  : httpConnect2(host, port, NULL, AF_UNSPEC, HTTP_ENCRYPTION_IF_REQUESTED, 1, 3000, NULL);
-    if (!http) {
+    /* An IPP Print-Job, as lp sends it (letter_print.c, shared with `letter reprint --print`). */
+    char why[ERR_SIZE];
+    int job = letter_cups_print(in->cups_server, in->cups_queue, in->cups_options, pdf, serial, why, sizeof why);
+    if (job == LETTER_CUPS_UNREACHABLE) {
         in->cups_down_until = time(NULL) + CUPS_PAUSE;
-        snprintf(err, size, "printing %s on CUPS queue %s: cannot reach CUPS at %s: %s", serial, in->cups_queue,
-                 in->cups_server ? in->cups_server : host, cupsLastErrorString());
+        snprintf(err, size, "printing %s on CUPS queue %s: %s", serial, in->cups_queue, why);
         return -1;
     }
-    char uri[1024], resource[512];
-    snprintf(resource, sizeof resource, "/printers/%s", in->cups_queue);
-    httpAssembleURI(HTTP_URI_CODING_ALL, uri, sizeof uri, "ipp", NULL, host[0] == '/' ? "localhost" : host, port, resource);
-    ipp_t *request = ippNewRequest(IPP_OP_PRINT_JOB);
-    ippAddString(request, IPP_TAG_OPERATION, IPP_TAG_URI, "printer-uri", NULL, uri);
-    ippAddString(request, IPP_TAG_OPERATION, IPP_TAG_NAME, "requesting-user-name", NULL, cupsUser());
-    ippAddString(request, IPP_TAG_OPERATION, IPP_TAG_NAME, "job-name", NULL, serial);
-    ippAddString(request, IPP_TAG_OPERATION, IPP_TAG_MIMETYPE, "document-format", NULL, "application/pdf");
-    cups_option_t *options = NULL;
-    int n = cupsParseOptions(in->cups_options ? in->cups_options : "", 0, &options);
-    cupsEncodeOptions2(request, n, options, IPP_TAG_OPERATION);
-    cupsEncodeOptions2(request, n, options, IPP_TAG_JOB);
-    cupsFreeOptions(n, options);
-    ipp_t *response = cupsDoFileRequest(http, request, resource, pdf); /* frees the request */
-    ipp_attribute_t *id = response ? ippFindAttribute(response, "job-id", IPP_TAG_INTEGER) : NULL;
-    int job = cupsLastError() <= IPP_STATUS_OK_CONFLICTING && id ? ippGetInteger(id, 0) : 0;
-    ippDelete(response);
-    httpClose(http);
     if (job <= 0) {
-        snprintf(err, size, "printing %s on CUPS queue %s at %s: %s", serial, in->cups_queue, in->cups_server ? in->cups_server : host,
-                 cupsLastErrorString());
+        snprintf(err, size, "printing %s on CUPS queue %s: %s", serial, in->cups_queue, why);
         return -1;
     }
     char line[600];
