@@ -49,7 +49,7 @@ let package = Package(
         // the renderer is its own target so that liaisonctl and benchmarks link it too.
         .systemLibrary(name: "CPangoCairo", path: "Plugins/letter/CPangoCairo", pkgConfig: "pangocairo", providers: [.apt(["libpango1.0-dev"])]),
         .target(name: "LetterRender", dependencies: ["CPangoCairo"], path: "Plugins/letter/render",
-                linkerSettings: [.linkedLibrary("fontconfig")]),
+                linkerSettings: [.linkedLibrary("fontconfig"), .linkedLibrary("cups")]),
         .target(name: "LetterChannel", dependencies: ["CLiaisonChannel", "LetterRender"], path: "Plugins/letter/channel",
                 linkerSettings: [.linkedLibrary("cups")]),
         // The little HTTP the kannel channel speaks (a kept-alive GET client, a callback listener).

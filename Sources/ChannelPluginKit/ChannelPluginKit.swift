@@ -95,7 +95,14 @@ private func kitSend(_ instance: UnsafeMutableRawPointer?, _ message: UnsafePoin
           let channel = Unmanaged<AnyObject>.fromOpaque(instance).takeUnretainedValue() as? SwiftChannel else {
         return Int32(LIAISON_PERMANENT.rawValue)
     }
-    channel.send(message.pointee, done: done, context: context)
+    // Only the bytes the host filled (struct_size): a host built before a
+    // field was added (sent_at) sends a shorter struct; the rest stays zero.
+    var m = liaison_message()
+    withUnsafeMutableBytes(of: &m) { dst in
+        let n = min(Int(message.pointee.struct_size), dst.count)
+        dst.copyMemory(from: UnsafeRawBufferPointer(start: UnsafeRawPointer(message), count: n))
+    }
+    channel.send(m, done: done, context: context)
     return Int32(LIAISON_OK.rawValue)
 }
 

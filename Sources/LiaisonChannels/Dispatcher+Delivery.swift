@@ -52,6 +52,11 @@ extension ChannelDispatcher {
         try tx.record(attempt)
         let rt = channels[f.channel]
         if status == "ok" {
+            // A letter sent is a contact of kind letter (P2.2.1, P3.2), once:
+            // recorded with the message marked sent, in this transaction.
+            if f.via == ContactChannel.letter.rawValue, let m = try tx.message(f.messageID), m.state == .sending {
+                try engine.recordLetterContact(tx, message: m, serial: providerID, now: now)
+            }
             // The common case, without reading the message back.
             rt?.sent += 1
             try tx.markSent(f.messageID, providerID: providerID,
@@ -101,7 +106,10 @@ extension ChannelDispatcher {
         m.state = .failed
         m.note = "no channel could deliver it (\(why)); a phone-call task went to the counselor"
         let counselor = try tx.caseRecord(m.caseID)?.counselorID ?? ""
-        let phone = m.routes.first { $0.via == "sms" || $0.via == "phone" || $0.via == "staff" }?.address ?? "（无电话）"
+        // A household's letter carries each guardian's phone: name them all.
+        var phones: [String] = []
+        for r in m.routes where (r.via == "sms" || r.via == "phone" || r.via == "staff") && !phones.contains(r.address) { phones.append(r.address) }
+        let phone = phones.isEmpty ? "（无电话）" : phones.joined(separator: "、")
         // The step's call-at-once task (no channel could prove it at opening)
         // already names every guardian's number: one call, one task.
         if try tx.tasks(caseID: m.caseID).contains(where: { $0.stepID == m.stepID && $0.messageID == nil && $0.doneAt == nil && $0.assignee == counselor }) {
@@ -155,24 +163,34 @@ extension ChannelDispatcher {
             logger.warning("channel \(channel): a reply matches no message sent in the last \(Int(ReplyPlacement.window / 3600)) h; kept unmatched (`liaisonctl message replies --unmatched`)")
         case let .answers(ms):
             let latest = ms[0]
-            let who = guardians.first { $0.id == latest.recipientID }
-            var filedUnder = latest
+            // A household's letter names several guardians: the one who wrote.
+            let named = Household.guardianIDs(latest.recipientID)
+            let who = guardians.first { named.contains($0.id) }
+            var filedUnder: Message?
             var seen = Set<String>()
+            // The messages of one send in the order they were made (the notice
+            // before the invitation), not by when each one's result came back:
+            // the reply is filed under the first whose step took it (before,
+            // "not yet moved" was read as "still the latest", so when the
+            // latest was the notice the reply moved on to the invitation).
             for m in ms.sorted(by: { $0.id < $1.id }) where !m.stepID.isEmpty && seen.insert(m.stepID).inserted {
                 if try evidence(tx, caseID: m.caseID, stepID: m.stepID, level: .acknowledged, channel: channel,
                                 note: "\(who?.name ?? latest.recipientName)（\(who?.relation ?? "")）回复：\(text)", now: now),
-                   filedUnder.id == latest.id {
+                   filedUnder == nil {
                     filedUnder = m
                 }
             }
-            let id = try tx.record(InboundReply(at: now, channel: channel, from: from, text: text, guardianID: latest.recipientID,
-                                                caseID: filedUnder.caseID, stepID: filedUnder.stepID, messageID: filedUnder.id))
+            let filed = filedUnder ?? latest
+            let id = try tx.record(InboundReply(at: now, channel: channel, from: from, text: text, guardianID: who?.id ?? latest.recipientID,
+                                                caseID: filed.caseID, stepID: filed.stepID, messageID: filed.id))
             if let c = try tx.caseRecord(latest.caseID) {
-                try tx.record(PersonTask(caseID: c.id, stepID: "reply:\(id)", messageID: filedUnder.id, assignee: c.counselorID, kind: "reply",
-                                         text: "\(who?.relation ?? "家长") \(latest.recipientName) 回复（\(c.id)）：\(text)", createdAt: now))
+                try tx.record(PersonTask(caseID: c.id, stepID: "reply:\(id)", messageID: filed.id, assignee: c.counselorID, kind: "reply",
+                                         text: "\(who?.relation ?? "家长") \(who?.name ?? latest.recipientName) 回复（\(c.id)）：\(text)", createdAt: now))
             }
         case let .ambiguous(ms):
-            let id = try tx.record(InboundReply(at: now, channel: channel, from: from, text: text, guardianID: ms[0].recipientID))
+            let named = Household.guardianIDs(ms[0].recipientID)
+            let id = try tx.record(InboundReply(at: now, channel: channel, from: from, text: text,
+                                                guardianID: guardians.first { named.contains($0.id) }?.id ?? ms[0].recipientID))
             var cases: [CaseRecord] = []
             for m in ms { if let c = try tx.caseRecord(m.caseID) { cases.append(c) } }
             let choices = try cases.map { c in "\(c.id)（\(try tx.student(c.studentID)?.name ?? c.studentID)，\(c.kind.chineseName)）" }
@@ -261,12 +279,16 @@ extension ChannelDispatcher {
             logger.error("cannot claim due messages: \(error)")
             return 1
         }
+        // The daemon's clock (a virtual one's time in rehearsals), in school
+        // time: a letter is dated by it, not by the host's clock (issue 12).
+        let sentAt = engine.calendar.isoTimestamp(now)
         for (m, rt, host, attempt, subject) in sends {
             nextSendID += 1
             host.sends += 1
-            inFlight[nextSendID] = InFlight(messageID: m.id, attempt: attempt, channel: rt.spec.name, generation: host.generation, started: Date())
+            inFlight[nextSendID] = InFlight(messageID: m.id, attempt: attempt, channel: rt.spec.name, via: m.route?.via ?? "",
+                                            generation: host.generation, started: Date())
             host.sendMessage(id: nextSendID, key: m.idempotencyKey, to: attempt.address, name: m.recipientName, topic: m.topic,
-                             subject: subject, body: m.body, urgent: m.urgent)
+                             subject: subject, body: m.body, urgent: m.urgent, sentAt: sentAt)
         }
         if due.count == Self.batch && !sends.isEmpty { return 0 }
         // With the system clock, sleep until the next message is due or the

@@ -55,7 +55,8 @@ extension ChannelDispatcher {
             let probe = Probe(channel: p.channel, generation: host.generation, key: key)
             probes[nextSendID] = probe
             probesByKey[key] = probe
-            host.sendMessage(id: nextSendID, key: key, to: p.to, name: "", topic: "channel-test", subject: p.subject, body: p.text, urgent: true)
+            host.sendMessage(id: nextSendID, key: key, to: p.to, name: "", topic: "channel-test", subject: p.subject, body: p.text, urgent: true,
+                             sentAt: engine.calendar.isoTimestamp(engine.clock.now()))
             return (probe, "\(rt.info.name) \(rt.info.version)", rt.spec.sendTimeout, rt.receipts)
         }
         defer { _ = try? onThread { [self] in probesByKey[key] = nil; probes = probes.filter { $0.value.key != key } } }

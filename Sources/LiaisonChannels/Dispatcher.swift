@@ -27,6 +27,8 @@ public final class ChannelDispatcher: @unchecked Sendable {
         var messageID: Int64
         var attempt: MessageAttempt
         var channel: String
+        /// The guardian channel of the route (`letter`, `sms`, …).
+        var via: String = ""
         var generation: Int
         var started: Date
     }

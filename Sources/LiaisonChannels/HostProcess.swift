@@ -62,10 +62,13 @@ public final class HostProcess: @unchecked Sendable {
     /// One message for the plugin: the "send" frame liaison-channel-host
     /// turns into a liaison_message (its main.swift reads these keys).
     @discardableResult
+    /// `sentAt`: the daemon's clock at this send, ISO 8601 in school time
+    /// with its offset (`SchoolCalendar.isoTimestamp`), the plugin's
+    /// `liaison_message.sent_at`.
     public func sendMessage(id: UInt64, key: String, to: String, name: String, topic: String, subject: String, body: String,
-                            urgent: Bool) -> Bool {
+                            urgent: Bool, sentAt: String) -> Bool {
         send(["op": "send", "id": "\(id)", "key": key, "to": to, "name": name, "topic": topic, "subject": subject, "body": body,
-              "urgent": urgent ? "1" : "0"])
+              "urgent": urgent ? "1" : "0", "sent_at": sentAt])
     }
 
     /// Writes one line; false if the host is gone.

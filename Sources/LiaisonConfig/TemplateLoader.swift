@@ -13,7 +13,7 @@ public enum TemplateLoader {
     }
 
     public static func parse(_ root: YAMLNode) throws -> MessageTemplate {
-        let top = try root.mapping(allowed: ["topic", "policy", "urgent", "subject", "fields", "text", "channels"], what: "a message template")
+        let top = try root.mapping(allowed: ["topic", "policy", "urgent", "subject", "fields", "text", "channels", "contact_topics"], what: "a message template")
         guard let topicNode = top["topic"] else { throw root.error("missing topic:") }
         var fields: [MessageField] = []
         for node in try top["fields"]?.sequence("fields") ?? [] {
@@ -31,8 +31,17 @@ public enum TemplateLoader {
             guard let channel = k.string else { throw YAMLNode(node: k, file: root.file).error("a channel name must be a plain word") }
             texts[channel] = try YAMLNode(node: v, file: root.file).string("text.\(channel)")
         }
+        var contactTopics: [ContactTopic] = []
+        for node in try top["contact_topics"]?.sequence("contact_topics") ?? [] {
+            let name = try node.string("contact_topics")
+            guard let t = ContactTopic(rawValue: name) else {
+                throw node.error("contact_topics: \"\(name)\" is not a contact topic; use some of \(ContactTopic.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            contactTopics.append(t)
+        }
         return MessageTemplate(topic: try topicNode.string("topic"), policy: try top["policy"]?.strings("policy") ?? [],
                                urgent: try top["urgent"]?.bool("urgent") ?? false, subject: try top["subject"]?.string("subject") ?? "",
-                               fields: fields, texts: texts, channels: try top["channels"]?.strings("channels") ?? [], source: root.place)
+                               fields: fields, texts: texts, channels: try top["channels"]?.strings("channels") ?? [],
+                               contactTopics: contactTopics, source: root.place)
     }
 }

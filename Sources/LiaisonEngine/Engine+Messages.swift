@@ -57,6 +57,14 @@ extension Engine {
     /// The step's message to every guardian (P2.2.3), each along the
     /// guardian's preferred channels. No guardian on record: a task for the
     /// counselor, at once.
+    ///
+    /// A topic that goes by letter only (`channels: [letter]`, the formal
+    /// notices of P2.2.2) is one letter a household: the guardians at one
+    /// postal address are addressed together (张建国、刘芳), the message's
+    /// recipient id lists them (`G1+G2`) and so does its key
+    /// (`notify:CASE:STEP:G1+G2`); a guardian without an address has a
+    /// message of their own, which falls to a phone call (issue 12). Other
+    /// topics stay one message a guardian: each parent's own phone or chat.
     func notifyGuardians(caseID: String, stepID: String, topic: String, _ tx: any StoreWriter, now: Date) throws {
         guard let c = try tx.caseRecord(caseID), let student = try tx.student(c.studentID) else { return }
         let values = try messageValues(c, student, stepID: stepID, tx, now: now)
@@ -70,18 +78,36 @@ extension Engine {
                                      text: "学生 \(student.name)（\(student.id)）没有登记家长联系方式，请设法联系家长并补登（\(topic)）。", createdAt: now))
             return
         }
+        let households = template?.lettersOnly == true ? Household.group(guardians) : guardians.map { Household(guardians: [$0], address: $0.address) }
         var reachable: [(Guardian, [MessageRoute])] = []
-        for g in guardians {
+        for h in households {
             var v = values
-            v[MessageField.guardianName.rawValue] = g.name
-            v[MessageField.relation.rawValue] = g.relation
-            let m = try makeMessage(topic: topic, c: c, stepID: stepID, role: "guardian", recipientID: g.id, recipientName: g.name,
-                                    values: v, routes: template?.allowed(Self.routes(for: g)) ?? Self.routes(for: g), key: "notify:\(c.id):\(stepID):\(g.id)",
+            v[MessageField.guardianName.rawValue] = h.names
+            v[MessageField.relation.rawValue] = h.relations
+            let routes = Self.routes(for: h, template: template)
+            let m = try makeMessage(topic: topic, c: c, stepID: stepID, role: "guardian", recipientID: h.recipientID, recipientName: h.names,
+                                    values: v, routes: routes, key: "notify:\(c.id):\(stepID):\(h.recipientID)",
                                     urgent: urgent ?? nil, now: now)
             try tx.enqueue(m)
-            reachable.append((g, m.routes))
+            for g in h.guardians { reachable.append((g, m.routes)) }
         }
         try callAtOnceIfNothingCanProve(c, student, stepID: stepID, reachable, tx, now: now)
+    }
+
+    /// A household's routes: one guardian's own, kept to the topic's
+    /// channels; several guardians' (a letter-only topic): the letter to
+    /// their one address, then each one's phone for the person who calls
+    /// when the letter cannot go.
+    static func routes(for h: Household, template: MessageTemplate?) -> [MessageRoute] {
+        guard h.guardians.count > 1 else {
+            let own = routes(for: h.guardians[0])
+            return template?.allowed(own) ?? own
+        }
+        var out = [MessageRoute(via: ContactChannel.letter.rawValue, address: h.address)]
+        for g in h.guardians {
+            for r in routes(for: g) where r.via == ContactChannel.phone.rawValue && !out.contains(r) { out.append(r) }
+        }
+        return out
     }
 
     /// A mandatory notification that no channel can prove for any guardian
@@ -161,6 +187,22 @@ extension Engine {
         return true
     }
 
+    /// A letter message the `letter` route sent (spooled, and printed if
+    /// the channel prints; `serial` is the channel's provider id): a
+    /// `contact.logged` of kind letter by `system` for the student, naming
+    /// the guardians the letter went to, in the caller's transaction (the
+    /// dispatcher's outcome transaction, with the message marked sent).
+    /// POLICY P2.2.1 (it counts among the term's contacts), P3.2 (recorded
+    /// when done). Messages to staff and messages without a case or student
+    /// record nothing.
+    public func recordLetterContact(_ tx: any StoreWriter, message m: Message, serial: String, now: Date) throws {
+        guard m.recipientRole == "guardian", let c = try tx.caseRecord(m.caseID), try tx.student(c.studentID) != nil else { return }
+        var e = LetterContact.event(m, studentID: c.studentID, kind: c.kind, template: templateLibrary[m.topic], serial: serial,
+                                    now: now, calendar: calendar)
+        e.seq = try tx.append(e)
+        try Projector.project(e, in: tx)
+    }
+
     /// After a commit made outside the engine's own methods (the dispatcher's).
     public func didCommit() { committed() }
 }
@@ -191,17 +233,22 @@ extension Engine {
                 throw LiaisonError.invalid("no message of case \(caseID) went to the number of reply \(replyID)"
                     + (cases.isEmpty ? "" : "; it could answer \(cases.joined(separator: ", "))"))
             }
-            var filedUnder = latest
+            // Filed under the first message, in the order they were made, whose step took it.
+            var first: Message?
             for m in ms.sorted(by: { $0.id < $1.id }) where !m.stepID.isEmpty {
                 if try recordChannelEvidence(tx, caseID: m.caseID, stepID: m.stepID, level: .acknowledged, channel: r.channel,
                                              note: "\(m.recipientName) 回复：\(r.text)（\(actor.id) 归档）", now: now, actor: actor.id),
-                   filedUnder.id == latest.id {
-                    filedUnder = m
+                   first == nil {
+                    first = m
                 }
             }
+            let filedUnder = first ?? latest
             try tx.placeReply(replyID, caseID: caseID, stepID: filedUnder.stepID, messageID: filedUnder.id)
             try tx.closeReplyTasks(replyID: replyID, at: now)
-            r.caseID = caseID; r.stepID = filedUnder.stepID; r.messageID = filedUnder.id; r.guardianID = latest.recipientID
+            r.caseID = caseID; r.stepID = filedUnder.stepID; r.messageID = filedUnder.id
+            // A household's letter names several guardians: keep the one who wrote.
+            let named = Household.guardianIDs(latest.recipientID)
+            if !named.contains(r.guardianID) { r.guardianID = named.first ?? latest.recipientID }
             return r
         }
         committed()

@@ -219,8 +219,9 @@ extension SQLiteSession {
 
     func recentMessages(toGuardian id: String, limit: Int) throws -> [Message] {
         try all("""
-            \(Self.selectMessages) WHERE recipient_role = 'guardian' AND recipient_id = ? AND state IN ('sending', 'sent', 'delivered')
-            ORDER BY id DESC LIMIT ?
+            \(Self.selectMessages) WHERE recipient_role = 'guardian' AND state IN ('sending', 'sent', 'delivered')
+                AND (recipient_id = ?1 OR instr('+' || recipient_id || '+', '+' || ?1 || '+') > 0)
+            ORDER BY id DESC LIMIT ?2
             """, [id, limit]).map(Self.message)
     }
 

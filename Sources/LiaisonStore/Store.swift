@@ -79,7 +79,8 @@ public protocol StoreReader {
     func nextMessageDue() throws -> Date?
     /// Guardians with this phone number, WeChat or QQ id (a reply's sender).
     func guardians(address: String) throws -> [Guardian]
-    /// The latest messages to a guardian that reached them or may have, newest first.
+    /// The latest messages to a guardian that reached them or may have,
+    /// newest first; a household's letter (recipient `G1+G2`) is each one's.
     func recentMessages(toGuardian id: String, limit: Int) throws -> [Message]
     func reply(_ id: Int64) throws -> InboundReply?
     /// Replies, newest first: all, or only those placed on no case.

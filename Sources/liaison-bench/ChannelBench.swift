@@ -88,7 +88,7 @@ func hostRoundTrip(binDir: URL, total: Int) throws -> (pipelinedUS: Double, seri
     let body = "张建国您好：您的孩子张三在校发生需要您及时知晓的情况，请尽快联系辅导员王丽（13800000001）。收到请回复本短信。【丽江文旅学院】"
     @Sendable func send(_ i: Int) {
         host.sendMessage(id: UInt64(i + 1), key: "bench:\(i)", to: "13900000001", name: "张建国", topic: "incident-notice",
-                         subject: "", body: body, urgent: true)
+                         subject: "", body: body, urgent: true, sentAt: "")
     }
     var serial: [Double] = []
     for i in 0..<1000 {

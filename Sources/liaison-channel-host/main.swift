@@ -84,10 +84,11 @@ func handle(_ m: [String: String]) {
             return
         }
         pending.add(id)
-        let rc = withStrings([m["key"] ?? "", m["to"] ?? "", m["name"] ?? "", m["topic"] ?? "", m["subject"] ?? "", m["body"] ?? ""]) { p in
+        let rc = withStrings([m["key"] ?? "", m["to"] ?? "", m["name"] ?? "", m["topic"] ?? "", m["subject"] ?? "", m["body"] ?? "",
+                              m["sent_at"] ?? ""]) { p in
             var msg = liaison_message(struct_size: UInt32(MemoryLayout<liaison_message>.size), id: id,
                                       idempotency_key: p[0], recipient: p[1], recipient_name: p[2], topic: p[3],
-                                      subject: p[4], body: p[5], urgent: m["urgent"] == "1" ? 1 : 0)
+                                      subject: p[4], body: p[5], urgent: m["urgent"] == "1" ? 1 : 0, sent_at: p[6])
             return descriptor.send!(instance, &msg, done, UnsafeMutableRawPointer(bitPattern: UInt(id)))
         }
         if rc != Int32(LIAISON_OK.rawValue), pending.remove(id) {

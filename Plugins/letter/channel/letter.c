@@ -273,7 +273,7 @@ static int load_template(const char *path, letter_template *t, char *err, size_t
 
 typedef struct job {
     struct job *next;
-    char *key, *recipient, *name, *topic, *subject, *body;
+    char *key, *recipient, *name, *topic, *subject, *body, *sent_at;
     liaison_send_done done;
     void *context;
 } job;
@@ -367,8 +367,20 @@ static int key_file(const instance *in, const char *key, char *out, size_t size)
     return 0;
 }
 
-/* China Standard Time (UTC+8, no daylight saving): the school's date. */
-static void school_date(struct tm *tm) {
+/* The letter's date (成文日期) and the year of its serial: the school's date
+   of the daemon's clock when it sent the message (liaison_message.sent_at,
+   "2027-03-01T09:30:00+08:00": a virtual clock's date in rehearsals), not
+   the host's clock (issue 12). A daemon that does not say (an older host):
+   the host's clock in China Standard Time (UTC+8, no daylight saving). */
+static void school_date(const char *sent_at, struct tm *tm) {
+    int y, m, d;
+    if (sent_at && strlen(sent_at) >= 10 && sscanf(sent_at, "%4d-%2d-%2d", &y, &m, &d) == 3 && y >= 1970 && m >= 1 && m <= 12 && d >= 1 && d <= 31) {
+        memset(tm, 0, sizeof *tm);
+        tm->tm_year = y - 1900;
+        tm->tm_mon = m - 1;
+        tm->tm_mday = d;
+        return;
+    }
     time_t now = time(NULL) + 8 * 3600;
     gmtime_r(&now, tm);
 }
@@ -425,7 +437,6 @@ static int print_letter(instance *in, const char *campaign, const char *serial, 
        another connect timeout per letter (a queue of them would outlast the
        daemon's send timeout and get the host killed as hung). */
     char host[256];
-    int port = ippPort();
     snprintf(host, sizeof host, "%s", in->cups_server ? in->cups_server : cupsServer());
     time_t now = time(NULL);
     if (now < in->cups_down_until) {
@@ -433,38 +444,16 @@ static int print_letter(instance *in, const char *campaign, const char *serial, 
                  serial, in->cups_queue, host, (long)(now - (in->cups_down_until - CUPS_PAUSE)), CUPS_PAUSE);
         return -1;
     }
-    /* An IPP Print-Job, as lp sends it. */
-    char *colon = strrchr(host, ':');
-    if (colon && !strchr(colon, ']')) { *colon = 0; port = atoi(colon + 1); }
-    http_t *http = host[0] == '/' ? httpConnect2(host, 0, NULL, AF_LOCAL, HTTP_ENCRYPTION_NEVER, 1, 3000, NULL)
-                                  : httpConnect2(host, port, NULL, AF_UNSPEC, HTTP_ENCRYPTION_IF_REQUESTED, 1, 3000, NULL);
-    if (!http) {
+    /* An IPP Print-Job, as lp sends it (letter_print.c, shared with `letter reprint --print`). */
+    char why[ERR_SIZE];
+    int job = letter_cups_print(in->cups_server, in->cups_queue, in->cups_options, pdf, serial, why, sizeof why);
+    if (job == LETTER_CUPS_UNREACHABLE) {
         in->cups_down_until = time(NULL) + CUPS_PAUSE;
-        snprintf(err, size, "printing %s on CUPS queue %s: cannot reach CUPS at %s: %s", serial, in->cups_queue,
-                 in->cups_server ? in->cups_server : host, cupsLastErrorString());
+        snprintf(err, size, "printing %s on CUPS queue %s: %s", serial, in->cups_queue, why);
         return -1;
     }
-    char uri[1024], resource[512];
-    snprintf(resource, sizeof resource, "/printers/%s", in->cups_queue);
-    httpAssembleURI(HTTP_URI_CODING_ALL, uri, sizeof uri, "ipp", NULL, host[0] == '/' ? "localhost" : host, port, resource);
-    ipp_t *request = ippNewRequest(IPP_OP_PRINT_JOB);
-    ippAddString(request, IPP_TAG_OPERATION, IPP_TAG_URI, "printer-uri", NULL, uri);
-    ippAddString(request, IPP_TAG_OPERATION, IPP_TAG_NAME, "requesting-user-name", NULL, cupsUser());
-    ippAddString(request, IPP_TAG_OPERATION, IPP_TAG_NAME, "job-name", NULL, serial);
-    ippAddString(request, IPP_TAG_OPERATION, IPP_TAG_MIMETYPE, "document-format", NULL, "application/pdf");
-    cups_option_t *options = NULL;
-    int n = cupsParseOptions(in->cups_options ? in->cups_options : "", 0, &options);
-    cupsEncodeOptions2(request, n, options, IPP_TAG_OPERATION);
-    cupsEncodeOptions2(request, n, options, IPP_TAG_JOB);
-    cupsFreeOptions(n, options);
-    ipp_t *response = cupsDoFileRequest(http, request, resource, pdf); /* frees the request */
-    ipp_attribute_t *id = response ? ippFindAttribute(response, "job-id", IPP_TAG_INTEGER) : NULL;
-    int job = cupsLastError() <= IPP_STATUS_OK_CONFLICTING && id ? ippGetInteger(id, 0) : 0;
-    ippDelete(response);
-    httpClose(http);
     if (job <= 0) {
-        snprintf(err, size, "printing %s on CUPS queue %s at %s: %s", serial, in->cups_queue, in->cups_server ? in->cups_server : host,
-                 cupsLastErrorString());
+        snprintf(err, size, "printing %s on CUPS queue %s: %s", serial, in->cups_queue, why);
         return -1;
     }
     char line[600];
@@ -528,7 +517,7 @@ static void spool_letter(instance *in, const job *j, outcome *o) {
         return;
     }
     struct tm tm;
-    school_date(&tm);
+    school_date(j->sent_at, &tm);
     int year = tm.tm_year + 1900;
     long seq = next_sequence(in, year, o->error, sizeof o->error);
     if (seq < 0) { o->status = LIAISON_TEMPORARY; close(lock); return; }
@@ -588,7 +577,7 @@ static void spool_letter(instance *in, const job *j, outcome *o) {
                 {"topic", j->topic}, {"policy", t && t->policy ? t->policy : ""}, {"campaign", campaign}, {"term", term},
                 {"recipient_name", j->name}, {"postal_address", j->recipient}, {"letterhead", in->letterhead}, {"title", title},
                 {"addressee", addressee}, {"body", j->body}, {"closing", closing}, {"issuer", in->issuer}, {"date", date},
-                {"seal", seal}, {"font_family", in->font}, {"title_font_family", in->title_font}, {"pdf", pdf}, {"created", created},
+                {"sent_at", j->sent_at}, {"seal", seal}, {"font_family", in->font}, {"title_font_family", in->title_font}, {"pdf", pdf}, {"created", created},
             };
             for (size_t i = 0; i < sizeof fields / sizeof fields[0]; ++i) {
                 buf_fmt(&b, "  \"%s\": ", fields[i][0]);
@@ -608,7 +597,8 @@ static void spool_letter(instance *in, const job *j, outcome *o) {
                 unlink(record);
                 unlink(pdf);
             } else {
-                logf_(in, LIAISON_LOG_INFO, "letter: %s (%s) to %s spooled as %s", o->serial, j->topic ? j->topic : "", j->name ? j->name : "", pdf);
+                /* No recipient's name here: personal data stays out of the log (the record has it). */
+                logf_(in, LIAISON_LOG_INFO, "letter: %s (%s) spooled as %s", o->serial, j->topic ? j->topic : "", pdf);
                 if (in->cups_queue && print_letter(in, campaign, o->serial, o->error, sizeof o->error) != 0) o->status = LIAISON_TEMPORARY;
             }
             free(b.s);
@@ -619,7 +609,7 @@ static void spool_letter(instance *in, const job *j, outcome *o) {
 }
 
 static void job_free(job *j) {
-    free(j->key); free(j->recipient); free(j->name); free(j->topic); free(j->subject); free(j->body); free(j);
+    free(j->key); free(j->recipient); free(j->name); free(j->topic); free(j->subject); free(j->body); free(j->sent_at); free(j);
 }
 
 static void *worker(void *arg) {
@@ -771,6 +761,7 @@ static int letter_send(void *inst, const liaison_message *m, liaison_send_done d
     j->topic = dup_or_empty(m->topic);
     j->subject = dup_or_empty(m->subject);
     j->body = dup_or_empty(m->body);
+    j->sent_at = dup_or_empty(LIAISON_MESSAGE_HAS(m, sent_at) ? m->sent_at : NULL);
     j->done = done;
     j->context = context;
     pthread_mutex_lock(&in->lock);

@@ -131,17 +131,57 @@ static void paragraph(renderer *r, const char *text, PangoFontDescription *f, do
 
 static int present(const char *s) { return s && *s; }
 
+/* A postal address as the record block prints it: one line of the address
+   a printed line (a roster cell may hold line breaks: LF, CRLF or CR), each
+   trimmed of spaces, tabs and ideographic spaces, blank ones dropped, joined
+   by U+2028 (a line break inside one paragraph, so the hanging indent
+   holds). Every line is printed (issue 12). Returns a malloc'ed string. */
+static char *address_lines(const char *addr) {
+    size_t n = strlen(addr);
+    char *out = malloc(n * 3 + 1), *o = out;
+    const char *p = addr;
+    int first = 1;
+    while (*p) {
+        size_t len = strcspn(p, "\r\n");
+        const char *s = p, *e = p + len;
+        for (;;) { /* trim the line's ends */
+            if (s < e && (*s == ' ' || *s == '\t')) ++s;
+            else if (e - s >= 3 && memcmp(s, "\xE3\x80\x80", 3) == 0) s += 3;
+            else break;
+        }
+        for (;;) {
+            if (e > s && (e[-1] == ' ' || e[-1] == '\t')) --e;
+            else if (e - s >= 3 && memcmp(e - 3, "\xE3\x80\x80", 3) == 0) e -= 3;
+            else break;
+        }
+        if (e > s) {
+            if (!first) { memcpy(o, "\xE2\x80\xA8", 3); o += 3; }
+            for (const char *c = s; c < e; ++c) *o++ = *c == '\t' ? ' ' : *c;
+            first = 0;
+        }
+        p += len;
+        while (*p == '\r' || *p == '\n') ++p;
+    }
+    *o = 0;
+    return out;
+}
+
 /* The record block (版记) at the foot of the page: lines between rules. */
 static void record_block(renderer *r, const letter *L) {
     char *lines[2] = {NULL, NULL};
+    double indents[2] = {0, 0};
     int n = 0;
     if (present(L->recipient_name) || present(L->postal_address)) {
         const char *name = present(L->recipient_name) ? L->recipient_name : "";
-        const char *addr = present(L->postal_address) ? L->postal_address : "";
+        char *addr = address_lines(present(L->postal_address) ? L->postal_address : "");
         size_t len = strlen(name) + strlen(addr) + 32;
         lines[n] = malloc(len);
         snprintf(lines[n], len, "收件：%s%s%s", name, *name && *addr ? "　" : "", addr);
         for (char *p = lines[n]; *p; ++p) if (*p == '\n' || *p == '\r' || *p == '\t') *p = ' ';
+        free(addr);
+        /* The address's further lines (and wrapped ones) under the name,
+           past "收件：". */
+        indents[n] = -3 * SMALL_PT;
         n++;
     }
     if (present(L->serial)) {
@@ -156,7 +196,7 @@ static void record_block(renderer *r, const letter *L) {
     int count[2];
     double height = 0;
     for (int i = 0; i < n; ++i) {
-        ls[i] = layout(r, lines[i], r->small, TEXT_W - 2 * SMALL_PT, ALIGN_LEFT, 0);
+        ls[i] = layout(r, lines[i], r->small, TEXT_W - 2 * SMALL_PT, ALIGN_LEFT, indents[i]);
         count[i] = pango_layout_get_line_count(ls[i]);
         height += count[i] * SMALL_SLOT;
     }

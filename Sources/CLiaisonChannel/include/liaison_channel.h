@@ -87,7 +87,20 @@ typedef struct liaison_message {
     const char *subject;          /* a title, for channels that have one */
     const char *body;             /* rendered text, already within max_message_length */
     int32_t urgent;               /* nonzero: an incident message */
+    /* Added after version 1's first release (read it only if struct_size
+       reaches past it: LIAISON_MESSAGE_HAS(m, sent_at)). The daemon's clock
+       when it handed the message over, in the school's time zone with its
+       offset, ISO 8601: "2027-03-01T09:30:00+08:00". Under a virtual clock
+       (rehearsals) this is the rehearsal's time, not the host's: a plugin
+       that dates what it makes (a letter's 成文日期) uses this. "" if the
+       daemon did not say. */
+    const char *sent_at;
 } liaison_message;
+
+/* Whether message m (a liaison_message *) has the field: the host that
+   built it knew of it. */
+#define LIAISON_MESSAGE_HAS(m, field) \
+    ((m)->struct_size >= offsetof(liaison_message, field) + sizeof((m)->field))
 
 /* Completion of one accepted send. provider_id: the provider's id for the
    message (NULL if none); error: why it failed (NULL on LIAISON_OK). */

@@ -7,13 +7,50 @@ public struct MessageRoute: Codable, Sendable, Equatable, Hashable {
     public var address: String
     public init(via: String, address: String) { self.via = via; self.address = address }
 
-    /// `via=address` per line: the routes column.
-    public static func encode(_ routes: [MessageRoute]) -> String { routes.map { "\($0.via)=\($0.address)" }.joined(separator: "\n") }
+    /// `via=address` per line: the routes column. A postal address may span
+    /// lines (a roster cell with line breaks): inside an address `\` is
+    /// written `\\`, a line break `\n` and a carriage return `\r`, so every
+    /// line of it reaches the letter (issue 12: before, only the first did).
+    public static func encode(_ routes: [MessageRoute]) -> String {
+        routes.map { "\($0.via)=\(escape($0.address))" }.joined(separator: "\n")
+    }
     public static func decode(_ text: String) -> [MessageRoute] {
         text.split(separator: "\n").compactMap { (line: Substring) -> MessageRoute? in
             guard let eq = line.firstIndex(of: "=") else { return nil }
-            return MessageRoute(via: String(line[..<eq]), address: String(line[line.index(after: eq)...]))
+            return MessageRoute(via: String(line[..<eq]), address: unescape(line[line.index(after: eq)...]))
         }
+    }
+
+    static func escape(_ s: String) -> String {
+        guard s.contains(where: { $0 == "\\" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }) else { return s }
+        var out = ""
+        for u in s.unicodeScalars {
+            switch u {
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            default: out.unicodeScalars.append(u)
+            }
+        }
+        return out
+    }
+
+    static func unescape(_ s: Substring) -> String {
+        guard s.contains("\\") else { return String(s) }
+        var out = ""
+        var it = s.unicodeScalars.makeIterator()
+        while let u = it.next() {
+            guard u == "\\" else { out.unicodeScalars.append(u); continue }
+            switch it.next() {
+            case "n": out += "\n"
+            case "r": out += "\r"
+            case "\\": out += "\\"
+            // A row written before addresses were escaped keeps its backslash.
+            case let other?: out += "\\"; out.unicodeScalars.append(other)
+            case nil: out += "\\"
+            }
+        }
+        return out
     }
 }
 

@@ -34,6 +34,10 @@ public struct MessageTemplate: Sendable, Equatable {
     /// by letter, P2.2.2); empty: any, in the guardian's order. A phone call
     /// by a person stays the last resort either way.
     public var channels: [String]
+    /// What a letter of this topic is about, as a contact record counts it
+    /// (`contact_topics:`; P2.2.1, P3.2: a letter sent is a contact of kind
+    /// letter). Empty: the case kind's topic (`ContactTopic.of`).
+    public var contactTopics: [ContactTopic]
     public var source: String
 
     /// Channels whose messages are sealed letters or staff-only: the only
@@ -41,10 +45,15 @@ public struct MessageTemplate: Sendable, Equatable {
     public static let sensitiveChannels: Set<String> = ["letter", "staff"]
 
     public init(topic: String, policy: [String], urgent: Bool, subject: String, fields: [MessageField],
-                texts: [String: String], channels: [String] = [], source: String) {
+                texts: [String: String], channels: [String] = [], contactTopics: [ContactTopic] = [], source: String) {
         self.topic = topic; self.policy = policy; self.urgent = urgent; self.subject = subject
-        self.fields = fields; self.texts = texts; self.channels = channels; self.source = source
+        self.fields = fields; self.texts = texts; self.channels = channels; self.contactTopics = contactTopics; self.source = source
     }
+
+    /// A topic that goes by letter only (`channels: [letter]`: the formal
+    /// notices of P2.2.2) is sent one letter a household, naming all the
+    /// guardians at that address (`Household`), not one a guardian.
+    public var lettersOnly: Bool { !channels.isEmpty && channels.allSatisfy { $0 == ContactChannel.letter.rawValue } }
 
     /// The guardian channels a topic may name in `channels:`.
     public static let guardianChannels = ["sms", "wechat", "qq", "letter"]

@@ -85,6 +85,19 @@ public struct SchoolCalendar: Sendable {
         return date
     }
 
+    /// `2027-03-01T09:30:00+08:00`: an instant in school time with its
+    /// offset, as the daemon tells a channel plugin when it sends
+    /// (`liaison_message.sent_at`), so a letter is dated by the daemon's
+    /// clock and the school's date.
+    public func isoTimestamp(_ date: Date) -> String {
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.calendar = Calendar(identifier: .gregorian)
+        f.timeZone = timeZone
+        f.dateFormat = "yyyy-MM-dd'T'HH:mm:ssxxx"
+        return f.string(from: date)
+    }
+
     /// `2026-11-28 22:40` in school time.
     public func format(_ date: Date) -> String {
         let f = DateFormatter()

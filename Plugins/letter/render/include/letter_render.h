@@ -11,7 +11,9 @@
  * the letter's last page. Fonts are embedded (cairo writes CID subsets).
  *
  * Used by the `letter` channel plugin (one letter a file), by
- * `liaisonctl letter batch` (many letters in one file) and by benchmarks.
+ * `liaisonctl letter batch` (many letters in one file) and `letter reprint`,
+ * and by benchmarks. letter_cups_print (letter_print.c, libcups) submits a
+ * PDF to a CUPS queue for the plugin and for `letter reprint --print`.
  * Thread-safe as long as each thread renders its own files.
  */
 #ifndef LIAISON_LETTER_RENDER_H
@@ -37,7 +39,9 @@ typedef struct letter {
     const char *date;            /* 成文日期, "2026年3月5日" */
     const char *seal;            /* words in the seal area, "（此处加盖学院公章）" */
     const char *recipient_name;  /* the record block: who it goes to */
-    const char *postal_address;  /*                   and where */
+    const char *postal_address;  /*                   and where: lines separated by
+                                    '\n' (CRLF, CR too), each printed whole on
+                                    a line of its own */
 } letter;
 
 typedef struct letter_options {
@@ -67,6 +71,19 @@ int letter_key_name(const char *key, char *out, size_t size);
    Chinese (中文); else -1 with a reason in err. Pango would otherwise fall
    back silently to another font. */
 int letter_check_font(const char *family, char *err, size_t errsize);
+
+/* Submits the PDF at `pdf` to CUPS queue `queue` as one IPP Print-Job (as
+   `lp` does; document-format application/pdf). server: "host:port" or a
+   socket path, NULL or "": libcups's default ($CUPS_SERVER, client.conf,
+   the local socket); options: as `lp -o` takes them ("media=A4
+   sides=two-sided-long-edge"), or NULL. Connecting waits at most 3 s.
+   Returns the job id (> 0), or with a reason in err
+   LETTER_CUPS_UNREACHABLE (no connection) or LETTER_CUPS_REFUSED (CUPS
+   answered but took no job: no such queue, the queue refuses jobs, …). */
+#define LETTER_CUPS_UNREACHABLE (-1)
+#define LETTER_CUPS_REFUSED (-2)
+int letter_cups_print(const char *server, const char *queue, const char *options, const char *pdf, const char *job_name,
+                      char *err, size_t errsize);
 
 #ifdef __cplusplus
 }
