@@ -15,13 +15,7 @@ import Testing
         let d = try Daemon(channels: "")
         let spool = d.dir.appendingPathComponent("spool").path
         // SMS, WeChat and QQ go to the outbox; letters to the letter channel.
-        try d.configure(LetterTests.channel(spool: spool) + """
-
-              outbox:
-                plugin: outbox
-                serves: [sms, wechat, qq, staff]
-                config: {directory: \(d.outboxDirectory), receipts: true}
-            """)
+        try d.configure(LetterTests.lettersAndOutbox(spool: spool, outbox: d.outboxDirectory))
         try d.start()
         let guardians = try d.json(StudentDetail.self, "student", "show", "2023010101").guardians
         let sanction = "多次替考，依据《学生违纪处分办法》给予开除学籍处分"

@@ -22,13 +22,7 @@ import Testing
         + "G4,2023010201,李大山,父亲,0888-5123456,,,\"云南省大理市\n下关镇2号\",letter>phone\n"
 
     static func start(_ d: Daemon, spool: String) throws {
-        try d.configure(LetterTests.channel(spool: spool) + """
-
-              outbox:
-                plugin: outbox
-                serves: [sms, wechat, qq, staff]
-                config: {directory: \(d.outboxDirectory), receipts: true}
-            """)
+        try d.configure(LetterTests.lettersAndOutbox(spool: spool, outbox: d.outboxDirectory))
         try d.start()
         let files = [try d.write("students.csv", Fixtures.students), try d.write("guardians.csv", guardians),
                      try d.write("staff.csv", Fixtures.staff)]

@@ -33,6 +33,17 @@ import Testing
         """
     }
 
+    /// Letters to the letter channel; SMS, WeChat, QQ and staff messages to the outbox.
+    static func lettersAndOutbox(spool: String, outbox: String) -> String {
+        channel(spool: spool) + """
+
+              outbox:
+                plugin: outbox
+                serves: [sms, wechat, qq, staff]
+                config: {directory: \(outbox), receipts: true}
+            """
+    }
+
     /// Spring term: February to July; autumn: August to January (the plugin's default campaign is "{topic}-{term}").
     static func term(_ date: Date = Date()) -> String {
         var cal = Calendar(identifier: .gregorian)
