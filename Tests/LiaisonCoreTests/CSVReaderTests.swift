@@ -84,6 +84,22 @@ import Testing
         #expect(e?.message.contains("x.csv:1:3:") == true)
     }
 
+    /// A UTF-8 file with one stray byte among Chinese names is UTF-8 with a
+    /// bad byte, not GBK: converting it from GB18030 would garble every name.
+    @Test func aUTF8FileWithOneBadByteIsNotCalledGBK() {
+        var bytes = Array("学号,姓名,性别\n2023010101,张三,男\n2023010102,欧阳娜娜,女\n2023010103,李".utf8)
+        bytes += [0xD5]  // half of a GBK character pasted into a UTF-8 file
+        bytes += Array("四,男\n2023010104,王五,男\n".utf8)
+        #expect(TextDecoding.looksLikeGBK(bytes), "the old byte-pair test was fooled by this file")
+        #expect(!TextDecoding.isGB18030Text(bytes))
+        let e = #expect(throws: LiaisonError.self) { try TextDecoding.decodeUTF8(bytes, file: "students.csv") }
+        #expect(e?.message.contains("GBK") == false, "\(e?.message ?? "")")
+        #expect(e?.message.contains("students.csv:4:13:") == true && e?.message.contains("0xD5") == true, "\(e?.message ?? "")")
+        // Real GB18030 text still is.
+        let gbk: [UInt8] = Array("name\n".utf8) + [0xD5, 0xC5, 0xC8, 0xFD, 0x0A]
+        #expect(TextDecoding.isGB18030Text(gbk))
+    }
+
     @Test func utf16IsRefused() {
         #expect(throws: LiaisonError.self) { try TextDecoding.decodeUTF8([0xFF, 0xFE, 0x41, 0x00], file: "u.csv") }
     }

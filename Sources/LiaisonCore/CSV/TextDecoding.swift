@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Turns the bytes of an exported file into text, or says exactly why not.
 /// UTF-8 with or without a byte order mark is accepted. GBK / GB18030, which
 /// Excel writes on Chinese Windows, is recognised and refused with the
@@ -12,7 +16,7 @@ public enum TextDecoding {
         if let text = String(validating: body, as: UTF8.self) { return text }
         let (offset, line, column) = firstInvalidUTF8(body)
         let byte = String(body[body.startIndex + offset], radix: 16, uppercase: true)
-        if looksLikeGBK(body) {
+        if isGB18030Text(body) {
             throw LiaisonError.invalid(
                 "\(file):\(line):\(column): the file is not UTF-8; byte 0x\(byte) and the rest look like GBK/GB18030 (Excel on Chinese Windows). Nothing was imported. Convert it and import again: iconv -f GB18030 -t UTF-8 \(file) > utf8-\(file.split(separator: "/").last ?? "")")
         }
@@ -65,6 +69,54 @@ public enum TextDecoding {
             i += length
         }
         return (bytes.count, line, column)
+    }
+
+    /// True only when the bytes are GBK/GB18030 Chinese text and not UTF-8
+    /// with a few bad bytes (issue 13): they decode cleanly as GB18030, the
+    /// decoded text is Chinese (CJK ideographs and punctuation), and they
+    /// hold fewer valid UTF-8 multi-byte sequences than invalid bytes. A
+    /// UTF-8 file with one stray byte is then named by its line, column and
+    /// byte, not sent through `iconv -f GB18030`, which would garble it.
+    public static func isGB18030Text<C: Collection>(_ bytes: C) -> Bool where C.Element == UInt8 {
+        let a = Array(bytes)
+        var validMulti = 0, invalid = 0
+        var parser = Unicode.UTF8.ForwardParser()
+        var input = a.makeIterator()
+        loop: while true {
+            switch parser.parseScalar(from: &input) {
+            case let .valid(e): if e.count > 1 { validMulti += 1 }
+            case .error: invalid += 1
+            case .emptyInput: break loop
+            }
+        }
+        guard invalid > validMulti, looksLikeGBK(a), let text = decodeGB18030(a) else { return false }
+        let wide = text.unicodeScalars.filter { !$0.isASCII }
+        let chinese = wide.filter { (0x4E00...0x9FFF).contains($0.value) || (0x3400...0x4DBF).contains($0.value)
+            || (0x3000...0x303F).contains($0.value) || (0xFF00...0xFFEF).contains($0.value) || (0x2010...0x2027).contains($0.value) }
+        return !wide.isEmpty && Double(chinese.count) >= 0.9 * Double(wide.count)
+    }
+
+    /// The bytes as GB18030, through the C library's iconv; nil unless every byte decodes.
+    static func decodeGB18030(_ bytes: [UInt8]) -> String? {
+        #if canImport(Glibc)
+        let cd = iconv_open("UTF-8", "GB18030")
+        if cd == iconv_t(bitPattern: -1) { return nil }
+        defer { iconv_close(cd) }
+        var input = bytes.map { CChar(bitPattern: $0) }
+        var out = [CChar](repeating: 0, count: bytes.count * 4 + 4)
+        let used: Int? = input.withUnsafeMutableBufferPointer { inBuf in
+            out.withUnsafeMutableBufferPointer { outBuf in
+                var inPtr = inBuf.baseAddress, inLeft = inBuf.count
+                var outPtr = outBuf.baseAddress, outLeft = outBuf.count
+                guard iconv(cd, &inPtr, &inLeft, &outPtr, &outLeft) != -1, inLeft == 0 else { return nil }
+                return outBuf.count - outLeft
+            }
+        }
+        guard let used else { return nil }
+        return String(decoding: out[0..<used].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        #else
+        return nil
+        #endif
     }
 
     /// True when nearly every byte above ASCII pairs up as a GBK double-byte
