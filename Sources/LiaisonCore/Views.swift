@@ -34,9 +34,11 @@ public struct RosterImportResult: Codable, Sendable, Equatable {
     public var diff: RosterDiff
     /// Events appended (0 on a dry run or when nothing changed).
     public var events: Int
+    /// Every data-quality warning (the rows were imported without the bad values).
+    public var warnings: [RosterProblem] = []
 
-    public init(dryRun: Bool, diff: RosterDiff, events: Int) {
-        self.dryRun = dryRun; self.diff = diff; self.events = events
+    public init(dryRun: Bool, diff: RosterDiff, events: Int, warnings: [RosterProblem] = []) {
+        self.dryRun = dryRun; self.diff = diff; self.events = events; self.warnings = warnings
     }
 }
 

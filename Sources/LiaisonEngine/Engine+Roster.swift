@@ -11,17 +11,17 @@ extension Engine {
         if dryRun {
             return try store.read { tx in
                 let existing = try tx.roster()
-                let incoming = try RosterParser.parse(students: students, guardians: guardians, staff: staff, existing: existing)
-                return RosterImportResult(dryRun: true, diff: Self.diff(existing, incoming, students, guardians, staff), events: 0)
+                let (incoming, warnings) = try RosterParser.parse(students: students, guardians: guardians, staff: staff, existing: existing)
+                return RosterImportResult(dryRun: true, diff: Self.diff(existing, incoming, students, guardians, staff), events: 0, warnings: warnings)
             }
         }
         return try store.write { tx in
             let existing = try tx.roster()
-            let incoming = try RosterParser.parse(students: students, guardians: guardians, staff: staff, existing: existing)
+            let (incoming, warnings) = try RosterParser.parse(students: students, guardians: guardians, staff: staff, existing: existing)
             let diff = Self.diff(existing, incoming, students, guardians, staff)
             let events = Self.events(for: diff, incoming: incoming, actor: actor.id, now: now)
             try Projector.record(events, in: tx)
-            return RosterImportResult(dryRun: false, diff: diff, events: events.count)
+            return RosterImportResult(dryRun: false, diff: diff, events: events.count, warnings: warnings)
         }
     }
 

@@ -9,6 +9,11 @@ import Testing
     func table(_ text: String, _ file: String) throws -> CSVTable { try CSVReader.parse(text, file: file) }
 
     func parse(students: String? = nil, guardians: String? = nil, staff: String? = nil, existing: Roster = Roster()) throws -> Roster {
+        try parsed(students: students, guardians: guardians, staff: staff, existing: existing).roster
+    }
+
+    func parsed(students: String? = nil, guardians: String? = nil, staff: String? = nil,
+                existing: Roster = Roster()) throws -> (roster: Roster, warnings: [RosterProblem]) {
         try RosterParser.parse(students: students.map { try table($0, "students.csv") },
                                guardians: guardians.map { try table($0, "guardians.csv") },
                                staff: staff.map { try table($0, "staff.csv") }, existing: existing)
@@ -69,7 +74,47 @@ import Testing
         #expect(d.contains { $0.hasPrefix("guardians.csv:2:") && $0.contains("\"12345\" is not a phone number") })
         #expect(d.contains { $0.hasPrefix("guardians.csv:3:") && $0.contains("no student 2099999999") })
         #expect(d.contains { $0.hasPrefix("guardians.csv:4:") && $0.contains("prefers wechat but has no wechat") })
-        #expect(d.contains { $0.hasPrefix("guardians.csv:5:") && $0.contains("no phone, WeChat, QQ or address") })
+        #expect(d.contains { $0.hasPrefix("guardians.csv:5:") && $0.contains("warning (no_valid_channel)") && $0.contains("no usable phone, WeChat, QQ or address") })
+        // The error comes first; every warning is listed too.
+        #expect(e?.message.contains("1 error and 3 warnings") == true, "\(e?.message ?? "")")
+        #expect(d.first?.contains("no student 2099999999") == true && d.count == 4, "\(d)")
+    }
+
+    /// Data-quality problems are warnings: the rows are imported without the bad values (issue 13).
+    @Test func badNumbersAndUnreachableGuardiansAreWarningsNotAWall() throws {
+        let guardians = """
+            guardian_id,student_id,name,relation,phone,wechat,qq,preference
+            G1,2023010101,张父,父亲,12345,wx1,,wechat>phone
+            G2,2023010101,张母,母亲,0888-5123456,,abc,sms>phone
+            G3,2023010101,张叔,叔叔,,,,
+
+            """
+        let (r, warnings) = try parsed(students: studentsCSV, guardians: guardians, staff: staffCSV)
+        #expect(r.guardians.map(\.id) == ["G1", "G2", "G3"])
+        #expect(r.guardians[0].phone == "" && r.guardians[0].preference == [.wechat], "\(r.guardians[0])")
+        #expect(r.guardians[1].qq == "" && r.guardians[1].preference == [.phone], "\(r.guardians[1])")
+        // (G1's number gone, "phone" in its preference has nothing to call.)
+        #expect(warnings.map(\.code) == ["invalid_phone", "unusable_preference", "invalid_qq", "unusable_preference", "no_valid_channel"], "\(warnings)")
+        #expect(warnings.allSatisfy { $0.severity == .warning && $0.file == "guardians.csv" && $0.line > 1 && $0.column > 0 })
+        #expect(warnings[0].description.hasPrefix("guardians.csv:2:21: phone: warning (invalid_phone): \"12345\""), "\(warnings[0])")
+        // The text form reads back (the CLI's --report of a refused import), and the CSV guards formulas.
+        #expect(warnings.allSatisfy { RosterProblem(parsing: $0.description) == $0 })
+        let csv = RosterProblem.csv([RosterProblem(file: "g.csv", line: 2, column: 3, field: "name", message: "=HYPERLINK(\"x\"), bad")])
+        #expect(csv == "file,line,column,field,severity,code,message\r\ng.csv,2,3,name,error,,\"'=HYPERLINK(\"\"x\"\"), bad\"\r\n", "\(csv)")
+    }
+
+    /// Numbers as people write them (issue 13), one stored form per kind.
+    @Test func numbersAsPeopleWriteThem() {
+        let cases: [(String, String?)] = [
+            ("13812345678", "13812345678"), ("１３８１２３４５６７８", "13812345678"), ("+86 138 1234 5678", "13812345678"),
+            ("86-138-1234-5678", "13812345678"), ("0086 13812345678", "13812345678"), ("＋８６ １３８１２３４５６７８", "13812345678"),
+            ("0888-5123456", "0888-5123456"), ("(0888)5123456", "0888-5123456"), ("0888 5123456", "0888-5123456"),
+            ("（０８８８）５１２３４５６", "0888-5123456"), ("010-12345678", "010-12345678"), ("02112345678", "021-12345678"),
+            ("+86 888 5123456", "0888-5123456"), ("+86 1390000001", nil), ("+1 415 555 0100", nil), ("12345", nil), ("1381234567x", nil), ("", nil),
+        ]
+        for (raw, want) in cases { #expect(RosterParser.normalizePhone(raw) == want, "\(raw)") }
+        #expect(Guardian(id: "g", studentID: "s", name: "n", relation: "r", phone: "0888-5123456").phoneKind == .landline)
+        #expect(Guardian(id: "g", studentID: "s", name: "n", relation: "r", phone: "13812345678").phoneKind == .mobile)
     }
 
     @Test func referencesResolveAgainstWhatIsHeld() throws {

@@ -21,11 +21,14 @@ import LiaisonProtocol
         #expect(o.err.contains("guardians.csv:7:18: this quoted field is never closed"), "\(o.err)")
         #expect(try d.json([Student].self, "student", "list").count == before)
 
-        let bad = try d.write("guardians-bad.csv", Fixtures.guardians.replacingOccurrences(of: "13900000002", with: "1390000"))
+        // A structural error (a guardian of a student nobody has) refuses it all;
+        // a bad number alone would be a warning, and is listed with it.
+        let bad = try d.write("guardians-bad.csv", Fixtures.guardians.replacingOccurrences(of: "13900000002", with: "1390000")
+                              .replacingOccurrences(of: "G3,2023010102", with: "G3,2099010102"))
         let o2 = try d.ctl("roster", "import", students, bad, staff)
         #expect(o2.status == 1)
-        #expect(o2.err.contains("guardians-bad.csv:3:"), "\(o2.err)")
-        #expect(o2.err.contains("\"1390000\" is not a phone number"))
+        #expect(o2.err.contains("guardians-bad.csv:4:") && o2.err.contains("no student 2099010102"), "\(o2.err)")
+        #expect(o2.err.contains("guardians-bad.csv:3:") && o2.err.contains("warning (invalid_phone): \"1390000\" is not a phone number"), "\(o2.err)")
         #expect(try d.json([Student].self, "student", "list").count == before)
         #expect(try d.ctl(["student", "show", "2023010102"]).status == 1, "the student from the refused file is absent")
     }

@@ -6,15 +6,17 @@ import Foundation
 /// imported. References (a student's counselor, a guardian's student) are
 /// checked against the incoming files together with what is already held.
 public struct RosterParser {
-    public static let maxReportedProblems = 100
-
-    var problems: [String] = []
+    /// Errors: any one refuses the whole import.
+    var problems: [RosterProblem] = []
+    /// Data-quality warnings: the row is imported without the bad value.
+    var warnings: [RosterProblem] = []
     let existing: Roster
 
     public init(existing: Roster = Roster()) { self.existing = existing }
 
-    /// Parses and checks; throws `invalid_input` listing every problem.
-    public static func parse(students: CSVTable?, guardians: CSVTable?, staff: CSVTable?, existing: Roster) throws -> Roster {
+    /// Parses and checks; throws `invalid_input` listing every problem, the
+    /// warnings too, when there is an error; else the roster and its warnings.
+    public static func parse(students: CSVTable?, guardians: CSVTable?, staff: CSVTable?, existing: Roster) throws -> (roster: Roster, warnings: [RosterProblem]) {
         var p = RosterParser(existing: existing)
         // Each record paired with its row, so later checks can name its place.
         let staffRows = staff.map { p.rows($0, RosterColumns.staff) } ?? []
@@ -43,13 +45,13 @@ public struct RosterParser {
             p.problem(row, "student_id", "no student \(g.studentID); add them to students.csv")
         }
         if !p.problems.isEmpty {
-            let shown = Array(p.problems.prefix(maxReportedProblems))
-            let more = p.problems.count > shown.count ? ["… and \(p.problems.count - shown.count) more"] : []
+            // Every one of them, errors first: the office fixes them in one pass (`--report FILE` writes them as CSV).
+            let warned = p.warnings.isEmpty ? "" : " and \(p.warnings.count) warning\(p.warnings.count == 1 ? "" : "s")"
             throw LiaisonError.invalid(
-                "the roster has \(p.problems.count) problem\(p.problems.count == 1 ? "" : "s"); nothing was imported. Fix them and import again:",
-                details: shown + more)
+                "the roster has \(p.problems.count) error\(p.problems.count == 1 ? "" : "s")\(warned); nothing was imported. Fix the errors and import again:",
+                details: (p.problems + p.warnings).map(\.description))
         }
-        return Roster(students: newStudents, guardians: newGuardians, staff: newStaff)
+        return (Roster(students: newStudents, guardians: newGuardians, staff: newStaff), p.warnings)
     }
 
     // MARK: rows
@@ -61,9 +63,9 @@ public struct RosterParser {
         var cells: [String: CSVField]
         var fallbackColumn: Int
         func value(_ name: String) -> String { cells[name]?.value.trimmingCharacters(in: .whitespaces) ?? "" }
-        func place(_ name: String) -> String {
+        func place(_ name: String) -> (line: Int, column: Int) {
             let f = cells[name]
-            return "\(file):\(f?.line ?? line):\(f?.column ?? fallbackColumn)"
+            return (f?.line ?? line, f?.column ?? fallbackColumn)
         }
     }
 
@@ -72,17 +74,19 @@ public struct RosterParser {
         for (i, field) in table.header.fields.enumerated() {
             let h = field.value.trimmingCharacters(in: .whitespaces)
             guard let col = columns.first(where: { $0.name == h.lowercased() || $0.aliases.contains(h) }) else {
-                problems.append("\(table.file):\(field.line):\(field.column): unknown column \"\(h)\"; the columns are \(columns.map(\.name).joined(separator: ", ")) (docs/ROSTER.md)")
+                problems.append(RosterProblem(file: table.file, line: field.line, column: field.column,
+                                              message: "unknown column \"\(h)\"; the columns are \(columns.map(\.name).joined(separator: ", ")) (docs/ROSTER.md)"))
                 continue
             }
             if index[col.name] != nil {
-                problems.append("\(table.file):\(field.line):\(field.column): column \(col.name) appears twice")
+                problems.append(RosterProblem(file: table.file, line: field.line, column: field.column, message: "column \(col.name) appears twice"))
             }
             index[col.name] = i
         }
         let missing = columns.filter { $0.required && index[$0.name] == nil }.map(\.name)
         if !missing.isEmpty {
-            problems.append("\(table.file):\(table.header.line):1: missing column\(missing.count == 1 ? "" : "s") \(missing.joined(separator: ", "))")
+            problems.append(RosterProblem(file: table.file, line: table.header.line, column: 1,
+                                          message: "missing column\(missing.count == 1 ? "" : "s") \(missing.joined(separator: ", "))"))
             return []
         }
         let width = table.header.fields.count
@@ -90,7 +94,8 @@ public struct RosterParser {
         for r in table.rows {
             if r.fields.count != width {
                 let at = r.fields.count > width ? r.fields[width] : r.fields.last!
-                problems.append("\(table.file):\(at.line):\(at.column): this row has \(r.fields.count) fields but the header has \(width); quote any field that contains a comma")
+                problems.append(RosterProblem(file: table.file, line: at.line, column: at.column,
+                                              message: "this row has \(r.fields.count) fields but the header has \(width); quote any field that contains a comma"))
                 continue
             }
             var cells: [String: CSVField] = [:]
@@ -101,7 +106,14 @@ public struct RosterParser {
     }
 
     mutating func problem(_ row: Row, _ column: String, _ message: String) {
-        problems.append("\(row.place(column)): \(column): \(message)")
+        let at = row.place(column)
+        problems.append(RosterProblem(file: row.file, line: at.line, column: at.column, field: column, message: message))
+    }
+
+    /// A data-quality problem: the row is imported without the bad value.
+    mutating func warn(_ row: Row, _ column: String, _ code: String, _ message: String) {
+        let at = row.place(column)
+        warnings.append(RosterProblem(file: row.file, line: at.line, column: at.column, field: column, severity: .warning, code: code, message: message))
     }
 
     /// A required cell, checked as an identifier when `id` is set.
@@ -122,23 +134,44 @@ public struct RosterParser {
 
     /// Chinese mobile (optionally +86) or a landline such as 0888-5123456;
     /// returns the number as stored, or nil.
+    /// Numbers as people write them (issue 13): full-width digits
+    /// (１３８…), `+86 138…`, `0086…`, `86-138…`, `(0888)5123456`,
+    /// `0888 5123456`, `0888-5123456`. Stored in one form per kind: a mobile
+    /// as its 11 digits, a landline as `AREA-LOCAL` (a 3-digit area code for
+    /// 010 and 02x, else 4), so that equal numbers compare equal.
     public static func normalizePhone(_ raw: String) -> String? {
-        var s = raw.replacingOccurrences(of: " ", with: "")
-        if s.hasPrefix("+86") { s.removeFirst(3) } else if s.hasPrefix("0086") { s.removeFirst(4) }
-        let digits = s.replacingOccurrences(of: "-", with: "")
-        guard digits.allSatisfy(\.isASCII), digits.allSatisfy(\.isNumber) else { return nil }
-        if digits.count == 11, digits.hasPrefix("1"), let second = digits.dropFirst().first, "3456789".contains(second) {
-            return digits
+        var ascii = ""
+        for u in raw.unicodeScalars {
+            switch u.value {
+            case 0xFF10...0xFF19: ascii.unicodeScalars.append(Unicode.Scalar(u.value - 0xFF10 + 0x30)!)  // full-width digits
+            case 0xFF0B: ascii += "+"
+            case 0x20, 0xA0, 0x3000, 0x2D, 0xFF0D, 0x2010...0x2015, 0x28, 0x29, 0xFF08, 0xFF09, 0x2E: continue  // spaces, dashes, brackets, dots
+            default: ascii.unicodeScalars.append(u)
+            }
         }
-        if digits.hasPrefix("0"), (10...12).contains(digits.count) { return s }
-        return nil
+        var digits = ascii
+        var international = false
+        if digits.hasPrefix("+") { digits.removeFirst(); international = true } else if digits.hasPrefix("00") { digits.removeFirst(2); international = true }
+        guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+        func isMobile(_ d: String) -> Bool {
+            d.count == 11 && d.hasPrefix("1") && "3456789".contains(d[d.index(after: d.startIndex)])
+        }
+        if international || (digits.hasPrefix("86") && isMobile(String(digits.dropFirst(2)))) {
+            guard digits.hasPrefix("86") else { return nil }  // only Chinese numbers
+            digits.removeFirst(2)
+            if !digits.hasPrefix("0") && !digits.hasPrefix("1") { digits = "0" + digits }  // +86 888 5123456: the trunk 0 is left out
+        }
+        if isMobile(digits) { return digits }
+        guard digits.hasPrefix("0"), (10...12).contains(digits.count) else { return nil }
+        let area = digits.hasPrefix("01") || digits.hasPrefix("02") ? 3 : 4
+        return String(digits.prefix(area)) + "-" + String(digits.dropFirst(area))
     }
 
     mutating func phone(_ row: Row, _ column: String) -> String {
         let v = row.value(column)
         if v.isEmpty { return "" }
         guard let p = RosterParser.normalizePhone(v) else {
-            problem(row, column, "\"\(v)\" is not a phone number (a mobile such as 13812345678 or a landline such as 0888-5123456)")
+            warn(row, column, "invalid_phone", "\"\(v)\" is not a phone number (a mobile such as 13812345678 or a landline such as 0888-5123456); imported without it")
             return ""
         }
         return p
@@ -196,11 +229,12 @@ public struct RosterParser {
                          phone: phone(row, "phone"), wechat: row.value("wechat"), qq: row.value("qq"),
                          address: row.value("address"))
         if !g.qq.isEmpty, !(g.qq.allSatisfy(\.isASCII) && g.qq.allSatisfy(\.isNumber)) {
-            problem(row, "qq", "\"\(g.qq)\" is not a QQ number")
+            warn(row, "qq", "invalid_qq", "\"\(g.qq)\" is not a QQ number; imported without it")
+            g.qq = ""
         }
         let reachable = ContactChannel.allCases.filter { $0 != .visit && g.address(for: $0) != nil }
-        if reachable.isEmpty && row.value("phone").isEmpty {
-            problem(row, "phone", "the guardian has no phone, WeChat, QQ or address; the policy needs a way to reach them at once (P2.1.1)")
+        if reachable.isEmpty {
+            warn(row, "phone", "no_valid_channel", "the guardian has no usable phone, WeChat, QQ or address; the policy needs a way to reach them at once (P2.1.1): the counselor should find one")
         }
         let prefText = row.value("preference")
         if prefText.isEmpty {
@@ -208,13 +242,13 @@ public struct RosterParser {
         } else {
             for token in prefText.split(whereSeparator: { ">,;|、 ".contains($0) }).map(String.init) {
                 guard let c = ContactChannel(text: token) else {
-                    problem(row, "preference", "\"\(token)\" is not a channel; use \(ContactChannel.usageList) in order of preference, e.g. wechat>phone")
+                    warn(row, "preference", "unusable_preference", "\"\(token)\" is not a channel; use \(ContactChannel.usageList) in order of preference, e.g. wechat>phone; left out")
                     continue
                 }
                 if c == .sms, g.phoneKind == .landline {
-                    problem(row, "preference", "prefers sms but \(g.phone) is a landline: an SMS would reach nobody; list phone instead")
+                    warn(row, "preference", "unusable_preference", "prefers sms but \(g.phone) is a landline: an SMS would reach nobody; left out (list phone instead)")
                 } else if g.address(for: c) == nil {
-                    problem(row, "preference", "prefers \(c.rawValue) but has no \(c == .letter || c == .visit ? "address" : c == .sms ? "phone" : c.rawValue) in this row")
+                    warn(row, "preference", "unusable_preference", "prefers \(c.rawValue) but has no \(c == .letter || c == .visit ? "address" : c == .sms ? "phone" : c.rawValue) in this row")
                 } else if !g.preference.contains(c) {
                     g.preference.append(c)
                 }

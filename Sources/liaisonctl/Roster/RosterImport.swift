@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import LiaisonClient
 import LiaisonCore
 import LiaisonProtocol
@@ -7,21 +8,44 @@ struct RosterImport: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
         abstract: "Upsert the roster from the student information system's CSV exports.",
-        discussion: "All or nothing: any bad row is reported with file:line:column and nothing is imported. Columns: docs/ROSTER.md.")
+        discussion: """
+            Errors (ids, references, required fields, duplicates) refuse the whole import; warnings (a number that is not one, \
+            a guardian with no usable route: no_valid_channel) import the row without the bad value. Every problem is listed, \
+            each with file:line:column; --report FILE writes them as CSV for a spreadsheet. Columns: docs/ROSTER.md.
+            """)
 
     @Argument(help: "students.csv") var students: String
     @Argument(help: "guardians.csv") var guardians: String
     @Argument(help: "staff.csv") var staff: String
     @Flag(help: "Show what would change (added, changed, unchanged, absent from the source) and change nothing.")
     var dryRun = false
+    @Option(help: "Write every error and warning to this CSV file (file, line, column, field, severity, code, message).")
+    var report: String?
     @OptionGroup var global: GlobalOptions
 
     func run() throws {
         try global.session { client, _ in
             let params = RosterImportParams(students: try client.upload(path: students), guardians: try client.upload(path: guardians),
                                             staff: try client.upload(path: staff), dryRun: dryRun)
-            let result = try client.call(Method.rosterImport, params, as: RosterImportResult.self)
+            let result: RosterImportResult
+            do {
+                result = try client.call(Method.rosterImport, params, as: RosterImportResult.self)
+            } catch let e as LiaisonError where e.code == .invalidInput || e.code == .invalidParams {
+                try writeReport(e.details.compactMap(RosterProblem.init(parsing:)))
+                throw e
+            }
+            try writeReport(result.warnings)
             try global.emit(result) { render(result) }
+        }
+    }
+
+    /// The problems as CSV, for the office to fix in a spreadsheet (an empty report says there were none).
+    func writeReport(_ problems: [RosterProblem]) throws {
+        guard let report else { return }
+        do {
+            try RosterProblem.csv(problems).write(toFile: report, atomically: true, encoding: .utf8)
+        } catch {
+            throw LiaisonError.invalid("cannot write the report to \(report): \(error.localizedDescription); give a writable path")
         }
     }
 
@@ -39,6 +63,12 @@ struct RosterImport: ParsableCommand {
                 out.append("? \(name) held but absent from the source (kept): " + d.removedFromSource.prefix(10).joined(separator: ", ")
                            + (d.removedFromSource.count > 10 ? " … (\(d.removedFromSource.count) in all)" : ""))
             }
+        }
+        if !r.warnings.isEmpty {
+            out.append("\(r.warnings.count) warning\(r.warnings.count == 1 ? "" : "s") (imported without the bad values; fix them at the source):")
+            out += r.warnings.map { "  \($0)" }
+            let unreachable = r.warnings.filter { $0.code == "no_valid_channel" }.count
+            if unreachable > 0 { out.append("\(unreachable) guardian\(unreachable == 1 ? " has" : "s have") no usable route (no_valid_channel): their counselors should find one") }
         }
         out.append(r.dryRun ? "dry run: nothing was changed" : r.events == 0 ? "nothing to change: the roster already matches" : "imported: \(r.events) events recorded")
         return out.joined(separator: "\n")
