@@ -74,3 +74,18 @@ extension Engine {
         return out
     }
 }
+
+extension Engine {
+    /// The whole roster for `roster export`, recorded in the log as an
+    /// export by `actor` (a copy of personal data leaves the daemon).
+    public func exportRoster(by actor: Staff) throws -> Roster {
+        let now = clock.now()
+        return try store.write { tx in
+            let roster = try tx.roster()
+            try Projector.record([Event(at: now, actor: actor.id, type: .rosterExported, policy: [Policy.archives],
+                                        payload: ["students": "\(roster.students.count)", "guardians": "\(roster.guardians.count)",
+                                                  "staff": "\(roster.staff.count)"])], in: tx)
+            return roster
+        }
+    }
+}

@@ -45,7 +45,7 @@ enum Projector {
             if let g = Guardian(fields: e.payload) { try tx.save(g) }
         case .staffAdded, .staffChanged:
             if let s = Staff(fields: e.payload) { try tx.save(s) }
-        case .rosterImported:
+        case .rosterImported, .rosterExported:
             break
         }
         return nil

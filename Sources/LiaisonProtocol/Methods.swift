@@ -8,6 +8,7 @@ public enum Method {
     public static let uploadBegin = "upload.begin"
     public static let uploadAppend = "upload.append"
     public static let rosterImport = "roster.import"
+    public static let rosterExport = "roster.export"
     public static let studentShow = "student.show"
     public static let studentList = "student.list"
     public static let caseOpen = "case.open"
@@ -472,4 +473,15 @@ public struct MessageShowParams: Codable, Sendable {
 public struct TaskListParams: Codable, Sendable {
     public var caseID: String?
     public init(caseID: String? = nil) { self.caseID = caseID }
+}
+
+/// `roster.export`: the roster as the three files `roster.import` reads.
+public struct RosterExportResult: Codable, Sendable {
+    public var students: String
+    public var guardians: String
+    public var staff: String
+    public var counts: [String: Int]
+    public init(students: String, guardians: String, staff: String, counts: [String: Int]) {
+        self.students = students; self.guardians = guardians; self.staff = staff; self.counts = counts
+    }
 }

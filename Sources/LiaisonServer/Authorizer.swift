@@ -33,8 +33,17 @@ public struct Authorizer: Sendable {
     /// Methods that change what every case is held to: the Student Affairs
     /// Office, which owns the procedures, and the administrator.
     static let rulesChanges: Set<String> = ["rules.apply"]
+    /// A copy of the whole roster: the Student Affairs Office, which keeps
+    /// the archives (P2.1.1), and the administrator.
+    static let officeOnly: Set<String> = ["roster.export"]
 
     public func authorize(_ who: Staff, method: String) throws {
+        if Self.officeOnly.contains(method) {
+            guard who.role == .office || who.role == .admin else {
+                throw LiaisonError(.forbidden, "\(method) copies every student's and guardian's personal data, which is for the Student Affairs Office and the administrator; \(who.id) is \(who.role.rawValue)")
+            }
+            return
+        }
         if Self.rulesChanges.contains(method) {
             guard who.role == .office || who.role == .admin else {
                 throw LiaisonError(.forbidden, "\(method) changes the rules every case is held to, which is for the Student Affairs Office and the administrator; \(who.id) is \(who.role.rawValue). Show them the plan (liaisonctl rules plan)")

@@ -37,8 +37,8 @@ struct TaskCommand: ParsableCommand {
 }
 
 struct RosterCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "roster", abstract: "Import the roster (P2.1.1).",
-                                                    subcommands: [RosterImport.self])
+    static let configuration = CommandConfiguration(commandName: "roster", abstract: "Import and export the roster (P2.1.1).",
+                                                    subcommands: [RosterImport.self, RosterExportCommand.self])
 }
 
 struct StudentCommand: ParsableCommand {

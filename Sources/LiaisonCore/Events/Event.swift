@@ -22,6 +22,8 @@ public enum EventType: String, Codable, Sendable, CaseIterable {
     /// A supervisor or the office let a case close without one of its
     /// mandatory steps, with a reason.
     case stepWaived = "step.waived"
+    /// The roster was exported (who, when): a copy of personal data left the daemon (PIPL Art. 51, 56).
+    case rosterExported = "roster.exported"
 }
 
 /// One entry of the append-only event log: who, when, what, and the policy

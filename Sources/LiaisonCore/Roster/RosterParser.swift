@@ -62,7 +62,7 @@ public struct RosterParser {
         var line: Int
         var cells: [String: CSVField]
         var fallbackColumn: Int
-        func value(_ name: String) -> String { cells[name]?.value.trimmingCharacters(in: .whitespaces) ?? "" }
+        func value(_ name: String) -> String { RosterExport.unguarded(cells[name]?.value.trimmingCharacters(in: .whitespaces) ?? "") }
         func place(_ name: String) -> (line: Int, column: Int) {
             let f = cells[name]
             return (f?.line ?? line, f?.column ?? fallbackColumn)

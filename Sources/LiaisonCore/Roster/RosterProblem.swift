@@ -64,7 +64,8 @@ public struct RosterProblem: Codable, Sendable, Equatable, CustomStringConvertib
     static func csvCell(_ s: String) -> String {
         var v = s
         if let f = v.first, "=+-@".contains(f) { v = "'" + v }
-        if v.contains(where: { ",\"\r\n".contains($0) }) { return "\"" + v.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
+        // (By scalar: "\r\n" is one Character, so a lone "\n" would slip past a Character test.)
+        if v.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\r" || $0 == "\n" }) { return "\"" + v.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
         return v
     }
 }

@@ -50,6 +50,15 @@ extension Routes {
         }
     }
 
+    static func addRosterExport(_ r: inout Router, _ engine: Engine) {
+        r.add(Method.rosterExport, Empty.self) { ctx, _ in
+            let roster = try engine.exportRoster(by: ctx.actor)
+            return RosterExportResult(students: RosterExport.students(roster.students), guardians: RosterExport.guardians(roster.guardians),
+                                      staff: RosterExport.staff(roster.staff),
+                                      counts: ["students": roster.students.count, "guardians": roster.guardians.count, "staff": roster.staff.count])
+        }
+    }
+
     static func addStudents(_ r: inout Router, _ engine: Engine) {
         r.add(Method.studentShow, IDParams.self) { _, p in try engine.studentDetail(p.id) }
         r.add(Method.studentList, StudentListParams.self) { _, p in

@@ -21,6 +21,7 @@ enum Routes {
                                timeZone: engine.calendar.timeZone.identifier)
         }
         addRoster(&r, engine)
+        addRosterExport(&r, engine)
         addStudents(&r, engine)
         addCases(&r, engine)
         addContacts(&r, engine)

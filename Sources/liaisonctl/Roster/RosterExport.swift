@@ -1,0 +1,51 @@
+import ArgumentParser
+import Foundation
+import Glibc
+import LiaisonClient
+import LiaisonCore
+import LiaisonProtocol
+
+struct RosterExportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Write the roster back as students.csv, guardians.csv and staff.csv (the Student Affairs Office).",
+        discussion: """
+            The files `roster import` reads, with the same columns (docs/ROSTER.md): importing them changes nothing. \
+            Cells a spreadsheet would run as formulas get a leading ', which the import takes off. \
+            The files hold personal data: they are written readable by you alone, and the export is recorded in the log.
+            """)
+
+    @Argument(help: "The directory to write into (created if needed).") var directory: String
+    @Flag(help: "Replace files of those names that are already there.") var force = false
+    @OptionGroup var global: GlobalOptions
+
+    func run() throws {
+        try global.session { client, _ in
+            let names = ["students.csv", "guardians.csv", "staff.csv"]
+            let paths = names.map { URL(fileURLWithPath: directory).appendingPathComponent($0).path }
+            if !force, let there = paths.first(where: { FileManager.default.fileExists(atPath: $0) }) {
+                throw LiaisonError.conflict("\(there) is already there; choose an empty directory or add --force to replace it")
+            }
+            let r = try client.call(Method.rosterExport, Empty(), as: RosterExportResult.self)
+            do {
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+                for (path, text) in zip(paths, [r.students, r.guardians, r.staff]) {
+                    // Personal data: 0600, created before anything is written into it.
+                    let tmp = path + ".part"
+                    guard FileManager.default.createFile(atPath: tmp, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600]) else {
+                        throw LiaisonError.invalid("cannot write \(tmp); give a directory you can write to")
+                    }
+                    guard rename(tmp, path) == 0 else {
+                        throw LiaisonError.invalid("cannot put \(path) in place: \(String(cString: strerror(errno)))")
+                    }
+                }
+            } catch let e as LiaisonError { throw e } catch {
+                throw LiaisonError.invalid("cannot write into \(directory): \(error.localizedDescription)")
+            }
+            try global.emit(["directory": directory, "students": "\(r.counts["students"] ?? 0)", "guardians": "\(r.counts["guardians"] ?? 0)",
+                             "staff": "\(r.counts["staff"] ?? 0)"]) {
+                "wrote \(paths.joined(separator: ", ")): \(r.counts["students"] ?? 0) students, \(r.counts["guardians"] ?? 0) guardians, \(r.counts["staff"] ?? 0) staff"
+            }
+        }
+    }
+}
