@@ -60,3 +60,12 @@ public struct DeadlineRow: Codable, Sendable, Equatable {
     public var counselorID: String
 }
 
+
+/// One page of `student list`: students by id, how many match in all, and
+/// the id to continue after (nil on the last page).
+public struct StudentPage: Codable, Sendable, Equatable {
+    public var students: [Student]
+    public var total: Int
+    public var next: String?
+    public init(students: [Student], total: Int, next: String?) { self.students = students; self.total = total; self.next = next }
+}

@@ -52,7 +52,12 @@ extension Engine {
         }
     }
 
-    public func students(className: String?, counselorID: String?) throws -> [Student] {
-        try store.read { try $0.students(className: className, counselorID: counselorID) }
+    /// A page of students, by id; `next` is the id to pass as `after` for the next page.
+    public func students(className: String?, counselorID: String?, after: String? = nil, limit: Int = 100) throws -> StudentPage {
+        try store.read { tx in
+            let (list, total) = try tx.students(className: className, counselorID: counselorID, after: after, limit: limit + 1)
+            let page = Array(list.prefix(limit))
+            return StudentPage(students: page, total: total, next: list.count > limit ? page.last?.id : nil)
+        }
     }
 }

@@ -77,7 +77,13 @@ public struct IDParams: Codable, Sendable {
 public struct StudentListParams: Codable, Sendable {
     public var className: String?
     public var counselor: String?
-    public init(className: String? = nil, counselor: String? = nil) { self.className = className; self.counselor = counselor }
+    /// 1–1000, 100 when absent.
+    public var limit: Int?
+    /// The last id of the previous page (`next` of its result).
+    public var after: String?
+    public init(className: String? = nil, counselor: String? = nil, limit: Int? = nil, after: String? = nil) {
+        self.className = className; self.counselor = counselor; self.limit = limit; self.after = after
+    }
 }
 
 public struct CaseOpenParams: Codable, Sendable {

@@ -133,12 +133,16 @@ struct SQLiteSession: StoreWriter {
         try one("SELECT * FROM students WHERE id = ?", [id]).map(Self.student)
     }
 
-    func students(className: String?, counselorID: String?) throws -> [Student] {
-        var sql = "SELECT * FROM students WHERE 1"
+    func students(className: String?, counselorID: String?, after: String?, limit: Int) throws -> (students: [Student], total: Int) {
+        var filter = ""
         var args: StatementArguments = []
-        if let className { sql += " AND class_name = ?"; args += [className] }
-        if let counselorID { sql += " AND counselor_id = ?"; args += [counselorID] }
-        return try all(sql + " ORDER BY class_name, id", args).map(Self.student)
+        if let className { filter += " AND class_name = ?"; args += [className] }
+        if let counselorID { filter += " AND counselor_id = ?"; args += [counselorID] }
+        let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM students WHERE 1" + filter, arguments: args) ?? 0
+        var page = filter
+        if let after { page += " AND id > ?"; args += [after] }
+        args += [limit]
+        return (try all("SELECT * FROM students WHERE 1" + page + " ORDER BY id LIMIT ?", args).map(Self.student), total)
     }
 
     func guardian(_ id: String) throws -> Guardian? {

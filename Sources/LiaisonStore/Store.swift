@@ -45,7 +45,8 @@ public struct StoreCounts: Sendable, Codable, Equatable {
 
 public protocol StoreReader {
     func student(_ id: String) throws -> Student?
-    func students(className: String?, counselorID: String?) throws -> [Student]
+    /// A page of students by id (keyset: those after `after`), and how many match in all.
+    func students(className: String?, counselorID: String?, after: String?, limit: Int) throws -> (students: [Student], total: Int)
     func guardian(_ id: String) throws -> Guardian?
     func guardians(ofStudent id: String) throws -> [Guardian]
     func staff(_ id: String) throws -> Staff?

@@ -42,6 +42,19 @@ import Testing
         let g7 = try d.json(StudentDetail.self, "student", "show", "2023010102").guardians.first { $0.id == "G7" }
         #expect(g7?.name == "=HYPERLINK(\"http://x\")" && g7?.phone == "13900000007")
 
+        // Students a page at a time, by id, with the total (issue 13.7).
+        var seen: [String] = []
+        var after: String?
+        repeat {
+            let page = try d.json(StudentPage.self, "student", "list", "--limit", "128", "--after", after ?? "")
+            #expect(page.total == 320 && page.students.count <= 128)
+            seen += page.students.map(\.id)
+            after = page.next
+        } while after != nil
+        #expect(seen.count == 320 && seen == seen.sorted() && Set(seen).count == 320)
+        #expect(try d.ctl("student", "list", "--limit", "5").out.contains("5 of 320 students; next page: --after"))
+        #expect(try d.ctl("student", "list", "--limit", "0").status == 1)
+
         // Files are not overwritten by accident; the export is recorded.
         let twice = try d.ctl("roster", "export", out)
         #expect(twice.status == 1 && twice.err.contains("--force"), "\(twice.err)")

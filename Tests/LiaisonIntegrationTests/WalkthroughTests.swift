@@ -17,7 +17,7 @@ import LiaisonProtocol
         #expect(dry.status == 0, "\(dry.err)")
         let plan = try Wire.decoder().decode(RosterImportResult.self, from: Data(dry.out.utf8))
         #expect(plan.dryRun && plan.diff.students.added.count == 3 && plan.diff.guardians.added.count == 4 && plan.diff.staff.added.count == 3)
-        #expect(try d.json([Student].self, "student", "list").isEmpty)
+        #expect(try d.json(StudentPage.self, "student", "list").total == 0)
 
         // The import, then the same import again changes nothing.
         let imported = try d.ctl(["roster", "import"] + files)
@@ -36,8 +36,8 @@ import LiaisonProtocol
         #expect(zhang.guardians.map(\.preference) == [[.wechat, .phone], [.phone, .qq]])
         let li = try d.json(StudentDetail.self, "student", "show", "2023010201")
         #expect(li.guardians.first?.address == "云南省大理市\n下关镇2号")
-        #expect(try d.json([Student].self, "student", "list", "--class", "旅游2301班").map(\.id) == ["2023010101", "2023010102"])
-        #expect(try d.json([Student].self, "student", "list", "--counselor", "T0102").map(\.name) == ["李四"])
+        #expect(try d.json(StudentPage.self, "student", "list", "--class", "旅游2301班").students.map(\.id) == ["2023010101", "2023010102"])
+        #expect(try d.json(StudentPage.self, "student", "list", "--counselor", "T0102").students.map(\.name) == ["李四"])
         let table = try d.ctl("student", "show", "2023010102")
         #expect(table.out.contains("酒店管理,国际方向"))
 

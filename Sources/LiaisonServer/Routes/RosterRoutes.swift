@@ -62,7 +62,9 @@ extension Routes {
     static func addStudents(_ r: inout Router, _ engine: Engine) {
         r.add(Method.studentShow, IDParams.self) { _, p in try engine.studentDetail(p.id) }
         r.add(Method.studentList, StudentListParams.self) { _, p in
-            try engine.students(className: p.className, counselorID: p.counselor)
+            let limit = p.limit ?? 100
+            guard (1...1000).contains(limit) else { throw LiaisonError.invalid("limit \(limit) is out of range; ask for 1 to 1000 students a page") }
+            return try engine.students(className: p.className, counselorID: p.counselor, after: p.after, limit: limit)
         }
     }
 }
