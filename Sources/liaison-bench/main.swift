@@ -35,11 +35,12 @@ let binDir = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInP
 let rulesDirectory = FileManager.default.currentDirectoryPath + "/Config/rules"
 let templatesDirectory = FileManager.default.currentDirectoryPath + "/Config/templates"
 
-// LIAISON_BENCH_ONLY=channels / sms / letters: just those figures (for plugin work).
+// LIAISON_BENCH_ONLY=channels / sms / letters / roster: just those figures.
 let only = ProcessInfo.processInfo.environment["LIAISON_BENCH_ONLY"]
-if only == "channels" || only == "sms" || only == "letters" {
+if only == "channels" || only == "sms" || only == "letters" || only == "roster" {
     let channels = only == "sms" ? try smsSection(binDir: binDir, dir: dir, rulesDirectory: rulesDirectory, rounds: rounds)
         : only == "letters" ? try letterSection(dir: dir, rounds: rounds)
+        : only == "roster" ? try rosterSection(binDir: binDir, dir: dir, rulesDirectory: rulesDirectory, templatesDirectory: templatesDirectory)
         : try channelSection(binDir: binDir, dir: dir, rulesDirectory: rulesDirectory, rounds: rounds)
     channels.lines.forEach { print($0) }
     let enc = JSONEncoder()
@@ -193,6 +194,7 @@ let deadlineLine = ("deadlines: \(dl.pending) pending; start to serving \(String
 let channels = try channelSection(binDir: binDir, dir: dir, rulesDirectory: rulesDirectory, rounds: rounds)
 let sms = try smsSection(binDir: binDir, dir: dir, rulesDirectory: rulesDirectory, rounds: rounds)
 let letters = try letterSection(dir: dir, rounds: rounds)
+let roster = try rosterSection(binDir: binDir, dir: dir, rulesDirectory: rulesDirectory, templatesDirectory: templatesDirectory)
 
 let r = medianFigures(raw), d1 = medianFigures(one), d16 = medianFigures(sixteen)
 let e1 = medianFigures(engine1), e16 = medianFigures(engine16)
@@ -214,6 +216,7 @@ print("targets: re-arm < 2 s, RSS < 300 MiB, p99 lateness < 50 ms")
 channels.lines.forEach { print($0) }
 sms.lines.forEach { print($0) }
 letters.lines.forEach { print($0) }
+roster.lines.forEach { print($0) }
 let json: [String: Double] = [
     "raw_tps": r.perSecond, "raw_p50_ms": r.p50ms,
     "daemon1_ops": d1.perSecond, "daemon1_p50_ms": d1.p50ms, "daemon1_p99_ms": d1.p99ms,
@@ -225,4 +228,4 @@ let json: [String: Double] = [
 ]
 let enc = JSONEncoder()
 enc.outputFormatting = .sortedKeys
-print(String(decoding: try enc.encode(json.merging(channels.json) { a, _ in a }.merging(sms.json) { a, _ in a }.merging(letters.json) { a, _ in a }), as: UTF8.self))
+print(String(decoding: try enc.encode(json.merging(channels.json) { a, _ in a }.merging(sms.json) { a, _ in a }.merging(letters.json) { a, _ in a }.merging(roster.json) { a, _ in a }), as: UTF8.self))

@@ -1,0 +1,90 @@
+import Foundation
+import Glibc
+import LiaisonClient
+import LiaisonCore
+import LiaisonProtocol
+
+/// A college-sized roster through the real daemon (issue 13.7): 30,000
+/// students and 60,000 guardians written as a student information system
+/// exports them, uploaded over the socket and imported: a dry run, the
+/// import, and the same files again (nothing to change).
+func rosterSection(binDir: URL, dir: URL, rulesDirectory: String, templatesDirectory: String,
+                   students: Int = Int(ProcessInfo.processInfo.environment["LIAISON_BENCH_ROSTER"] ?? "") ?? 30_000) throws
+    -> (lines: [String], json: [String: Double]) {
+    let work = dir.appendingPathComponent("roster")
+    try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: work) }
+
+    // 40 students a class, one counselor a class, two guardians each.
+    var s = "学号,姓名,性别,学院,专业,班级,辅导员工号,关注等级,手机\r\n"
+    var g = "guardian_id,student_id,name,relation,phone,wechat,qq,address,preference\r\n"
+    var t = "staff_id,name,role,college,unix_user,phone\r\n"
+    let surnames = Array("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"), given = Array("伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英")
+    func name(_ i: Int) -> String { String(surnames[i % surnames.count]) + String(given[(i / 7) % given.count]) + String(given[(i / 3) % given.count]) }
+    let classes = (students + 39) / 40
+    for c in 0..<classes {
+        let college = c % 2 == 0 ? "旅游管理学院" : "文化传媒学院"
+        t += "T\(10_000 + c),\(name(c)),counselor,\(college),,139\(String(format: "%08d", c))\r\n"
+    }
+    for i in 0..<students {
+        let c = i / 40, id = "20\(23 + c % 4)\(String(format: "%06d", i))"
+        let college = c % 2 == 0 ? "旅游管理学院" : "文化传媒学院"
+        s += "\(id),\(name(i)),\(i % 2 == 0 ? "男" : "女"),\(college),旅游管理,班\(c),T\(10_000 + c),\(i % 20 == 0 ? "重点" : "一般"),138\(String(format: "%08d", i))\r\n"
+        let address = "\"云南省丽江市古城区\(i % 300)号\""
+        g += "G\(id)1,\(id),\(name(i + 1)),父亲,+86 137 \(String(format: "%04d %04d", i / 10_000, i % 10_000)),wx\(i),,\(address),wechat>phone>sms\r\n"
+        g += "G\(id)2,\(id),\(name(i + 2)),母亲,１３６\(String(format: "%08d", i).map { String(UnicodeScalar(0xFF10 + Int(String($0))!)!) }.joined()),,\(100_000 + i),\(address),\r\n"
+    }
+    let files = [("students.csv", s), ("guardians.csv", g), ("staff.csv", t)].map { (name, text) -> String in
+        let path = work.appendingPathComponent(name).path
+        FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
+        return path
+    }
+    let bytes = s.utf8.count + g.utf8.count + t.utf8.count
+
+    let socket = work.appendingPathComponent("liaison.sock").path
+    let config = work.appendingPathComponent("liaison.yaml").path
+    try """
+        database: \(work.path)/liaison.db
+        rules: \(rulesDirectory)
+        templates: \(templatesDirectory)
+        socket:
+          path: \(socket)
+        demo_roster: false
+        school: {name: 丽江文化旅游学院, short_name: 丽江文旅学院}
+        log_level: warning
+        """.write(toFile: config, atomically: true, encoding: .utf8)
+    let daemon = Process()
+    daemon.executableURL = binDir.appendingPathComponent("liaisond")
+    daemon.arguments = ["--config", config]
+    try daemon.run()
+    defer { kill(daemon.processIdentifier, SIGTERM); daemon.waitUntilExit() }
+    let deadline = Date().addingTimeInterval(60)
+    while (try? LiaisonClient(socketPath: socket)) == nil {
+        guard Date() < deadline else { throw BenchError("liaisond did not start for the roster section") }
+        usleep(20_000)
+    }
+    let client = try LiaisonClient.connect(socketPath: socket, client: "bench")
+
+    func timed(_ dryRun: Bool) throws -> (seconds: Double, result: RosterImportResult) {
+        let start = nowNS()
+        let params = RosterImportParams(students: try client.upload(path: files[0]), guardians: try client.upload(path: files[1]),
+                                        staff: try client.upload(path: files[2]), dryRun: dryRun)
+        let r = try client.call(Method.rosterImport, params, as: RosterImportResult.self)
+        return (Double(nowNS() - start) / 1e9, r)
+    }
+    let dry = try timed(true)
+    let apply = try timed(false)
+    let again = try timed(false)
+    guard dry.result.diff.students.added.count == students, apply.result.diff.guardians.added.count == students * 2,
+          again.result.events == 0 else {
+        throw BenchError("roster import did not do what it should: \(apply.result.diff.students.added.count) students added, \(again.result.events) events the second time")
+    }
+    let page = try client.call(Method.studentList, StudentListParams(limit: 1000), as: StudentPage.self)
+    let lines = [
+        String(format: "roster: %d students, %d guardians, %d staff (%.1f MB of CSV, upload included)", students, students * 2, classes, Double(bytes) / 1e6),
+        String(format: "roster import dry run %.2f s, import %.2f s (%d events), again with nothing to change %.2f s; student list page of %d of %d",
+               dry.seconds, apply.seconds, apply.result.events, again.seconds, page.students.count, page.total),
+    ]
+    return (lines, ["roster_students": Double(students), "roster_dry_run_s": dry.seconds, "roster_import_s": apply.seconds,
+                    "roster_again_s": again.seconds])
+}
