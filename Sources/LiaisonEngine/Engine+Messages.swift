@@ -136,7 +136,7 @@ extension Engine {
     static func routes(for g: Guardian) -> [MessageRoute] {
         var order = g.preference
         for ch in [ContactChannel.wechat, .sms, .qq, .letter, .phone] where !order.contains(ch) { order.append(ch) }
-        return order.compactMap { ch in g.address(for: ch).map { MessageRoute(via: ch.rawValue, address: $0) } }
+        return order.flatMap { ch in g.addresses(for: ch).map { MessageRoute(via: ch.rawValue, address: $0) } }
     }
 
     func escalationMessages(caseID: String, stepID: String, level: Int, target: EscalationTarget, _ tx: any StoreWriter, now: Date) throws {

@@ -146,6 +146,12 @@ enum Migrations {
             // JSON object of strings (CaseFacts.payload); '{}' for the kinds without facts.
             try db.execute(sql: "ALTER TABLE cases ADD COLUMN facts TEXT NOT NULL DEFAULT '{}'")
         }
+        m.registerMigration("2026-12-01 guardians: a second number") { db in
+            try db.execute(sql: """
+                ALTER TABLE guardians ADD COLUMN phone2 TEXT NOT NULL DEFAULT '';
+                CREATE INDEX guardians_by_phone2 ON guardians(phone2) WHERE phone2 <> '';
+                """)
+        }
         return m
     }
 }

@@ -99,10 +99,10 @@ struct SQLiteSession: StoreWriter {
 
     func save(_ g: Guardian) throws {
         try exec("""
-            INSERT OR REPLACE INTO guardians (id, student_id, name, relation, phone, wechat, qq, address, preference)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT OR REPLACE INTO guardians (id, student_id, name, relation, phone, wechat, qq, address, preference, phone2)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, [g.id, g.studentID, g.name, g.relation, g.phone, g.wechat, g.qq, g.address,
-                             g.preference.map(\.rawValue).joined(separator: ">")])
+                             g.preference.map(\.rawValue).joined(separator: ">"), g.phone2])
     }
 
     func save(_ s: Staff) throws {
@@ -121,7 +121,7 @@ struct SQLiteSession: StoreWriter {
         let pref: String = r["preference"]
         return Guardian(id: r["id"], studentID: r["student_id"], name: r["name"], relation: r["relation"], phone: r["phone"],
                         wechat: r["wechat"], qq: r["qq"], address: r["address"],
-                        preference: pref.split(separator: ">").compactMap { ContactChannel(rawValue: String($0)) })
+                        preference: pref.split(separator: ">").compactMap { ContactChannel(rawValue: String($0)) }, phone2: r["phone2"])
     }
 
     static func staff(_ r: Row) -> Staff {

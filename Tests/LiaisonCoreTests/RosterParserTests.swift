@@ -103,6 +103,25 @@ import Testing
         #expect(csv == "file,line,column,field,severity,code,message\r\ng.csv,2,3,name,error,,\"'=HYPERLINK(\"\"x\"\"), bad\"\r\n", "\(csv)")
     }
 
+    /// A second number has its own column (issue 13): tried after the first,
+    /// for calls, and for SMS when it is a mobile.
+    @Test func aSecondNumberHasItsOwnColumn() throws {
+        let guardians = """
+            家长编号,学号,姓名,关系,手机,备用电话,微信
+            G1,2023010101,张父,父亲,13900000002,＋８６ １３７ ００００ ０００３,
+            G2,2023010101,张母,母亲,,(0888)5123456,
+            G3,2023010101,张叔,叔叔,13900000004,123,
+
+            """
+        let (r, warnings) = try parsed(students: studentsCSV, guardians: guardians, staff: staffCSV)
+        #expect(r.guardians.map(\.phone2) == ["13700000003", "0888-5123456", ""])
+        #expect(r.guardians[0].addresses(for: .sms) == ["13900000002", "13700000003"] && r.guardians[0].addresses(for: .phone).count == 2)
+        // A guardian with only a landline as the second number is reached by calls, never SMS.
+        #expect(r.guardians[1].addresses(for: .sms).isEmpty && r.guardians[1].addresses(for: .phone) == ["0888-5123456"])
+        #expect(r.guardians[1].preference == [.phone])
+        #expect(warnings.map(\.code) == ["invalid_phone"] && warnings[0].field == "phone2", "\(warnings)")
+    }
+
     /// Numbers as people write them (issue 13), one stored form per kind.
     @Test func numbersAsPeopleWriteThem() {
         let cases: [(String, String?)] = [

@@ -47,12 +47,24 @@ public struct Guardian: Codable, Sendable, Equatable, Hashable {
     public var address: String
     /// Most preferred first. Only channels this guardian has an address for.
     public var preference: [ContactChannel]
+    /// A second number (the roster's `phone2`), tried after `phone` on the same channel.
+    public var phone2: String
 
     public init(id: String, studentID: String, name: String, relation: String, phone: String = "",
-                wechat: String = "", qq: String = "", address: String = "", preference: [ContactChannel] = []) {
+                wechat: String = "", qq: String = "", address: String = "", preference: [ContactChannel] = [], phone2: String = "") {
         self.id = id; self.studentID = studentID; self.name = name; self.relation = relation
         self.phone = phone; self.wechat = wechat; self.qq = qq; self.address = address
-        self.preference = preference
+        self.preference = preference; self.phone2 = phone2
+    }
+
+    /// Every address a channel can use for this guardian, in order: the
+    /// phone then the second number for calls, the mobiles among them for SMS.
+    public func addresses(for channel: ContactChannel) -> [String] {
+        switch channel {
+        case .phone: return [phone, phone2].filter { !$0.isEmpty }
+        case .sms: return [phone, phone2].filter { !$0.isEmpty && PhoneKind(number: $0) == .mobile }
+        default: return address(for: channel).map { [$0] } ?? []
+        }
     }
 
     /// What kind of number `phone` is; nil when there is none. A landline
@@ -64,8 +76,8 @@ public struct Guardian: Codable, Sendable, Equatable, Hashable {
     public func address(for channel: ContactChannel) -> String? {
         let value: String
         switch channel {
-        case .phone: value = phone
-        case .sms: value = phoneKind == .mobile ? phone : ""
+        case .phone: value = phone.isEmpty ? phone2 : phone
+        case .sms: value = phoneKind == .mobile ? phone : PhoneKind(number: phone2) == .mobile && !phone2.isEmpty ? phone2 : ""
         case .wechat: value = wechat
         case .qq: value = qq
         case .letter, .visit: value = address

@@ -29,6 +29,7 @@ public enum RosterColumns {
         .init("name", ["姓名", "家长姓名"], required: true),
         .init("relation", ["关系", "与学生关系"], required: true),
         .init("phone", ["手机", "手机号", "电话"]),
+        .init("phone2", ["备用电话", "第二电话", "其他电话"]),
         .init("wechat", ["微信", "微信号"]),
         .init("qq", ["QQ", "QQ号"]),
         .init("address", ["地址", "通讯地址"]),

@@ -64,7 +64,7 @@ extension Student: DiffableRecord {
 extension Guardian: DiffableRecord {
     public var diffFields: [(String, String)] {
         [("student_id", studentID), ("name", name), ("relation", relation), ("phone", phone), ("wechat", wechat),
-         ("qq", qq), ("address", address), ("preference", preference.map(\.rawValue).joined(separator: ">"))]
+         ("qq", qq), ("address", address), ("preference", preference.map(\.rawValue).joined(separator: ">")), ("phone2", phone2)]
     }
 }
 

@@ -10,8 +10,8 @@ public enum RosterExport {
     }
 
     public static func guardians(_ list: [Guardian]) -> String {
-        table(["guardian_id", "student_id", "name", "relation", "phone", "wechat", "qq", "address", "preference"],
-              list.sorted { $0.id < $1.id }.map { [$0.id, $0.studentID, $0.name, $0.relation, $0.phone, $0.wechat, $0.qq, $0.address,
+        table(["guardian_id", "student_id", "name", "relation", "phone", "phone2", "wechat", "qq", "address", "preference"],
+              list.sorted { $0.id < $1.id }.map { [$0.id, $0.studentID, $0.name, $0.relation, $0.phone, $0.phone2, $0.wechat, $0.qq, $0.address,
                                                   $0.preference.map(\.rawValue).joined(separator: ">")] })
     }
 

@@ -22,7 +22,8 @@ extension Guardian {
         guard let id = f["id"], let student = f["student_id"], let name = f["name"] else { return nil }
         self.init(id: id, studentID: student, name: name, relation: f["relation"] ?? "", phone: f["phone"] ?? "",
                   wechat: f["wechat"] ?? "", qq: f["qq"] ?? "", address: f["address"] ?? "",
-                  preference: (f["preference"] ?? "").split(separator: ">").compactMap { ContactChannel(rawValue: String($0)) })
+                  preference: (f["preference"] ?? "").split(separator: ">").compactMap { ContactChannel(rawValue: String($0)) },
+                  phone2: f["phone2"] ?? "")
     }
 }
 

@@ -227,7 +227,7 @@ public struct RosterParser {
         let relation = required(row, "relation")
         var g = Guardian(id: id ?? "", studentID: student ?? "", name: name ?? "", relation: relation ?? "",
                          phone: phone(row, "phone"), wechat: row.value("wechat"), qq: row.value("qq"),
-                         address: row.value("address"))
+                         address: row.value("address"), phone2: phone(row, "phone2"))
         if !g.qq.isEmpty, !(g.qq.allSatisfy(\.isASCII) && g.qq.allSatisfy(\.isNumber)) {
             warn(row, "qq", "invalid_qq", "\"\(g.qq)\" is not a QQ number; imported without it")
             g.qq = ""

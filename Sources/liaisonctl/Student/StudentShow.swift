@@ -20,7 +20,7 @@ struct StudentShow: ParsableCommand {
             ]), ""]
             var t = TextTable(["guardian", "name", "relation", "preference", "phone", "wechat", "qq", "address"])
             for g in d.guardians {
-                t.add([g.id, g.name, g.relation, g.preference.map(\.rawValue).joined(separator: ">"), g.phone, g.wechat, g.qq, g.address])
+                t.add([g.id, g.name, g.relation, g.preference.map(\.rawValue).joined(separator: ">"), g.phone2.isEmpty ? g.phone : "\(g.phone) / \(g.phone2)", g.wechat, g.qq, g.address])
             }
             out.append(d.guardians.isEmpty ? "no guardians on record" : t.render())
             if !d.openCases.isEmpty {
