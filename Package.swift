@@ -28,10 +28,12 @@ let package = Package(
         // Domain values and pure rules. Foundation only.
         .target(name: "LiaisonCore"),
         .target(name: "LiaisonConfig", dependencies: ["LiaisonCore", "Yams"]),
+        // Small POSIX helpers Core must not hold (GB18030 through iconv).
+        .target(name: "LiaisonPosix"),
         .target(name: "LiaisonStore", dependencies: ["LiaisonCore", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "LiaisonProtocol", dependencies: ["LiaisonCore"]),
         .target(name: "LiaisonEngine", dependencies: ["LiaisonCore", "LiaisonStore", "LiaisonConfig", .product(name: "Logging", package: "swift-log")]),
-        .target(name: "LiaisonServer", dependencies: ["LiaisonProtocol", "LiaisonEngine", "LiaisonChannels", .product(name: "Logging", package: "swift-log")]),
+        .target(name: "LiaisonServer", dependencies: ["LiaisonProtocol", "LiaisonEngine", "LiaisonPosix", .product(name: "Logging", package: "swift-log")]),
         .target(name: "LiaisonClient", dependencies: ["LiaisonProtocol"]),
         .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
         // The plugin ABI: one header, the whole contract (docs/PLUGINS.md).
@@ -63,7 +65,7 @@ let package = Package(
         ]),
         .executableTarget(name: "liaison-channel-host", dependencies: ["CLiaisonChannel", "LiaisonCore", "LiaisonProtocol"]),
         .executableTarget(name: "liaisonctl", dependencies: [
-            "LiaisonClient", "LiaisonConfig", "LetterRender", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "LiaisonClient", "LiaisonConfig", "LiaisonPosix", "LetterRender", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Real servers for the tests and the benchmarks (Kannel), and the
         // posix_spawn child both use.
@@ -73,7 +75,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
 
-        .testTarget(name: "LiaisonCoreTests", dependencies: ["LiaisonCore"]),
+        .testTarget(name: "LiaisonCoreTests", dependencies: ["LiaisonCore", "LiaisonPosix"]),
         .testTarget(name: "LiaisonConfigTests", dependencies: ["LiaisonConfig"]),
         .testTarget(name: "LiaisonStoreTests", dependencies: ["LiaisonStore", "LiaisonEngine", "LiaisonConfig", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "LiaisonClientTests", dependencies: ["LiaisonClient"]),

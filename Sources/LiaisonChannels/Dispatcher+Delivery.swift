@@ -30,7 +30,7 @@ extension ChannelDispatcher {
                     switch o {
                     case let .result(f, status, providerID, error): try result(f, status, providerID, error, tx, now)
                     case let .receipt(channel, providerID, key, receipt, detail): try receiptArrived(channel, providerID, key, receipt, detail, tx, now)
-                    case let .reply(channel, from, text, _): try replyArrived(channel, from, text, tx, now)
+                    case let .reply(channel, from, text, _): try engine.recordReply(tx, channel: channel, from: from, text: text, now: now)
                     case let .release(channel, ids, retries): try tx.makeDue(ids: ids, lastChannel: retries ? channel : nil, at: now)
                     }
                 }
@@ -98,29 +98,7 @@ extension ChannelDispatcher {
         m.nextAt = now
         m.state = .pending
         m.note = why
-        if m.route == nil { try giveToPerson(&m, why: why, tx, now) }
-    }
-
-    /// Every route failed: the counselor is asked to phone (never a silent give-up).
-    func giveToPerson(_ m: inout Message, why: String, _ tx: any StoreWriter, _ now: Date) throws {
-        m.state = .failed
-        m.note = "no channel could deliver it (\(why)); a phone-call task went to the counselor"
-        let counselor = try tx.caseRecord(m.caseID)?.counselorID ?? ""
-        // A household's letter carries each guardian's phone: name them all.
-        var phones: [String] = []
-        for r in m.routes where (r.via == "sms" || r.via == "phone" || r.via == "staff") && !phones.contains(r.address) { phones.append(r.address) }
-        let phone = phones.isEmpty ? "（无电话）" : phones.joined(separator: "、")
-        // The step's call-at-once task (no channel could prove it at opening)
-        // already names every guardian's number: one call, one task.
-        if try tx.tasks(caseID: m.caseID).contains(where: { $0.stepID == m.stepID && $0.messageID == nil && $0.doneAt == nil && $0.assignee == counselor }) {
-            m.note = "no channel could deliver it (\(why)); the step's phone-call task covers it"
-            return
-        }
-        try tx.record(PersonTask(caseID: m.caseID, stepID: m.stepID, messageID: m.id, assignee: counselor, kind: "phone-call",
-                                 text: "消息 \(m.id)（\(m.topic)）未能送达 \(m.recipientName)：\(why)。请电话联系 \(phone) 并在案件中记录。",
-                                 createdAt: now))
-        logger.warning("message \(m.id) of case \(m.caseID) could not be delivered on any channel; a phone-call task went to the counselor",
-                       metadata: ["case_id": "\(m.caseID)", "message": "\(m.id)"])
+        if m.route == nil { try engine.callInstead(&m, why: why, tx, now: now) }
     }
 
     func receiptArrived(_ channel: String, _ providerID: String, _ key: String, _ receipt: String, _ detail: String,
@@ -141,67 +119,6 @@ extension ChannelDispatcher {
             m.updatedAt = now
             try fallBack(&m, why: "\(channel) reports it \(receipt)\(detail.isEmpty ? "" : ": \(detail)")", tx, now)
             try tx.update(m)
-        }
-    }
-
-    /// A guardian's reply, placed by `ReplyPlacement`: on the one case whose
-    /// latest send it answers ("acknowledged" on those messages' steps, and
-    /// the counselor is told in their task list); when messages of two or
-    /// more cases went to that number, on none, and each counselor gets a
-    /// task to place it; when nothing went to it, unmatched. The sender's
-    /// address never reaches the log.
-    func replyArrived(_ channel: String, _ from: String, _ text: String, _ tx: any StoreWriter, _ now: Date) throws {
-        var guardians: [Guardian] = []
-        for form in ReplyPlacement.addressForms(from) {
-            for g in try tx.guardians(address: form) where !guardians.contains(where: { $0.id == g.id }) { guardians.append(g) }
-        }
-        var sent: [Message] = []
-        for g in guardians { sent += try tx.recentMessages(toGuardian: g.id, limit: 20) }
-        switch ReplyPlacement.place(sent, at: now) {
-        case .unmatched:
-            try tx.record(InboundReply(at: now, channel: channel, from: from, text: text, guardianID: guardians.first?.id ?? ""))
-            logger.warning("channel \(channel): a reply matches no message sent in the last \(Int(ReplyPlacement.window / 3600)) h; kept unmatched (`liaisonctl message replies --unmatched`)")
-        case let .answers(ms):
-            let latest = ms[0]
-            // A household's letter names several guardians: the one who wrote.
-            let named = Household.guardianIDs(latest.recipientID)
-            let who = guardians.first { named.contains($0.id) }
-            var filedUnder: Message?
-            var seen = Set<String>()
-            // The messages of one send in the order they were made (the notice
-            // before the invitation), not by when each one's result came back:
-            // the reply is filed under the first whose step took it (before,
-            // "not yet moved" was read as "still the latest", so when the
-            // latest was the notice the reply moved on to the invitation).
-            for m in ms.sorted(by: { $0.id < $1.id }) where !m.stepID.isEmpty && seen.insert(m.stepID).inserted {
-                if try evidence(tx, caseID: m.caseID, stepID: m.stepID, level: .acknowledged, channel: channel,
-                                note: "\(who?.name ?? latest.recipientName)（\(who?.relation ?? "")）回复：\(text)", now: now),
-                   filedUnder == nil {
-                    filedUnder = m
-                }
-            }
-            let filed = filedUnder ?? latest
-            let id = try tx.record(InboundReply(at: now, channel: channel, from: from, text: text, guardianID: who?.id ?? latest.recipientID,
-                                                caseID: filed.caseID, stepID: filed.stepID, messageID: filed.id))
-            if let c = try tx.caseRecord(latest.caseID) {
-                try tx.record(PersonTask(caseID: c.id, stepID: "reply:\(id)", messageID: filed.id, assignee: c.counselorID, kind: "reply",
-                                         text: "\(who?.relation ?? "家长") \(who?.name ?? latest.recipientName) 回复（\(c.id)）：\(text)", createdAt: now))
-            }
-        case let .ambiguous(ms):
-            let named = Household.guardianIDs(ms[0].recipientID)
-            let id = try tx.record(InboundReply(at: now, channel: channel, from: from, text: text,
-                                                guardianID: guardians.first { named.contains($0.id) }?.id ?? ms[0].recipientID))
-            var cases: [CaseRecord] = []
-            for m in ms { if let c = try tx.caseRecord(m.caseID) { cases.append(c) } }
-            let choices = try cases.map { c in "\(c.id)（\(try tx.student(c.studentID)?.name ?? c.studentID)，\(c.kind.chineseName)）" }
-            var told = Set<String>()
-            for c in cases where told.insert(c.counselorID).inserted {
-                try tx.record(PersonTask(caseID: c.id, stepID: "reply:\(id)", messageID: nil, assignee: c.counselorID, kind: "place-reply",
-                                         text: "家长 \(ms[0].recipientName) 的回复「\(text)」可能针对 \(choices.joined(separator: " 或 "))，"
-                                             + "请确认后归档：liaisonctl message place \(id) --case CASE", createdAt: now))
-            }
-            logger.notice("channel \(channel): reply \(id) could answer \(cases.count) cases; the counselors have a task to place it",
-                          metadata: ["reply": "\(id)"])
         }
     }
 
@@ -323,7 +240,7 @@ extension ChannelDispatcher {
             m.attempts = 0
         }
         m.updatedAt = now
-        try giveToPerson(&m, why: skipped.isEmpty ? "the recipient has no address on record" : skipped.joined(separator: "; "), tx, now)
+        try engine.callInstead(&m, why: skipped.isEmpty ? "the recipient has no address on record" : skipped.joined(separator: "; "), tx, now: now)
         return nil
     }
 }

@@ -261,3 +261,4 @@ public final class ChannelDispatcher: @unchecked Sendable {
         return s
     }
 }
+extension ChannelDispatcher: ChannelControl {}

@@ -212,46 +212,4 @@ extension Engine {
     public func replies(unmatchedOnly: Bool, caseID: String?, limit: Int, offset: Int) throws -> [InboundReply] {
         try store.read { try $0.replies(unmatchedOnly: unmatchedOnly, caseID: caseID, limit: limit, offset: offset) }
     }
-
-    /// A person places a reply on the case it answers (after an ambiguous
-    /// reply's task): "acknowledged" on the steps of that case's latest send
-    /// to the number, recorded as the person's, and the reply's tasks done.
-    public func placeReply(_ replyID: Int64, caseID: String, by actor: Staff) throws -> InboundReply {
-        let now = clock.now()
-        let placed = try store.write { tx -> InboundReply in
-            guard var r = try tx.reply(replyID) else {
-                throw LiaisonError.notFound("no reply \(replyID); `liaisonctl message replies --unmatched` lists them")
-            }
-            guard r.caseID.isEmpty else { throw LiaisonError.conflict("reply \(replyID) is already filed under case \(r.caseID)") }
-            var sent: [Message] = []
-            for form in ReplyPlacement.addressForms(r.from) {
-                for g in try tx.guardians(address: form) { sent += try tx.recentMessages(toGuardian: g.id, limit: 50) }
-            }
-            let ms = ReplyPlacement.answers(in: caseID, sent)
-            guard let latest = ms.first else {
-                let cases = Set(sent.map(\.caseID)).sorted()
-                throw LiaisonError.invalid("no message of case \(caseID) went to the number of reply \(replyID)"
-                    + (cases.isEmpty ? "" : "; it could answer \(cases.joined(separator: ", "))"))
-            }
-            // Filed under the first message, in the order they were made, whose step took it.
-            var first: Message?
-            for m in ms.sorted(by: { $0.id < $1.id }) where !m.stepID.isEmpty {
-                if try recordChannelEvidence(tx, caseID: m.caseID, stepID: m.stepID, level: .acknowledged, channel: r.channel,
-                                             note: "\(m.recipientName) 回复：\(r.text)（\(actor.id) 归档）", now: now, actor: actor.id),
-                   first == nil {
-                    first = m
-                }
-            }
-            let filedUnder = first ?? latest
-            try tx.placeReply(replyID, caseID: caseID, stepID: filedUnder.stepID, messageID: filedUnder.id)
-            try tx.closeReplyTasks(replyID: replyID, at: now)
-            r.caseID = caseID; r.stepID = filedUnder.stepID; r.messageID = filedUnder.id
-            // A household's letter names several guardians: keep the one who wrote.
-            let named = Household.guardianIDs(latest.recipientID)
-            if !named.contains(r.guardianID) { r.guardianID = named.first ?? latest.recipientID }
-            return r
-        }
-        committed()
-        return placed
-    }
 }

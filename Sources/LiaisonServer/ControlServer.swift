@@ -1,6 +1,5 @@
 import Foundation
 import Glibc
-import LiaisonChannels
 import LiaisonConfig
 import LiaisonCore
 import LiaisonEngine
@@ -38,7 +37,7 @@ public final class ControlServer: Sendable {
     let live = Mutex<Set<Int32>>([])
     let finished = DispatchGroup()
 
-    public init(listening fd: Int32, engine: Engine, info: ServerInfo, channels: ChannelDispatcher? = nil, logger: Logger) {
+    public init(listening fd: Int32, engine: Engine, info: ServerInfo, channels: (any ChannelControl)? = nil, logger: Logger) {
         self.listenFD = fd
         self.engine = engine
         self.authorizer = Authorizer(engine: engine)

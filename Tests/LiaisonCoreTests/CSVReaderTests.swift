@@ -1,5 +1,6 @@
 import Testing
 @testable import LiaisonCore
+import LiaisonPosix
 
 @Suite struct CSVReaderTests {
     func parse(_ text: String) throws -> CSVTable { try CSVReader.parse(text, file: "t.csv") }
@@ -72,14 +73,14 @@ import Testing
         // "name\n张三" in GBK: 张 = D5 C5, 三 = C8 FD.
         let gbk: [UInt8] = Array("name\n".utf8) + [0xD5, 0xC5, 0xC8, 0xFD, 0x0A]
         #expect(TextDecoding.looksLikeGBK(gbk))
-        let e = #expect(throws: LiaisonError.self) { try TextDecoding.decodeUTF8(gbk, file: "students.csv") }
+        let e = #expect(throws: LiaisonError.self) { try TextDecoding.decodeUTF8(gbk, file: "students.csv", gb18030: GB18030.decode) }
         #expect(e?.message.contains("students.csv:2:1:") == true)
         #expect(e?.message.contains("GBK") == true)
         #expect(e?.message.contains("iconv -f GB18030 -t UTF-8") == true)
     }
 
     @Test func otherBadBytesAreNotCalledGBK() {
-        let e = #expect(throws: LiaisonError.self) { try TextDecoding.decodeUTF8(Array("ab".utf8) + [0xFF], file: "x.csv") }
+        let e = #expect(throws: LiaisonError.self) { try TextDecoding.decodeUTF8(Array("ab".utf8) + [0xFF], file: "x.csv", gb18030: GB18030.decode) }
         #expect(e?.message.contains("GBK") == false)
         #expect(e?.message.contains("x.csv:1:3:") == true)
     }
@@ -91,13 +92,13 @@ import Testing
         bytes += [0xD5]  // half of a GBK character pasted into a UTF-8 file
         bytes += Array("四,男\n2023010104,王五,男\n".utf8)
         #expect(TextDecoding.looksLikeGBK(bytes), "the old byte-pair test was fooled by this file")
-        #expect(!TextDecoding.isGB18030Text(bytes))
-        let e = #expect(throws: LiaisonError.self) { try TextDecoding.decodeUTF8(bytes, file: "students.csv") }
+        #expect(!TextDecoding.isGB18030Text(bytes, decode: GB18030.decode))
+        let e = #expect(throws: LiaisonError.self) { try TextDecoding.decodeUTF8(bytes, file: "students.csv", gb18030: GB18030.decode) }
         #expect(e?.message.contains("GBK") == false, "\(e?.message ?? "")")
         #expect(e?.message.contains("students.csv:4:13:") == true && e?.message.contains("0xD5") == true, "\(e?.message ?? "")")
         // Real GB18030 text still is.
         let gbk: [UInt8] = Array("name\n".utf8) + [0xD5, 0xC5, 0xC8, 0xFD, 0x0A]
-        #expect(TextDecoding.isGB18030Text(gbk))
+        #expect(TextDecoding.isGB18030Text(gbk, decode: GB18030.decode))
     }
 
     @Test func utf16IsRefused() {

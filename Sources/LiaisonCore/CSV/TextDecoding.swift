@@ -1,13 +1,12 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// Turns the bytes of an exported file into text, or says exactly why not.
 /// UTF-8 with or without a byte order mark is accepted. GBK / GB18030, which
 /// Excel writes on Chinese Windows, is recognised and refused with the
 /// command that converts it: guessing an encoding silently garbles names.
 public enum TextDecoding {
-    public static func decodeUTF8(_ bytes: [UInt8], file: String) throws -> String {
+    /// `gb18030` decodes bytes as GB18030 (nil unless every byte does); the
+    /// caller supplies it (`LiaisonPosix.GB18030.decode`, the C library's
+    /// iconv) so that Core does no I/O. Without it a file is never called GBK.
+    public static func decodeUTF8(_ bytes: [UInt8], file: String, gb18030: (([UInt8]) -> String?)? = nil) throws -> String {
         var body = bytes[...]
         if body.starts(with: [0xEF, 0xBB, 0xBF]) { body = body.dropFirst(3) }
         if body.starts(with: [0xFF, 0xFE]) || body.starts(with: [0xFE, 0xFF]) {
@@ -16,7 +15,7 @@ public enum TextDecoding {
         if let text = String(validating: body, as: UTF8.self) { return text }
         let (offset, line, column) = firstInvalidUTF8(body)
         let byte = String(body[body.startIndex + offset], radix: 16, uppercase: true)
-        if isGB18030Text(body) {
+        if let gb18030, isGB18030Text(body, decode: gb18030) {
             throw LiaisonError.invalid(
                 "\(file):\(line):\(column): the file is not UTF-8; byte 0x\(byte) and the rest look like GBK/GB18030 (Excel on Chinese Windows). Nothing was imported. Convert it and import again: iconv -f GB18030 -t UTF-8 \(file) > utf8-\(file.split(separator: "/").last ?? "")")
         }
@@ -77,7 +76,7 @@ public enum TextDecoding {
     /// hold fewer valid UTF-8 multi-byte sequences than invalid bytes. A
     /// UTF-8 file with one stray byte is then named by its line, column and
     /// byte, not sent through `iconv -f GB18030`, which would garble it.
-    public static func isGB18030Text<C: Collection>(_ bytes: C) -> Bool where C.Element == UInt8 {
+    public static func isGB18030Text<C: Collection>(_ bytes: C, decode: ([UInt8]) -> String?) -> Bool where C.Element == UInt8 {
         let a = Array(bytes)
         var validMulti = 0, invalid = 0
         var parser = Unicode.UTF8.ForwardParser()
@@ -89,34 +88,11 @@ public enum TextDecoding {
             case .emptyInput: break loop
             }
         }
-        guard invalid > validMulti, looksLikeGBK(a), let text = decodeGB18030(a) else { return false }
+        guard invalid > validMulti, looksLikeGBK(a), let text = decode(a) else { return false }
         let wide = text.unicodeScalars.filter { !$0.isASCII }
         let chinese = wide.filter { (0x4E00...0x9FFF).contains($0.value) || (0x3400...0x4DBF).contains($0.value)
             || (0x3000...0x303F).contains($0.value) || (0xFF00...0xFFEF).contains($0.value) || (0x2010...0x2027).contains($0.value) }
         return !wide.isEmpty && Double(chinese.count) >= 0.9 * Double(wide.count)
-    }
-
-    /// The bytes as GB18030, through the C library's iconv; nil unless every byte decodes.
-    static func decodeGB18030(_ bytes: [UInt8]) -> String? {
-        #if canImport(Glibc)
-        let cd = iconv_open("UTF-8", "GB18030")
-        if cd == iconv_t(bitPattern: -1) { return nil }
-        defer { iconv_close(cd) }
-        var input = bytes.map { CChar(bitPattern: $0) }
-        var out = [CChar](repeating: 0, count: bytes.count * 4 + 4)
-        let used: Int? = input.withUnsafeMutableBufferPointer { inBuf in
-            out.withUnsafeMutableBufferPointer { outBuf in
-                var inPtr = inBuf.baseAddress, inLeft = inBuf.count
-                var outPtr = outBuf.baseAddress, outLeft = outBuf.count
-                guard iconv(cd, &inPtr, &inLeft, &outPtr, &outLeft) != -1, inLeft == 0 else { return nil }
-                return outBuf.count - outLeft
-            }
-        }
-        guard let used else { return nil }
-        return String(decoding: out[0..<used].map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        #else
-        return nil
-        #endif
     }
 
     /// True when nearly every byte above ASCII pairs up as a GBK double-byte

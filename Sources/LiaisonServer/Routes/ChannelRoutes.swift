@@ -1,25 +1,24 @@
 import Foundation
-import LiaisonChannels
 import LiaisonCore
 import LiaisonEngine
 import LiaisonProtocol
 import LiaisonStore
 
 extension Routes {
-    static func addChannels(_ r: inout Router, _ engine: Engine, _ channels: ChannelDispatcher?) {
-        @Sendable func dispatcher() throws -> ChannelDispatcher {
+    static func addChannels(_ r: inout Router, _ engine: Engine, _ channels: (any ChannelControl)?) {
+        @Sendable func control() throws -> any ChannelControl {
             guard let channels else { throw LiaisonError.conflict("this liaisond runs without channels (no channels: in its config)") }
             return channels
         }
         r.add(Method.pluginList, Empty.self) { _, _ in channels?.statuses() ?? [] }
-        r.add(Method.pluginStatus, PluginNameParams.self) { _, p in try dispatcher().status(p.channel) }
-        r.add(Method.pluginLoad, PluginNameParams.self) { _, p in try dispatcher().load(p.channel) }
-        r.add(Method.pluginUnload, PluginNameParams.self) { _, p in try dispatcher().unload(p.channel) }
-        r.add(Method.pluginReload, PluginNameParams.self) { _, p in try dispatcher().reload(p.channel) }
+        r.add(Method.pluginStatus, PluginNameParams.self) { _, p in try control().status(p.channel) }
+        r.add(Method.pluginLoad, PluginNameParams.self) { _, p in try control().load(p.channel) }
+        r.add(Method.pluginUnload, PluginNameParams.self) { _, p in try control().unload(p.channel) }
+        r.add(Method.pluginReload, PluginNameParams.self) { _, p in try control().reload(p.channel) }
         r.add(Method.channelTest, ChannelTestParams.self) { _, p in
             guard !p.to.trimmingCharacters(in: .whitespaces).isEmpty else { throw LiaisonError.invalid("--to is empty: give the address the channel sends to (a phone number, a WeCom user id, …)") }
             guard !p.text.isEmpty else { throw LiaisonError.invalid("--text is empty") }
-            return try dispatcher().test(p)
+            return try control().test(p)
         }
         r.add(Method.messageList, MessageListParams.self) { _, p in
             var state: MessageState?

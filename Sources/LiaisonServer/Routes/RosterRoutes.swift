@@ -1,6 +1,7 @@
 import Foundation
 import LiaisonCore
 import LiaisonEngine
+import LiaisonPosix
 import LiaisonProtocol
 
 extension Routes {
@@ -30,7 +31,7 @@ extension Routes {
                 guard let u = ctx.uploads[id] else {
                     throw LiaisonError.notFound("no upload \(id) on this connection; send the file with upload.begin/upload.append first")
                 }
-                return try CSVReader.parse(TextDecoding.decodeUTF8(u.bytes, file: u.name), file: u.name)
+                return try CSVReader.parse(TextDecoding.decodeUTF8(u.bytes, file: u.name, gb18030: GB18030.decode), file: u.name)
             }
             // Collect every file's syntax problems before giving up.
             var problems: [String] = []

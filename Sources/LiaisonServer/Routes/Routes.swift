@@ -1,12 +1,11 @@
 import Foundation
-import LiaisonChannels
 import LiaisonCore
 import LiaisonEngine
 import LiaisonProtocol
 
 /// The route table: every method the daemon answers, wired to the engine.
 enum Routes {
-    static func make(engine: Engine, info: ServerInfo, channels: ChannelDispatcher?) -> Router {
+    static func make(engine: Engine, info: ServerInfo, channels: (any ChannelControl)?) -> Router {
         let serverName = info.name
         var r = Router()
         let authorizer = Authorizer(engine: engine)

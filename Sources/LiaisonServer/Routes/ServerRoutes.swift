@@ -1,12 +1,11 @@
 import Foundation
-import LiaisonChannels
 import LiaisonConfig
 import LiaisonCore
 import LiaisonEngine
 import LiaisonProtocol
 
 extension Routes {
-    static func addServer(_ r: inout Router, _ engine: Engine, _ info: ServerInfo, _ channels: ChannelDispatcher?) {
+    static func addServer(_ r: inout Router, _ engine: Engine, _ info: ServerInfo, _ channels: (any ChannelControl)?) {
         r.add(Method.status, Empty.self) { _, _ in
             let counts = try engine.counts()
             let now = Date()

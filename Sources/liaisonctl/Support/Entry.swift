@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LiaisonCore
+import LiaisonPosix
 
 /// liaisonctl's own entry point, instead of ArgumentParser's, for three
 /// promises the library does not keep by itself (docs/PROTOCOL.md, "liaisonctl"):
@@ -61,7 +62,7 @@ extension LiaisonCtl {
             let bytes = Array(UnsafeBufferPointer(start: UnsafeRawPointer(p).assumingMemoryBound(to: UInt8.self), count: strlen(p)))
             guard let offset = TextDecoding.invalidUTF8Offset(bytes) else { continue }
             let shown = TextDecoding.escapingInvalidUTF8(bytes)
-            let hint = TextDecoding.isGB18030Text(bytes)
+            let hint = TextDecoding.isGB18030Text(bytes, decode: GB18030.decode)
                 ? "it looks like GBK/GB18030; convert it with iconv -f GB18030 -t UTF-8"
                 : "use a UTF-8 terminal and locale, or convert the text with iconv -t UTF-8"
             return LiaisonError.invalid(
