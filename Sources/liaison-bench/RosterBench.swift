@@ -42,27 +42,11 @@ func rosterSection(binDir: URL, dir: URL, rulesDirectory: String, templatesDirec
     let bytes = s.utf8.count + g.utf8.count + t.utf8.count
 
     let socket = work.appendingPathComponent("liaison.sock").path
-    let config = work.appendingPathComponent("liaison.yaml").path
-    try """
-        database: \(work.path)/liaison.db
-        rules: \(rulesDirectory)
-        templates: \(templatesDirectory)
-        socket:
-          path: \(socket)
+    let daemon = try startDaemon(binDir: binDir, dir: work, rulesDirectory: rulesDirectory, templatesDirectory: templatesDirectory, """
         demo_roster: false
         school: {name: 丽江文化旅游学院, short_name: 丽江文旅学院}
-        log_level: warning
-        """.write(toFile: config, atomically: true, encoding: .utf8)
-    let daemon = Process()
-    daemon.executableURL = binDir.appendingPathComponent("liaisond")
-    daemon.arguments = ["--config", config]
-    try daemon.run()
+        """)
     defer { kill(daemon.processIdentifier, SIGTERM); daemon.waitUntilExit() }
-    let deadline = Date().addingTimeInterval(60)
-    while (try? LiaisonClient(socketPath: socket)) == nil {
-        guard Date() < deadline else { throw BenchError("liaisond did not start for the roster section") }
-        usleep(20_000)
-    }
     let client = try LiaisonClient.connect(socketPath: socket, client: "bench")
 
     func timed(_ dryRun: Bool) throws -> (seconds: Double, result: RosterImportResult) {
@@ -87,4 +71,33 @@ func rosterSection(binDir: URL, dir: URL, rulesDirectory: String, templatesDirec
     ]
     return (lines, ["roster_students": Double(students), "roster_dry_run_s": dry.seconds, "roster_import_s": apply.seconds,
                     "roster_again_s": again.seconds])
+}
+
+/// A liaisond in `dir` (database and socket there, the shipped rulebooks and
+/// templates, `extra` config lines), returned once its socket answers.
+func startDaemon(binDir: URL, dir: URL, rulesDirectory: String, templatesDirectory: String, _ extra: String) throws -> Process {
+    let socket = dir.appendingPathComponent("liaison.sock").path
+    let config = dir.appendingPathComponent("liaison.yaml").path
+    try """
+        database: \(dir.path)/liaison.db
+        rules: \(rulesDirectory)
+        templates: \(templatesDirectory)
+        socket:
+          path: \(socket)
+        log_level: warning
+        \(extra)
+        """.write(toFile: config, atomically: true, encoding: .utf8)
+    let daemon = Process()
+    daemon.executableURL = binDir.appendingPathComponent("liaisond")
+    daemon.arguments = ["--config", config]
+    try daemon.run()
+    let deadline = Date().addingTimeInterval(60)
+    while (try? LiaisonClient(socketPath: socket)) == nil {
+        guard daemon.isRunning, Date() < deadline else {
+            kill(daemon.processIdentifier, SIGTERM)
+            throw BenchError("liaisond did not serve on \(socket) within 60 s (its config: \(config))")
+        }
+        usleep(20_000)
+    }
+    return daemon
 }

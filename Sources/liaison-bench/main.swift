@@ -53,15 +53,8 @@ if only == "channels" || only == "sms" || only == "letters" || only == "roster" 
 // MARK: the daemon
 
 let socketPath = dir.appendingPathComponent("liaison.sock").path
-let configPath = dir.appendingPathComponent("liaison.yaml").path
-try """
-    database: \(dir.path)/liaison.db
-    rules: \(rulesDirectory)
-    templates: \(templatesDirectory)
-    socket:
-      path: \(socketPath)
+let daemon = try startDaemon(binDir: binDir, dir: dir, rulesDirectory: rulesDirectory, templatesDirectory: templatesDirectory, """
     demo_roster: true
-    log_level: warning
     plugins:
       directory: \(binDir.path)
     channels:
@@ -69,18 +62,8 @@ try """
         plugin: outbox
         serves: [sms, wechat, qq, letter, staff]
         config: {directory: \(dir.path)/outbox, receipts: true}
-    """.write(toFile: configPath, atomically: true, encoding: .utf8)
-let daemon = Process()
-daemon.executableURL = binDir.appendingPathComponent("liaisond")
-daemon.arguments = ["--config", configPath]
-try daemon.run()
+    """)
 defer { kill(daemon.processIdentifier, SIGTERM); daemon.waitUntilExit() }
-var ready = false
-for _ in 0..<1500 where !ready {
-    ready = (try? LiaisonClient(socketPath: socketPath)) != nil
-    if !ready { usleep(20_000) }
-}
-guard ready else { fatalError("liaisond did not start") }
 
 /// `clients` threads, each with its own connection, open `total` cases.
 func daemonRound(clients: Int, total: Int) throws -> Figures {

@@ -4,13 +4,8 @@ import Testing
 @testable import LiaisonCore
 
 /// `clock:` in the daemon config: the word forms and the mapping with a start.
-@Suite struct ClockConfigTests {
-    func parse(_ yaml: String) throws -> DaemonConfig { try DaemonConfig.parse(YAMLNode.parse(yaml, file: "liaison.yaml")) }
-
-    func message(_ yaml: String) -> String? {
-        (#expect(throws: LiaisonError.self) { try parse(yaml) })?.message
-    }
-
+/// (Part of DaemonConfigTests: its parse and message helpers.)
+extension DaemonConfigTests {
     @Test func theWordFormsStillWork() throws {
         #expect(try parse("clock: virtual").virtualClock && parse("clock: virtual").virtualClockStart == nil)
         #expect(try !parse("clock: system").virtualClock)

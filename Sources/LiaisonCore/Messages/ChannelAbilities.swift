@@ -22,8 +22,7 @@ public struct ChannelAbilities: Sendable, Equatable {
     public func proves(_ level: EvidenceLevel, via: String) -> Bool {
         if unknown.contains(via) { return true }
         switch level {
-        case .attempted: return receipts.contains(via) || replies.contains(via)
-        case .delivered: return receipts.contains(via) || replies.contains(via)
+        case .attempted, .delivered: return receipts.contains(via) || replies.contains(via)
         case .acknowledged: return replies.contains(via)
         case .inPerson: return false
         }

@@ -76,8 +76,7 @@ public struct Guardian: Codable, Sendable, Equatable, Hashable {
     public func address(for channel: ContactChannel) -> String? {
         let value: String
         switch channel {
-        case .phone: value = phone.isEmpty ? phone2 : phone
-        case .sms: value = phoneKind == .mobile ? phone : PhoneKind(number: phone2) == .mobile && !phone2.isEmpty ? phone2 : ""
+        case .phone, .sms: return addresses(for: channel).first
         case .wechat: value = wechat
         case .qq: value = qq
         case .letter, .visit: value = address
