@@ -26,9 +26,18 @@ struct RosterExportCommand: ParsableCommand {
             if !force, let there = paths.first(where: { FileManager.default.fileExists(atPath: $0) }) {
                 throw LiaisonError.conflict("\(there) is already there; choose an empty directory or add --force to replace it")
             }
-            let r = try client.call(Method.rosterExport, Empty(), as: RosterExportResult.self)
+            // The directory is made and checked first: the daemon records an
+            // export as done, so it must not answer one that cannot land.
             do {
                 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            } catch {
+                throw LiaisonError.invalid("cannot create \(directory): \(error.localizedDescription); give a directory you can write to")
+            }
+            guard access(directory, W_OK) == 0 else {
+                throw LiaisonError.invalid("cannot write into \(directory) (\(String(cString: strerror(errno)))); give a directory you can write to")
+            }
+            let r = try client.call(Method.rosterExport, Empty(), as: RosterExportResult.self)
+            do {
                 for (path, text) in zip(paths, [r.students, r.guardians, r.staff]) {
                     // Personal data: 0600, created before anything is written into it.
                     let tmp = path + ".part"
