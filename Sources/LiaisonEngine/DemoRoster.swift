@@ -27,7 +27,9 @@ public enum DemoRoster {
         let colleges = [("01", "旅游管理学院", ["旅游管理", "酒店管理"]), ("02", "文化传媒学院", ["网络与新媒体", "视觉传达设计"])]
         var staff: [Staff] = [Staff(id: "S9001", name: "学生工作处 " + name(), role: .office, college: "学生工作处", phone: mobile())]
         var students: [Student] = []
-        var guardians: [Guardian] = []
+        var guardians: [RosterGuardian] = []
+        var households: [HouseholdRecord] = []
+        var classes: [ClassRecord] = []
         for (code, college, majors) in colleges {
             staff.append(Staff(id: "S\(code)00", name: name(), role: .supervisor, college: college, phone: mobile()))
             for k in 1...4 {
@@ -38,6 +40,7 @@ public enum DemoRoster {
                 let year = 2022 + (cls - 1) / 2 + 1
                 let major = majors[(cls - 1) % majors.count]
                 let className = "\(major.prefix(2))\(year % 100)0\(cls)班"
+                classes.append(ClassRecord(name: className, college: college, major: major, grade: "\(year)", counselorID: "T\(code)0\(cls)"))
                 for n in 1...40 {
                     let id = "\(year)\(code)0\(cls)" + (n < 10 ? "0\(n)" : "\(n)")
                     let roll = g.next(100)
@@ -48,17 +51,19 @@ public enum DemoRoster {
                     students.append(s)
                     let family = String(s.name.prefix(1))
                     let address = g.pick(places) + "\(1 + g.next(200))号"
-                    guardians.append(Guardian(id: "G\(id)1", studentID: id, name: family + g.pick(givenChars) + g.pick(givenChars),
-                                              relation: "父亲", phone: mobile(), wechat: "wx_\(id)_f", address: address,
-                                              preference: [.wechat, .phone, .sms, .letter]))
+                    // The parents live together: one household, its address.
+                    households.append(HouseholdRecord(id: "H\(id)", address: address))
+                    guardians.append(RosterGuardian(id: "G\(id)1", name: family + g.pick(givenChars) + g.pick(givenChars), phone: mobile(),
+                                                    wechat: "wx_\(id)_f", preference: [.wechat, .phone, .sms, .letter], householdID: "H\(id)",
+                                                    students: [GuardianLink(studentID: id, relation: "父亲")]))
                     if g.next(3) > 0 {
-                        guardians.append(Guardian(id: "G\(id)2", studentID: id, name: g.pick(surnames) + g.pick(givenChars) + g.pick(givenChars),
-                                                  relation: "母亲", phone: mobile(), qq: "\(100000 + g.next(899999))", address: address,
-                                                  preference: [.phone, .sms, .qq, .letter]))
+                        guardians.append(RosterGuardian(id: "G\(id)2", name: g.pick(surnames) + g.pick(givenChars) + g.pick(givenChars), phone: mobile(),
+                                                        qq: "\(100000 + g.next(899999))", preference: [.phone, .sms, .qq, .letter],
+                                                        householdID: "H\(id)", students: [GuardianLink(studentID: id, relation: "母亲")]))
                     }
                 }
             }
         }
-        return Roster(students: students, guardians: guardians, staff: staff)
+        return Roster(students: students, guardians: guardians, households: households, staff: staff, classes: classes)
     }
 }

@@ -3,22 +3,23 @@ import LiaisonCore
 import LiaisonStore
 
 extension Engine {
-    /// Imports the roster from the three CSV exports (P2.1.1): an idempotent
-    /// upsert, all or nothing. A dry run returns the same diff and changes
-    /// nothing. Files not given are left as they are.
-    public func importRoster(students: CSVTable?, guardians: CSVTable?, staff: CSVTable?, dryRun: Bool, by actor: Staff) throws -> RosterImportResult {
+    /// Imports the roster from the student information system's CSV
+    /// exports (P2.1.1): an idempotent upsert, all or nothing. A dry run
+    /// returns the same diff and changes nothing. Files not given are left
+    /// as they are.
+    public func importRoster(_ files: RosterFiles, dryRun: Bool, by actor: Staff) throws -> RosterImportResult {
         let now = clock.now()
         if dryRun {
             return try store.read { tx in
                 let existing = try tx.roster()
-                let (incoming, warnings) = try RosterParser.parse(students: students, guardians: guardians, staff: staff, existing: existing)
-                return RosterImportResult(dryRun: true, diff: Self.diff(existing, incoming, students, guardians, staff), events: 0, warnings: warnings)
+                let (incoming, warnings) = try RosterParser.parse(files, existing: existing)
+                return RosterImportResult(dryRun: true, diff: Self.diff(existing, incoming, files), events: 0, warnings: warnings)
             }
         }
         return try store.write { tx in
             let existing = try tx.roster()
-            let (incoming, warnings) = try RosterParser.parse(students: students, guardians: guardians, staff: staff, existing: existing)
-            let diff = Self.diff(existing, incoming, students, guardians, staff)
+            let (incoming, warnings) = try RosterParser.parse(files, existing: existing)
+            let diff = Self.diff(existing, incoming, files)
             let events = Self.events(for: diff, incoming: incoming, actor: actor.id, now: now)
             try Projector.record(events, in: tx)
             return RosterImportResult(dryRun: false, diff: diff, events: events.count, warnings: warnings)
@@ -40,11 +41,13 @@ extension Engine {
 
     /// A diff that only reports "removed from source" for the kinds of
     /// record whose file was given.
-    static func diff(_ existing: Roster, _ incoming: Roster, _ s: CSVTable?, _ g: CSVTable?, _ st: CSVTable?) -> RosterDiff {
+    static func diff(_ existing: Roster, _ incoming: Roster, _ files: RosterFiles) -> RosterDiff {
         var d = RosterDiff(existing: existing, incoming: incoming)
-        if s == nil { d.students.removedFromSource = [] }
-        if g == nil { d.guardians.removedFromSource = [] }
-        if st == nil { d.staff.removedFromSource = [] }
+        if files.students == nil { d.students.removedFromSource = [] }
+        if files.guardians == nil { d.guardians.removedFromSource = []; d.households.removedFromSource = [] }
+        if files.staff == nil { d.staff.removedFromSource = [] }
+        if files.classes == nil { d.classes.removedFromSource = [] }
+        if files.records == nil { d.records.removedFromSource = [] }
         return d
     }
 
@@ -64,13 +67,16 @@ extension Engine {
             }
         }
         emit(incoming.staff, diff.staff, added: .staffAdded, changed: .staffChanged) { _ in nil }
+        emit(incoming.classes, diff.classes, added: .classAdded, changed: .classChanged) { _ in nil }
         emit(incoming.students, diff.students, added: .studentAdded, changed: .studentChanged) { $0.id }
-        emit(incoming.guardians, diff.guardians, added: .guardianAdded, changed: .guardianChanged) { $0.studentID }
+        emit(incoming.households, diff.households, added: .householdAdded, changed: .householdChanged) { _ in nil }
+        emit(incoming.guardians, diff.guardians, added: .guardianAdded, changed: .guardianChanged) { $0.students.first?.studentID }
+        emit(incoming.records, diff.records, added: .recordAdded, changed: .recordChanged) { $0.studentID }
         guard !out.isEmpty else { return [] }
         func summary(_ e: EntityDiff) -> String { "+\(e.added.count) ~\(e.changed.count) =\(e.unchanged) absent \(e.removedFromSource.count)" }
-        out.append(Event(at: now, actor: actor, type: .rosterImported, policy: [Policy.archives], payload: [
-            "source": source, "students": summary(diff.students), "guardians": summary(diff.guardians), "staff": summary(diff.staff),
-        ]))
+        var payload = ["source": source]
+        for (name, d) in diff.kinds { payload[name] = summary(d) }
+        out.append(Event(at: now, actor: actor, type: .rosterImported, policy: [Policy.archives], payload: payload))
         return out
     }
 }
@@ -84,7 +90,8 @@ extension Engine {
             let roster = try tx.roster()
             try Projector.record([Event(at: now, actor: actor.id, type: .rosterExported, policy: [Policy.archives],
                                         payload: ["students": "\(roster.students.count)", "guardians": "\(roster.guardians.count)",
-                                                  "staff": "\(roster.staff.count)"])], in: tx)
+                                                  "households": "\(roster.households.count)", "staff": "\(roster.staff.count)",
+                                                  "classes": "\(roster.classes.count)", "records": "\(roster.records.count)"])], in: tx)
             return roster
         }
     }

@@ -42,7 +42,16 @@ enum Projector {
         case .studentAdded, .studentChanged:
             if let s = Student(fields: e.payload) { try tx.save(s) }
         case .guardianAdded, .guardianChanged:
-            if let g = Guardian(fields: e.payload) { try tx.save(g) }
+            guard let g = RosterGuardian(fields: e.payload) else { break }
+            try tx.save(g)
+            // Before households a guardian's address was their own: their household of one keeps it.
+            if e.payload["students"] == nil { try tx.save(HouseholdRecord(id: g.householdID, address: e.payload["address"] ?? "")) }
+        case .householdAdded, .householdChanged:
+            if let h = HouseholdRecord(fields: e.payload) { try tx.save(h) }
+        case .classAdded, .classChanged:
+            if let c = ClassRecord(fields: e.payload) { try tx.save(c) }
+        case .recordAdded, .recordChanged:
+            if let r = StudentRecord(fields: e.payload) { try tx.save(r) }
         case .staffAdded, .staffChanged:
             if let s = Staff(fields: e.payload) { try tx.save(s) }
         case .rosterImported, .rosterExported:

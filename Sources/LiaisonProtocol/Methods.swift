@@ -59,13 +59,16 @@ public struct UploadResult: Codable, Sendable {
 }
 
 public struct RosterImportParams: Codable, Sendable {
-    /// Upload ids of the three files; each may be absent.
+    /// Upload ids of the five files; each may be absent.
     public var students: String?
     public var guardians: String?
     public var staff: String?
+    public var classes: String?
+    public var records: String?
     public var dryRun: Bool
-    public init(students: String?, guardians: String?, staff: String?, dryRun: Bool) {
-        self.students = students; self.guardians = guardians; self.staff = staff; self.dryRun = dryRun
+    public init(students: String?, guardians: String?, staff: String?, classes: String? = nil, records: String? = nil, dryRun: Bool) {
+        self.students = students; self.guardians = guardians; self.staff = staff; self.classes = classes; self.records = records
+        self.dryRun = dryRun
     }
 }
 
@@ -481,13 +484,21 @@ public struct TaskListParams: Codable, Sendable {
     public init(caseID: String? = nil) { self.caseID = caseID }
 }
 
-/// `roster.export`: the roster as the three files `roster.import` reads.
+/// `roster.export`: the roster as the five files `roster.import` reads.
 public struct RosterExportResult: Codable, Sendable {
     public var students: String
     public var guardians: String
     public var staff: String
+    public var classes: String
+    public var records: String
     public var counts: [String: Int]
-    public init(students: String, guardians: String, staff: String, counts: [String: Int]) {
-        self.students = students; self.guardians = guardians; self.staff = staff; self.counts = counts
+    public init(students: String, guardians: String, staff: String, classes: String, records: String, counts: [String: Int]) {
+        self.students = students; self.guardians = guardians; self.staff = staff; self.classes = classes; self.records = records
+        self.counts = counts
+    }
+
+    /// Each file's name and text, in the order `roster import DIR` reads them.
+    public var files: [(name: String, text: String)] {
+        [("students.csv", students), ("guardians.csv", guardians), ("staff.csv", staff), ("classes.csv", classes), ("records.csv", records)]
     }
 }

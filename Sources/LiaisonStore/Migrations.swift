@@ -152,6 +152,39 @@ enum Migrations {
                 CREATE INDEX guardians_by_phone2 ON guardians(phone2) WHERE phone2 <> '';
                 """)
         }
+        m.registerMigration("2026-12-01 households, guardians of several students, classes, student records") { db in
+            // A guardian was one student's, with their own address: now a
+            // person linked to each of their students, in a household that
+            // holds the address. Each guardian held becomes a household of one.
+            try db.execute(sql: """
+                CREATE TABLE households (id TEXT PRIMARY KEY, address TEXT NOT NULL) WITHOUT ROWID;
+                INSERT INTO households (id, address) SELECT id, address FROM guardians;
+                CREATE TABLE guardian_students (
+                    guardian_id TEXT NOT NULL, student_id TEXT NOT NULL, relation TEXT NOT NULL,
+                    PRIMARY KEY (guardian_id, student_id)
+                ) WITHOUT ROWID;
+                CREATE INDEX guardian_students_by_student ON guardian_students(student_id);
+                INSERT INTO guardian_students (guardian_id, student_id, relation) SELECT id, student_id, relation FROM guardians;
+                ALTER TABLE guardians ADD COLUMN household_id TEXT NOT NULL DEFAULT '';
+                UPDATE guardians SET household_id = id;
+                DROP INDEX guardians_by_student;
+                ALTER TABLE guardians DROP COLUMN student_id;
+                ALTER TABLE guardians DROP COLUMN relation;
+                ALTER TABLE guardians DROP COLUMN address;
+
+                CREATE TABLE classes (
+                    name TEXT PRIMARY KEY, college TEXT NOT NULL, major TEXT NOT NULL, grade TEXT NOT NULL,
+                    counselor_id TEXT NOT NULL, teacher_id TEXT NOT NULL
+                ) WITHOUT ROWID;
+                CREATE INDEX classes_by_counselor ON classes(counselor_id);
+
+                CREATE TABLE student_records (
+                    key TEXT PRIMARY KEY, student_id TEXT NOT NULL, kind TEXT NOT NULL, title TEXT NOT NULL,
+                    level TEXT NOT NULL, date TEXT NOT NULL, reasons TEXT NOT NULL, document TEXT NOT NULL
+                ) WITHOUT ROWID;
+                CREATE INDEX student_records_by_student ON student_records(student_id, date);
+                """)
+        }
         return m
     }
 }

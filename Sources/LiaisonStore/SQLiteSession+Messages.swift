@@ -214,7 +214,7 @@ extension SQLiteSession {
 
     func guardians(address: String) throws -> [Guardian] {
         guard !address.isEmpty else { return [] }
-        return try all("SELECT * FROM guardians WHERE phone = ?1 OR phone2 = ?1 OR wechat = ?1 OR qq = ?1 ORDER BY id", [address]).map(Self.guardian)
+        return try all(Self.selectGuardians + " WHERE g.phone = ?1 OR g.phone2 = ?1 OR g.wechat = ?1 OR g.qq = ?1 ORDER BY g.id, l.student_id", [address]).map(Self.guardian)
     }
 
     func recentMessages(toGuardian id: String, limit: Int) throws -> [Message] {

@@ -97,12 +97,33 @@ struct SQLiteSession: StoreWriter {
             """, [s.id, s.name, s.gender, s.college, s.major, s.className, s.counselorID, s.tier.rawValue, s.phone, s.birthDate])
     }
 
-    func save(_ g: Guardian) throws {
+    /// The person, and a link to each of their students (links are only
+    /// added: an import keeps a guardian's students held but not in its file).
+    func save(_ g: RosterGuardian) throws {
         try exec("""
-            INSERT OR REPLACE INTO guardians (id, student_id, name, relation, phone, wechat, qq, address, preference, phone2)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, [g.id, g.studentID, g.name, g.relation, g.phone, g.wechat, g.qq, g.address,
-                             g.preference.map(\.rawValue).joined(separator: ">"), g.phone2])
+            INSERT OR REPLACE INTO guardians (id, name, phone, wechat, qq, preference, phone2, household_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """, [g.id, g.name, g.phone, g.wechat, g.qq, g.preference.map(\.rawValue).joined(separator: ">"), g.phone2, g.householdID])
+        for link in g.students {
+            try exec("INSERT OR REPLACE INTO guardian_students (guardian_id, student_id, relation) VALUES (?, ?, ?)",
+                     [g.id, link.studentID, link.relation])
+        }
+    }
+
+    func save(_ h: HouseholdRecord) throws {
+        try exec("INSERT OR REPLACE INTO households (id, address) VALUES (?, ?)", [h.id, h.address])
+    }
+
+    func save(_ c: ClassRecord) throws {
+        try exec("""
+            INSERT OR REPLACE INTO classes (name, college, major, grade, counselor_id, teacher_id) VALUES (?, ?, ?, ?, ?, ?)
+            """, [c.name, c.college, c.major, c.grade, c.counselorID, c.teacherID])
+    }
+
+    func save(_ r: StudentRecord) throws {
+        try exec("""
+            INSERT OR REPLACE INTO student_records (key, student_id, kind, title, level, date, reasons, document) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """, [r.key, r.studentID, r.kind.rawValue, r.title, r.level, r.date, r.reasons, r.document])
     }
 
     func save(_ s: Staff) throws {
@@ -117,11 +138,21 @@ struct SQLiteSession: StoreWriter {
                 phone: r["phone"], birthDate: r["birth_date"])
     }
 
+    /// A guardian as the guardian of one student: the person, the link and the household's address.
+    static let selectGuardians = """
+        SELECT g.id, g.name, g.phone, g.phone2, g.wechat, g.qq, g.preference, g.household_id, l.student_id, l.relation,
+               coalesce(h.address, '') AS address
+        FROM guardian_students l JOIN guardians g ON g.id = l.guardian_id LEFT JOIN households h ON h.id = g.household_id
+        """
+
     static func guardian(_ r: Row) -> Guardian {
-        let pref: String = r["preference"]
-        return Guardian(id: r["id"], studentID: r["student_id"], name: r["name"], relation: r["relation"], phone: r["phone"],
-                        wechat: r["wechat"], qq: r["qq"], address: r["address"],
-                        preference: pref.split(separator: ">").compactMap { ContactChannel(rawValue: String($0)) }, phone2: r["phone2"])
+        Guardian(id: r["id"], studentID: r["student_id"], name: r["name"], relation: r["relation"], phone: r["phone"],
+                 wechat: r["wechat"], qq: r["qq"], address: r["address"], preference: preference(r["preference"]),
+                 phone2: r["phone2"], householdID: r["household_id"])
+    }
+
+    static func preference(_ text: String) -> [ContactChannel] {
+        text.split(separator: ">").compactMap { ContactChannel(rawValue: String($0)) }
     }
 
     static func staff(_ r: Row) -> Staff {
@@ -145,12 +176,8 @@ struct SQLiteSession: StoreWriter {
         return (try all("SELECT * FROM students WHERE 1" + page + " ORDER BY id LIMIT ?", args).map(Self.student), total)
     }
 
-    func guardian(_ id: String) throws -> Guardian? {
-        try one("SELECT * FROM guardians WHERE id = ?", [id]).map(Self.guardian)
-    }
-
     func guardians(ofStudent id: String) throws -> [Guardian] {
-        try all("SELECT * FROM guardians WHERE student_id = ? ORDER BY id", [id]).map(Self.guardian)
+        try all(Self.selectGuardians + " WHERE l.student_id = ? ORDER BY g.id", [id]).map(Self.guardian)
     }
 
     func staff(_ id: String) throws -> Staff? {
@@ -162,9 +189,29 @@ struct SQLiteSession: StoreWriter {
     }
 
     func roster() throws -> Roster {
-        Roster(students: try all("SELECT * FROM students ORDER BY id", []).map(Self.student),
-               guardians: try all("SELECT * FROM guardians ORDER BY id", []).map(Self.guardian),
-               staff: try all("SELECT * FROM staff ORDER BY id", []).map(Self.staff))
+        var links: [String: [GuardianLink]] = [:]
+        // In the order they were linked (rowid-less table: by student id within a guardian).
+        for r in try all("SELECT guardian_id, student_id, relation FROM guardian_students ORDER BY guardian_id, student_id", []) {
+            links[r["guardian_id"], default: []].append(GuardianLink(studentID: r["student_id"], relation: r["relation"]))
+        }
+        let guardians = try all("SELECT * FROM guardians ORDER BY id", []).map { r in
+            RosterGuardian(id: r["id"], name: r["name"], phone: r["phone"], phone2: r["phone2"], wechat: r["wechat"], qq: r["qq"],
+                           preference: Self.preference(r["preference"]), householdID: r["household_id"], students: links[r["id"]] ?? [])
+        }
+        return Roster(
+            students: try all("SELECT * FROM students ORDER BY id", []).map(Self.student),
+            guardians: guardians,
+            households: try all("SELECT * FROM households ORDER BY id", []).map { HouseholdRecord(id: $0["id"], address: $0["address"]) },
+            staff: try all("SELECT * FROM staff ORDER BY id", []).map(Self.staff),
+            classes: try all("SELECT * FROM classes ORDER BY name", []).map {
+                ClassRecord(name: $0["name"], college: $0["college"], major: $0["major"], grade: $0["grade"],
+                            counselorID: $0["counselor_id"], teacherID: $0["teacher_id"])
+            },
+            records: try all("SELECT * FROM student_records ORDER BY student_id, date, key", []).compactMap {
+                guard let kind = RecordKind(rawValue: $0["kind"]) else { return nil }
+                return StudentRecord(studentID: $0["student_id"], kind: kind, title: $0["title"], level: $0["level"], date: $0["date"],
+                                     reasons: $0["reasons"], document: $0["document"])
+            })
     }
 
     // MARK: cases

@@ -47,7 +47,6 @@ public protocol StoreReader {
     func student(_ id: String) throws -> Student?
     /// A page of students by id (keyset: those after `after`), and how many match in all.
     func students(className: String?, counselorID: String?, after: String?, limit: Int) throws -> (students: [Student], total: Int)
-    func guardian(_ id: String) throws -> Guardian?
     func guardians(ofStudent id: String) throws -> [Guardian]
     func staff(_ id: String) throws -> Staff?
     func staff(unixUser: String) throws -> Staff?
@@ -121,7 +120,10 @@ public protocol StoreWriter: StoreReader {
     func nextSequence(_ name: String) throws -> Int
     func save(_ record: CaseRecord) throws
     func save(_ student: Student) throws
-    func save(_ guardian: Guardian) throws
+    func save(_ guardian: RosterGuardian) throws
+    func save(_ household: HouseholdRecord) throws
+    func save(_ schoolClass: ClassRecord) throws
+    func save(_ record: StudentRecord) throws
     func save(_ staff: Staff) throws
     func save(_ contact: ContactRecord) throws
     func pin(_ book: Rulebook) throws

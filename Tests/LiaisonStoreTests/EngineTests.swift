@@ -156,14 +156,14 @@ func temporaryStore() throws -> (SQLiteStore, URL) {
         func t(_ s: String, _ f: String) throws -> CSVTable { try CSVReader.parse(s, file: f) }
         let staff = try t("staff_id,name,role,unix_user\nT0101,新名字,counselor,teacher1\n", "staff.csv")
         let students = try t("student_id,name,college,class,counselor_id\n2099010101,新生,旅游管理学院,旅游2301班,T0101\n", "students.csv")
-        let dry = try engine.importRoster(students: students, guardians: nil, staff: staff, dryRun: true, by: .administrator)
+        let dry = try engine.importRoster(RosterFiles(students: students, staff: staff), dryRun: true, by: .administrator)
         #expect(dry.diff.students.added == ["2099010101"] && dry.diff.staff.changed.first?.fields.map(\.field) == ["name", "college", "unix_user", "phone"])
         #expect(dry.diff.students.removedFromSource.count == 320 && dry.events == 0)
         #expect(try engine.studentDetail("2023010101").counselor?.name != "新名字")
-        let real = try engine.importRoster(students: students, guardians: nil, staff: staff, dryRun: false, by: .administrator)
+        let real = try engine.importRoster(RosterFiles(students: students, staff: staff), dryRun: false, by: .administrator)
         #expect(real.events == 3)
         #expect(try engine.staff(unixUser: "teacher1")?.id == "T0101")
-        let again = try engine.importRoster(students: students, guardians: nil, staff: staff, dryRun: false, by: .administrator)
+        let again = try engine.importRoster(RosterFiles(students: students, staff: staff), dryRun: false, by: .administrator)
         #expect(again.events == 0 && again.diff.isEmpty && again.diff.students.unchanged == 1)
     }
 }

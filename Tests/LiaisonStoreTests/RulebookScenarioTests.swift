@@ -148,7 +148,7 @@ import LiaisonConfig
     @Test func aMinorGetsTheGuardianStep() throws {
         let w = try World(books: books)
         let students = try CSVReader.parse("student_id,name,college,class,counselor_id,birth_date\n2099010101,小明,旅游管理学院,旅游2301班,T0101,2010-05-01\n", file: "s.csv")
-        _ = try w.engine.importRoster(students: students, guardians: nil, staff: nil, dryRun: false, by: .administrator)
+        _ = try w.engine.importRoster(RosterFiles(students: students), dryRun: false, by: .administrator)
         let minor = try w.engine.openCase(kind: .accident, studentID: "2099010101", summary: "x", occurredAt: nil, by: staff)
         let adult = try w.engine.openCase(kind: .accident, studentID: "2023010101", summary: "x", occurredAt: nil, by: staff)
         #expect(minor.steps.first { $0.id == "minor-guardian-consent" }?.status == .pending)

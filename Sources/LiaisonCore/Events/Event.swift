@@ -24,6 +24,13 @@ public enum EventType: String, Codable, Sendable, CaseIterable {
     case stepWaived = "step.waived"
     /// The roster was exported (who, when): a copy of personal data left the daemon (PIPL Art. 51, 56).
     case rosterExported = "roster.exported"
+    /// Issue 13: the roster's households, classes and student records.
+    case householdAdded = "household.added"
+    case householdChanged = "household.changed"
+    case classAdded = "class.added"
+    case classChanged = "class.changed"
+    case recordAdded = "record.added"
+    case recordChanged = "record.changed"
 }
 
 /// One entry of the append-only event log: who, when, what, and the policy

@@ -34,7 +34,9 @@ public enum PhoneKind: String, Codable, Sendable {
     }
 }
 
-/// A parent or guardian of one student, with the addresses each channel
+/// A parent or guardian as the guardian of one student (a person who is
+/// the guardian of two students is two of these, with one id: see
+/// `RosterGuardian`), with the addresses each channel
 /// needs and the order in which the guardian prefers to be reached.
 public struct Guardian: Codable, Sendable, Equatable, Hashable {
     public var id: String
@@ -49,12 +51,14 @@ public struct Guardian: Codable, Sendable, Equatable, Hashable {
     public var preference: [ContactChannel]
     /// A second number (the roster's `phone2`), tried after `phone` on the same channel.
     public var phone2: String
+    /// The household the guardian lives in (`address` is the household's).
+    public var householdID: String
 
     public init(id: String, studentID: String, name: String, relation: String, phone: String = "",
-                wechat: String = "", qq: String = "", address: String = "", preference: [ContactChannel] = [], phone2: String = "") {
+                wechat: String = "", qq: String = "", address: String = "", preference: [ContactChannel] = [], phone2: String = "", householdID: String = "") {
         self.id = id; self.studentID = studentID; self.name = name; self.relation = relation
         self.phone = phone; self.wechat = wechat; self.qq = qq; self.address = address
-        self.preference = preference; self.phone2 = phone2
+        self.preference = preference; self.phone2 = phone2; self.householdID = householdID.isEmpty ? id : householdID
     }
 
     /// Every address a channel can use for this guardian, in order: the

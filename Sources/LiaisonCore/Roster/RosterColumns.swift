@@ -1,4 +1,4 @@
-/// The columns of the three roster files, with the Chinese headers a student
+/// The columns of the five roster files, with the Chinese headers a student
 /// information system export may use instead. docs/ROSTER.md documents them.
 public struct RosterColumn: Sendable {
     public var name: String
@@ -18,7 +18,7 @@ public enum RosterColumns {
         .init("college", ["学院", "二级学院"], required: true),
         .init("major", ["专业"]),
         .init("class", ["班级"], required: true),
-        .init("counselor_id", ["辅导员工号", "辅导员"], required: true),
+        .init("counselor_id", ["辅导员工号", "辅导员"]),
         .init("tier", ["关注等级", "类别"]),
         .init("phone", ["手机", "手机号", "电话"]),
         .init("birth_date", ["出生日期"]),
@@ -34,6 +34,7 @@ public enum RosterColumns {
         .init("qq", ["QQ", "QQ号"]),
         .init("address", ["地址", "通讯地址"]),
         .init("preference", ["联系偏好", "首选联系方式"]),
+        .init("household_id", ["家庭编号", "户号"]),
     ]
     public static let staff: [RosterColumn] = [
         .init("staff_id", ["工号"], required: true),
@@ -42,5 +43,22 @@ public enum RosterColumns {
         .init("college", ["学院", "二级学院"]),
         .init("unix_user", ["系统账号", "账号"]),
         .init("phone", ["手机", "手机号", "电话"]),
+    ]
+    public static let classes: [RosterColumn] = [
+        .init("class", ["班级"], required: true),
+        .init("college", ["学院", "二级学院"], required: true),
+        .init("major", ["专业"]),
+        .init("grade", ["年级"]),
+        .init("counselor_id", ["辅导员工号", "辅导员"], required: true),
+        .init("teacher_id", ["班主任工号", "班主任"]),
+    ]
+    public static let records: [RosterColumn] = [
+        .init("student_id", ["学号"], required: true),
+        .init("kind", ["类别", "记录类别"], required: true),
+        .init("title", ["名称", "事由"]),
+        .init("level", ["级别", "等级"], required: true),
+        .init("date", ["日期", "生效日期"], required: true),
+        .init("reasons", ["原因", "说明"]),
+        .init("document", ["文号"]),
     ]
 }

@@ -6,15 +6,26 @@
 public struct RosterDiff: Codable, Sendable, Equatable {
     public var students: EntityDiff
     public var guardians: EntityDiff
+    public var households: EntityDiff
     public var staff: EntityDiff
+    public var classes: EntityDiff
+    public var records: EntityDiff
 
     public init(existing: Roster, incoming: Roster) {
         students = EntityDiff(existing: existing.students, incoming: incoming.students)
         guardians = EntityDiff(existing: existing.guardians, incoming: incoming.guardians)
+        households = EntityDiff(existing: existing.households, incoming: incoming.households)
         staff = EntityDiff(existing: existing.staff, incoming: incoming.staff)
+        classes = EntityDiff(existing: existing.classes, incoming: incoming.classes)
+        records = EntityDiff(existing: existing.records, incoming: incoming.records)
     }
 
-    public var isEmpty: Bool { [students, guardians, staff].allSatisfy { $0.added.isEmpty && $0.changed.isEmpty } }
+    /// Each kind with its name, in the order the import applies them.
+    public var kinds: [(name: String, diff: EntityDiff)] {
+        [("staff", staff), ("classes", classes), ("students", students), ("households", households), ("guardians", guardians), ("records", records)]
+    }
+
+    public var isEmpty: Bool { kinds.allSatisfy { $0.diff.added.isEmpty && $0.diff.changed.isEmpty } }
 }
 
 public struct FieldChange: Codable, Sendable, Equatable {
@@ -61,10 +72,29 @@ extension Student: DiffableRecord {
     }
 }
 
-extension Guardian: DiffableRecord {
+extension RosterGuardian: DiffableRecord {
     public var diffFields: [(String, String)] {
-        [("student_id", studentID), ("name", name), ("relation", relation), ("phone", phone), ("wechat", wechat),
-         ("qq", qq), ("address", address), ("preference", preference.map(\.rawValue).joined(separator: ">")), ("phone2", phone2)]
+        [("students", studentsField), ("name", name), ("phone", phone), ("phone2", phone2), ("wechat", wechat),
+         ("qq", qq), ("preference", preference.map(\.rawValue).joined(separator: ">")), ("household_id", householdID)]
+    }
+}
+
+extension HouseholdRecord: DiffableRecord {
+    public var diffFields: [(String, String)] { [("address", address)] }
+}
+
+extension ClassRecord: DiffableRecord {
+    public var id: String { name }
+    public var diffFields: [(String, String)] {
+        [("college", college), ("major", major), ("grade", grade), ("counselor_id", counselorID), ("teacher_id", teacherID)]
+    }
+}
+
+extension StudentRecord: DiffableRecord {
+    public var id: String { key }
+    public var diffFields: [(String, String)] {
+        [("student_id", studentID), ("kind", kind.rawValue), ("title", title), ("level", level), ("date", date),
+         ("reasons", reasons), ("document", document)]
     }
 }
 

@@ -1,4 +1,4 @@
-/// The roster written back as the three files `roster import` reads (issue
+/// The roster written back as the five files `roster import` reads (issue
 /// 13, P2.1.1): the same columns, so export → import changes nothing. A cell
 /// a spreadsheet would run as a formula (one starting with = + - @) is
 /// written with a leading ', which the import takes off again.
@@ -9,10 +9,25 @@ public enum RosterExport {
                                                   $0.tier.rawValue, $0.phone, $0.birthDate] })
     }
 
-    public static func guardians(_ list: [Guardian]) -> String {
-        table(["guardian_id", "student_id", "name", "relation", "phone", "phone2", "wechat", "qq", "address", "preference"],
-              list.sorted { $0.id < $1.id }.map { [$0.id, $0.studentID, $0.name, $0.relation, $0.phone, $0.phone2, $0.wechat, $0.qq, $0.address,
-                                                  $0.preference.map(\.rawValue).joined(separator: ">")] })
+    /// One row per guardian per student; the household's address on each.
+    public static func guardians(_ list: [RosterGuardian], households: [HouseholdRecord]) -> String {
+        let addresses = Dictionary(households.map { ($0.id, $0.address) }, uniquingKeysWith: { a, _ in a })
+        return table(["guardian_id", "student_id", "name", "relation", "phone", "phone2", "wechat", "qq", "address", "preference", "household_id"],
+              list.sorted { $0.id < $1.id }.flatMap { g in
+                  g.students.map { [g.id, $0.studentID, g.name, $0.relation, g.phone, g.phone2, g.wechat, g.qq, addresses[g.householdID] ?? "",
+                                    g.preference.map(\.rawValue).joined(separator: ">"), g.householdID] }
+              })
+    }
+
+    public static func classes(_ list: [ClassRecord]) -> String {
+        table(["class", "college", "major", "grade", "counselor_id", "teacher_id"],
+              list.sorted { $0.name < $1.name }.map { [$0.name, $0.college, $0.major, $0.grade, $0.counselorID, $0.teacherID] })
+    }
+
+    public static func records(_ list: [StudentRecord]) -> String {
+        table(["student_id", "kind", "title", "level", "date", "reasons", "document"],
+              list.sorted { ($0.studentID, $0.date, $0.key) < ($1.studentID, $1.date, $1.key) }
+                  .map { [$0.studentID, $0.kind.rawValue, $0.title, $0.level, $0.date, $0.reasons, $0.document] })
     }
 
     public static func staff(_ list: [Staff]) -> String {

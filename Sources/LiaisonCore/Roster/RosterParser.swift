@@ -16,34 +16,28 @@ public struct RosterParser {
 
     /// Parses and checks; throws `invalid_input` listing every problem, the
     /// warnings too, when there is an error; else the roster and its warnings.
-    public static func parse(students: CSVTable?, guardians: CSVTable?, staff: CSVTable?, existing: Roster) throws -> (roster: Roster, warnings: [RosterProblem]) {
+    /// The roster holds what the files hold, merged with what is held where
+    /// a file says less (a guardian's other students stay theirs).
+    public static func parse(_ files: RosterFiles, existing: Roster) throws -> (roster: Roster, warnings: [RosterProblem]) {
         var p = RosterParser(existing: existing)
         // Each record paired with its row, so later checks can name its place.
-        let staffRows = staff.map { p.rows($0, RosterColumns.staff) } ?? []
+        let staffRows = files.staff.map { p.rows($0, RosterColumns.staff) } ?? []
         let staffPairs = staffRows.compactMap { row in p.staffRecord(row).map { (row, $0) } }
-        let studentRows = students.map { p.rows($0, RosterColumns.students) } ?? []
-        let studentPairs = studentRows.compactMap { row in p.student(row).map { (row, $0) } }
-        let guardianRows = guardians.map { p.rows($0, RosterColumns.guardians) } ?? []
-        let guardianPairs = guardianRows.compactMap { row in p.guardian(row).map { (row, $0) } }
-        let newStaff = staffPairs.map(\.1), newStudents = studentPairs.map(\.1), newGuardians = guardianPairs.map(\.1)
-
-        p.checkUnique(staffRows, newStaff.map(\.id), what: "staff id")
-        p.checkUnique(studentRows, newStudents.map(\.id), what: "student id")
-        p.checkUnique(guardianRows, newGuardians.map(\.id), what: "guardian id")
-        let accounts = newStaff.map(\.unixUser)
-        p.checkUnique(staffRows, accounts, what: "unix_user", skipEmpty: true)
-
-        // References resolve against the import and what is already held.
+        let newStaff = staffPairs.map(\.1)
+        p.checkUnique(staffRows, newStaff.map(\.id), column: "staff_id", what: "staff id")
+        p.checkUnique(staffRows, newStaff.map(\.unixUser), column: "unix_user", what: "unix_user", skipEmpty: true)
         var staffByID = Dictionary(existing.staff.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         for s in newStaff { staffByID[s.id] = s }
-        for (row, s) in studentPairs where staffByID[s.counselorID] == nil {
-            p.problem(row, "counselor_id", "no staff member \(s.counselorID); add them to staff.csv")
-        }
+
+        let classes = p.classes(files.classes, staff: staffByID)
+        let students = p.students(files.students, staff: staffByID, classes: classes)
         var studentIDs = Set(existing.students.map(\.id))
-        studentIDs.formUnion(newStudents.map(\.id))
-        for (row, g) in guardianPairs where !studentIDs.contains(g.studentID) {
-            p.problem(row, "student_id", "no student \(g.studentID); add them to students.csv")
-        }
+        studentIDs.formUnion(students.map(\.id))
+        let (guardians, households) = p.guardians(files.guardians, students: studentIDs)
+        let records = p.records(files.records, students: students)
+
+        p.warnings = RosterProblem.inFileOrder(p.warnings)
+        p.problems = RosterProblem.inFileOrder(p.problems)
         if !p.problems.isEmpty {
             // Every one of them, errors first: the office fixes them in one pass (`--report FILE` writes them as CSV).
             let warned = p.warnings.isEmpty ? "" : " and \(p.warnings.count) warning\(p.warnings.count == 1 ? "" : "s")"
@@ -51,7 +45,8 @@ public struct RosterParser {
                 "the roster has \(p.problems.count) error\(p.problems.count == 1 ? "" : "s")\(warned); nothing was imported. Fix the errors and import again:",
                 details: (p.problems + p.warnings).map(\.description))
         }
-        return (Roster(students: newStudents, guardians: newGuardians, staff: newStaff), p.warnings)
+        return (Roster(students: students, guardians: guardians, households: households, staff: newStaff,
+                       classes: classes.incoming, records: records), p.warnings)
     }
 
     // MARK: rows
@@ -177,90 +172,9 @@ public struct RosterParser {
         return p
     }
 
-    // MARK: records
-
-    mutating func staffRecord(_ row: Row) -> Staff? {
-        let id = required(row, "staff_id", id: true)
-        let name = required(row, "name")
-        let roleText = row.value("role")
-        let role = StaffRole(text: roleText)
-        if role == nil {
-            problem(row, "role", "\"\(roleText)\" is not a role; use one of \(StaffRole.usageList)")
-        }
-        let account = row.value("unix_user")
-        if !account.isEmpty, account.range(of: "^[a-z_][a-z0-9_-]{0,31}$", options: .regularExpression) == nil {
-            problem(row, "unix_user", "\"\(account)\" is not a Unix login name")
-        }
-        if account == "root" { problem(row, "unix_user", "root is always the administrator; leave unix_user empty or name a personal account") }
-        let phone = phone(row, "phone")
-        guard let id, let name, let role else { return nil }
-        return Staff(id: id, name: name, role: role, college: row.value("college"), unixUser: account, phone: phone)
-    }
-
-    mutating func student(_ row: Row) -> Student? {
-        let id = required(row, "student_id", id: true)
-        let name = required(row, "name")
-        let college = required(row, "college")
-        let className = required(row, "class")
-        let counselor = required(row, "counselor_id", id: true)
-        let tierText = row.value("tier")
-        var tier = Tier.general
-        if !tierText.isEmpty {
-            if let t = Tier(text: tierText) { tier = t } else {
-                problem(row, "tier", "\"\(tierText)\" is not a tier; use special, key or general (特殊, 重点, 一般)")
-            }
-        }
-        let birth = row.value("birth_date")
-        if !birth.isEmpty, SchoolCalendar().parse(birth) == nil || birth.count != 10 {
-            problem(row, "birth_date", "\"\(birth)\" is not a date; write it as 2006-09-01")
-        }
-        let phone = phone(row, "phone")
-        guard let id, let name, let college, let className, let counselor else { return nil }
-        return Student(id: id, name: name, gender: row.value("gender"), college: college, major: row.value("major"),
-                       className: className, counselorID: counselor, tier: tier, phone: phone, birthDate: birth)
-    }
-
-    mutating func guardian(_ row: Row) -> Guardian? {
-        let id = required(row, "guardian_id", id: true)
-        let student = required(row, "student_id", id: true)
-        let name = required(row, "name")
-        let relation = required(row, "relation")
-        var g = Guardian(id: id ?? "", studentID: student ?? "", name: name ?? "", relation: relation ?? "",
-                         phone: phone(row, "phone"), wechat: row.value("wechat"), qq: row.value("qq"),
-                         address: row.value("address"), phone2: phone(row, "phone2"))
-        if !g.qq.isEmpty, !(g.qq.allSatisfy(\.isASCII) && g.qq.allSatisfy(\.isNumber)) {
-            warn(row, "qq", "invalid_qq", "\"\(g.qq)\" is not a QQ number; imported without it")
-            g.qq = ""
-        }
-        let reachable = ContactChannel.allCases.filter { $0 != .visit && g.address(for: $0) != nil }
-        if reachable.isEmpty {
-            warn(row, "phone", "no_valid_channel", "the guardian has no usable phone, WeChat, QQ or address; the policy needs a way to reach them at once (P2.1.1): the counselor should find one")
-        }
-        let prefText = row.value("preference")
-        if prefText.isEmpty {
-            g.preference = reachable
-        } else {
-            for token in prefText.split(whereSeparator: { ">,;|、 ".contains($0) }).map(String.init) {
-                guard let c = ContactChannel(text: token) else {
-                    warn(row, "preference", "unusable_preference", "\"\(token)\" is not a channel; use \(ContactChannel.usageList) in order of preference, e.g. wechat>phone; left out")
-                    continue
-                }
-                if c == .sms, g.phoneKind == .landline {
-                    warn(row, "preference", "unusable_preference", "prefers sms but \(g.phone) is a landline: an SMS would reach nobody; left out (list phone instead)")
-                } else if g.address(for: c) == nil {
-                    warn(row, "preference", "unusable_preference", "prefers \(c.rawValue) but has no \(c == .letter || c == .visit ? "address" : c == .sms ? "phone" : c.rawValue) in this row")
-                } else if !g.preference.contains(c) {
-                    g.preference.append(c)
-                }
-            }
-        }
-        guard id != nil, student != nil, name != nil, relation != nil else { return nil }
-        return g
-    }
-
-    mutating func checkUnique(_ rows: [Row], _ ids: [String], what: String, skipEmpty: Bool = false) {
-        // Rows that failed to parse are absent from `ids`; match by value instead.
-        let column = what == "unix_user" ? "unix_user" : what == "staff id" ? "staff_id" : what == "student id" ? "student_id" : "guardian_id"
+    /// Each value of `column` once in the file; rows that failed to parse
+    /// are absent from `ids`, so they are matched by value.
+    mutating func checkUnique(_ rows: [Row], _ ids: [String], column: String, what: String, skipEmpty: Bool = false) {
         var first: [String: Row] = [:]
         let ids = Set(ids)
         for row in rows {
@@ -274,4 +188,33 @@ public struct RosterParser {
             }
         }
     }
+
+    /// A date cell (yyyy-MM-dd), or nil with an error.
+    mutating func date(_ row: Row, _ column: String, required: Bool) -> String? {
+        let v = row.value(column)
+        if v.isEmpty {
+            if required { problem(row, column, "is empty; write the date as 2026-09-01") }
+            return required ? nil : ""
+        }
+        guard v.count == 10, SchoolCalendar().parse(v) != nil else {
+            problem(row, column, "\"\(v)\" is not a date; write it as 2026-09-01")
+            return nil
+        }
+        return v
+    }
+}
+
+/// The roster files of one import; each may be absent (left as held).
+public struct RosterFiles: Sendable {
+    public var students: CSVTable?
+    public var guardians: CSVTable?
+    public var staff: CSVTable?
+    public var classes: CSVTable?
+    public var records: CSVTable?
+
+    public init(students: CSVTable? = nil, guardians: CSVTable? = nil, staff: CSVTable? = nil, classes: CSVTable? = nil, records: CSVTable? = nil) {
+        self.students = students; self.guardians = guardians; self.staff = staff; self.classes = classes; self.records = records
+    }
+
+    public var isEmpty: Bool { students == nil && guardians == nil && staff == nil && classes == nil && records == nil }
 }

@@ -50,6 +50,15 @@ public struct RosterProblem: Codable, Sendable, Equatable, CustomStringConvertib
         message = rest.joined(separator: ": ")
     }
 
+    /// By file (in the order the files first appear), then line and column.
+    public static func inFileOrder(_ problems: [RosterProblem]) -> [RosterProblem] {
+        var files: [String: Int] = [:]
+        for p in problems where files[p.file] == nil { files[p.file] = files.count }
+        return problems.enumerated().sorted { a, b in
+            (files[a.element.file]!, a.element.line, a.element.column, a.offset) < (files[b.element.file]!, b.element.line, b.element.column, b.offset)
+        }.map(\.element)
+    }
+
     /// The CSV the office opens in a spreadsheet: one row per problem.
     public static func csv(_ problems: [RosterProblem]) -> String {
         var out = "file,line,column,field,severity,code,message\r\n"

@@ -42,13 +42,19 @@ public struct Staff: Codable, Sendable, Equatable, Hashable {
     public static let administrator = Staff(id: "root", name: "管理员", role: .admin, unixUser: "root")
 }
 
-/// The whole roster, as imported or as currently held.
+/// The whole roster, as imported or as currently held: the five files of
+/// docs/ROSTER.md.
 public struct Roster: Sendable, Equatable {
     public var students: [Student]
-    public var guardians: [Guardian]
+    public var guardians: [RosterGuardian]
+    public var households: [HouseholdRecord]
     public var staff: [Staff]
+    public var classes: [ClassRecord]
+    public var records: [StudentRecord]
 
-    public init(students: [Student] = [], guardians: [Guardian] = [], staff: [Staff] = []) {
-        self.students = students; self.guardians = guardians; self.staff = staff
+    public init(students: [Student] = [], guardians: [RosterGuardian] = [], households: [HouseholdRecord] = [], staff: [Staff] = [],
+                classes: [ClassRecord] = [], records: [StudentRecord] = []) {
+        self.students = students; self.guardians = guardians; self.households = households; self.staff = staff
+        self.classes = classes; self.records = records
     }
 }

@@ -36,7 +36,7 @@ extension Routes {
             // Collect every file's syntax problems before giving up.
             var problems: [String] = []
             var tables: [CSVTable?] = []
-            for id in [p.students, p.guardians, p.staff] {
+            for id in [p.students, p.guardians, p.staff, p.classes, p.records] {
                 do { tables.append(try table(id)) } catch let e as LiaisonError where e.code == .invalidInput {
                     problems.append(e.message); tables.append(nil)
                 }
@@ -44,19 +44,23 @@ extension Routes {
             if !problems.isEmpty {
                 throw LiaisonError.invalid("the roster files cannot be read; nothing was imported:", details: problems)
             }
-            guard tables.contains(where: { $0 != nil }) else {
-                throw LiaisonError(.invalidParams, "roster.import needs at least one of students, guardians, staff")
+            let files = RosterFiles(students: tables[0], guardians: tables[1], staff: tables[2], classes: tables[3], records: tables[4])
+            guard !files.isEmpty else {
+                throw LiaisonError(.invalidParams, "roster.import needs at least one of students, guardians, staff, classes, records")
             }
-            return try engine.importRoster(students: tables[0], guardians: tables[1], staff: tables[2], dryRun: p.dryRun, by: ctx.actor)
+            return try engine.importRoster(files, dryRun: p.dryRun, by: ctx.actor)
         }
     }
 
     static func addRosterExport(_ r: inout Router, _ engine: Engine) {
         r.add(Method.rosterExport, Empty.self) { ctx, _ in
             let roster = try engine.exportRoster(by: ctx.actor)
-            return RosterExportResult(students: RosterExport.students(roster.students), guardians: RosterExport.guardians(roster.guardians),
-                                      staff: RosterExport.staff(roster.staff),
-                                      counts: ["students": roster.students.count, "guardians": roster.guardians.count, "staff": roster.staff.count])
+            return RosterExportResult(
+                students: RosterExport.students(roster.students),
+                guardians: RosterExport.guardians(roster.guardians, households: roster.households),
+                staff: RosterExport.staff(roster.staff), classes: RosterExport.classes(roster.classes), records: RosterExport.records(roster.records),
+                counts: ["students": roster.students.count, "guardians": roster.guardians.count, "households": roster.households.count,
+                         "staff": roster.staff.count, "classes": roster.classes.count, "records": roster.records.count])
         }
     }
 

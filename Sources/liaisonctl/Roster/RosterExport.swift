@@ -8,9 +8,9 @@ import LiaisonProtocol
 struct RosterExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
-        abstract: "Write the roster back as students.csv, guardians.csv and staff.csv (the Student Affairs Office).",
+        abstract: "Write the roster back as students.csv, guardians.csv, staff.csv, classes.csv and records.csv (the Student Affairs Office).",
         discussion: """
-            The files `roster import` reads, with the same columns (docs/ROSTER.md): importing them changes nothing. \
+            The files `roster import` reads, with the same columns (docs/ROSTER.md): `roster import DIR` changes nothing. \
             Cells a spreadsheet would run as formulas get a leading ', which the import takes off. \
             The files hold personal data: they are written readable by you alone, and the export is recorded in the log.
             """)
@@ -21,8 +21,7 @@ struct RosterExportCommand: ParsableCommand {
 
     func run() throws {
         try global.session { client, _ in
-            let names = ["students.csv", "guardians.csv", "staff.csv"]
-            let paths = names.map { URL(fileURLWithPath: directory).appendingPathComponent($0).path }
+            let paths = RosterImport.fileNames.map { URL(fileURLWithPath: directory).appendingPathComponent($0).path }
             if !force, let there = paths.first(where: { FileManager.default.fileExists(atPath: $0) }) {
                 throw LiaisonError.conflict("\(there) is already there; choose an empty directory or add --force to replace it")
             }
@@ -38,7 +37,8 @@ struct RosterExportCommand: ParsableCommand {
             }
             let r = try client.call(Method.rosterExport, Empty(), as: RosterExportResult.self)
             do {
-                for (path, text) in zip(paths, [r.students, r.guardians, r.staff]) {
+                for (path, file) in zip(paths, r.files) {
+                    let text = file.text
                     // Personal data: 0600, created before anything is written into it.
                     let tmp = path + ".part"
                     guard FileManager.default.createFile(atPath: tmp, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600]) else {
@@ -51,9 +51,11 @@ struct RosterExportCommand: ParsableCommand {
             } catch let e as LiaisonError { throw e } catch {
                 throw LiaisonError.invalid("cannot write into \(directory): \(error.localizedDescription)")
             }
-            try global.emit(["directory": directory, "students": "\(r.counts["students"] ?? 0)", "guardians": "\(r.counts["guardians"] ?? 0)",
-                             "staff": "\(r.counts["staff"] ?? 0)"]) {
-                "wrote \(paths.joined(separator: ", ")): \(r.counts["students"] ?? 0) students, \(r.counts["guardians"] ?? 0) guardians, \(r.counts["staff"] ?? 0) staff"
+            var out = ["directory": directory]
+            for (k, v) in r.counts { out[k] = "\(v)" }
+            try global.emit(out) {
+                let counts = ["students", "guardians", "households", "staff", "classes", "records"].map { "\(r.counts[$0] ?? 0) \($0)" }
+                return "wrote \(paths.joined(separator: ", ")): \(counts.joined(separator: ", "))"
             }
         }
     }

@@ -14,19 +14,43 @@ struct RosterImport: ParsableCommand {
             each with file:line:column; --report FILE writes them as CSV for a spreadsheet. Columns: docs/ROSTER.md.
             """)
 
-    @Argument(help: "students.csv") var students: String
-    @Argument(help: "guardians.csv") var guardians: String
-    @Argument(help: "staff.csv") var staff: String
+    @Argument(help: "students.csv guardians.csv staff.csv, in that order; or one directory holding any of the five files (as `roster export` writes them).")
+    var files: [String]
+    @Option(help: "classes.csv: each class's college, counselor and class teacher.") var classes: String?
+    @Option(help: "records.csv: awards, sanctions, status changes and tiers.") var records: String?
     @Flag(help: "Show what would change (added, changed, unchanged, absent from the source) and change nothing.")
     var dryRun = false
     @Option(help: "Write every error and warning to this CSV file (file, line, column, field, severity, code, message).")
     var report: String?
     @OptionGroup var global: GlobalOptions
 
+    /// The five files, in the order a directory is read and the export writes them.
+    static let fileNames = ["students.csv", "guardians.csv", "staff.csv", "classes.csv", "records.csv"]
+
+    /// The path of each of the five files, nil for those not given.
+    func paths() throws -> [String?] {
+        var isDirectory: ObjCBool = false
+        if files.count == 1, FileManager.default.fileExists(atPath: files[0], isDirectory: &isDirectory), isDirectory.boolValue {
+            let found = Self.fileNames.map { name -> String? in
+                let path = URL(fileURLWithPath: files[0]).appendingPathComponent(name).path
+                return FileManager.default.fileExists(atPath: path) ? path : nil
+            }
+            guard found.contains(where: { $0 != nil }) else {
+                throw LiaisonError.invalid("\(files[0]) holds none of \(Self.fileNames.joined(separator: ", ")); name the files or give the directory `roster export` wrote")
+            }
+            return [found[0], found[1], found[2], classes ?? found[3], records ?? found[4]]
+        }
+        guard files.count == 3 else {
+            throw LiaisonError(.invalidParams, "give students.csv guardians.csv staff.csv (in that order) or one directory; got \(files.count) path\(files.count == 1 ? "" : "s")")
+        }
+        return files + [classes, records]
+    }
+
     func run() throws {
+        let paths = try paths()
         try global.session { client, _ in
-            let params = RosterImportParams(students: try client.upload(path: students), guardians: try client.upload(path: guardians),
-                                            staff: try client.upload(path: staff), dryRun: dryRun)
+            let ids = try paths.map { try $0.map { try client.upload(path: $0) } }
+            let params = RosterImportParams(students: ids[0], guardians: ids[1], staff: ids[2], classes: ids[3], records: ids[4], dryRun: dryRun)
             let result: RosterImportResult
             do {
                 result = try client.call(Method.rosterImport, params, as: RosterImportResult.self)
@@ -51,7 +75,7 @@ struct RosterImport: ParsableCommand {
 
     func render(_ r: RosterImportResult) -> String {
         var t = TextTable(["", "added", "changed", "unchanged", "absent from source"])
-        let kinds = [("students", r.diff.students), ("guardians", r.diff.guardians), ("staff", r.diff.staff)]
+        let kinds = r.diff.kinds
         for (name, d) in kinds { t.add([name, "\(d.added.count)", "\(d.changed.count)", "\(d.unchanged)", "\(d.removedFromSource.count)"]) }
         var out = [t.render(), ""]
         for (name, d) in kinds {
@@ -67,6 +91,10 @@ struct RosterImport: ParsableCommand {
         if !r.warnings.isEmpty {
             out.append("\(r.warnings.count) warning\(r.warnings.count == 1 ? "" : "s") (imported without the bad values; fix them at the source):")
             out += r.warnings.map { "  \($0)" }
+            for (code, what) in [("unknown_class", "student is in a class that classes.csv does not list"), ("tier_mismatch", "student's tier differs from their latest tier record")] {
+                let n = r.warnings.filter { $0.code == code }.count
+                if n > 0 { out.append("\(n) \(what) (\(code))") }
+            }
             let unreachable = r.warnings.filter { $0.code == "no_valid_channel" }.count
             if unreachable > 0 { out.append("\(unreachable) guardian\(unreachable == 1 ? " has" : "s have") no usable route (no_valid_channel): their counselors should find one") }
         }
