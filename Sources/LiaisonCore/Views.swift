@@ -9,10 +9,19 @@ public struct StudentDetail: Codable, Sendable, Equatable {
     public var openCases: [CaseRecord]
     public var contactsThisTerm: Int
     public var term: String
+    /// The student's class as classes.csv lists it, if it does.
+    public var schoolClass: ClassRecord?
+    /// Other students of the same guardians (siblings, twins): a call to
+    /// the family may be about them too.
+    public var siblings: [Student]
+    /// Awards, sanctions, status changes and tiers, oldest first.
+    public var records: [StudentRecord]
 
-    public init(student: Student, guardians: [Guardian], counselor: Staff?, openCases: [CaseRecord], contactsThisTerm: Int, term: String) {
+    public init(student: Student, guardians: [Guardian], counselor: Staff?, openCases: [CaseRecord], contactsThisTerm: Int, term: String,
+                schoolClass: ClassRecord? = nil, siblings: [Student] = [], records: [StudentRecord] = []) {
         self.student = student; self.guardians = guardians; self.counselor = counselor; self.openCases = openCases
         self.contactsThisTerm = contactsThisTerm; self.term = term
+        self.schoolClass = schoolClass; self.siblings = siblings; self.records = records
     }
 }
 

@@ -48,7 +48,8 @@ extension Engine {
             let s = try requireStudent(id, tx)
             return StudentDetail(student: s, guardians: try tx.guardians(ofStudent: id), counselor: try tx.staff(s.counselorID),
                                  openCases: try tx.cases(CaseFilter(state: .open, studentID: id)),
-                                 contactsThisTerm: try tx.contacts(studentID: id).filter { $0.term == term }.count, term: term)
+                                 contactsThisTerm: try tx.contacts(studentID: id).filter { $0.term == term }.count, term: term,
+                                 schoolClass: try tx.schoolClass(s.className), siblings: try tx.siblings(of: id), records: try tx.records(studentID: id))
         }
     }
 

@@ -188,6 +188,33 @@ struct SQLiteSession: StoreWriter {
         try one("SELECT * FROM staff WHERE unix_user = ?", [unixUser]).map(Self.staff)
     }
 
+    func siblings(of studentID: String) throws -> [Student] {
+        try all("""
+            SELECT * FROM students WHERE id <> ?1 AND id IN (
+                SELECT o.student_id FROM guardian_students mine JOIN guardian_students o ON o.guardian_id = mine.guardian_id
+                WHERE mine.student_id = ?1)
+            ORDER BY id
+            """, [studentID]).map(Self.student)
+    }
+
+    func schoolClass(_ name: String) throws -> ClassRecord? {
+        try one("SELECT * FROM classes WHERE name = ?", [name]).map(Self.schoolClass)
+    }
+
+    func records(studentID: String) throws -> [StudentRecord] {
+        try all("SELECT * FROM student_records WHERE student_id = ? ORDER BY date, key", [studentID]).compactMap(Self.studentRecord)
+    }
+
+    static func schoolClass(_ r: Row) -> ClassRecord {
+        ClassRecord(name: r["name"], college: r["college"], major: r["major"], grade: r["grade"], counselorID: r["counselor_id"], teacherID: r["teacher_id"])
+    }
+
+    static func studentRecord(_ r: Row) -> StudentRecord? {
+        guard let kind = RecordKind(rawValue: r["kind"]) else { return nil }
+        return StudentRecord(studentID: r["student_id"], kind: kind, title: r["title"], level: r["level"], date: r["date"],
+                             reasons: r["reasons"], document: r["document"])
+    }
+
     func roster() throws -> Roster {
         var links: [String: [GuardianLink]] = [:]
         // In the order they were linked (rowid-less table: by student id within a guardian).
@@ -203,15 +230,8 @@ struct SQLiteSession: StoreWriter {
             guardians: guardians,
             households: try all("SELECT * FROM households ORDER BY id", []).map { HouseholdRecord(id: $0["id"], address: $0["address"]) },
             staff: try all("SELECT * FROM staff ORDER BY id", []).map(Self.staff),
-            classes: try all("SELECT * FROM classes ORDER BY name", []).map {
-                ClassRecord(name: $0["name"], college: $0["college"], major: $0["major"], grade: $0["grade"],
-                            counselorID: $0["counselor_id"], teacherID: $0["teacher_id"])
-            },
-            records: try all("SELECT * FROM student_records ORDER BY student_id, date, key", []).compactMap {
-                guard let kind = RecordKind(rawValue: $0["kind"]) else { return nil }
-                return StudentRecord(studentID: $0["student_id"], kind: kind, title: $0["title"], level: $0["level"], date: $0["date"],
-                                     reasons: $0["reasons"], document: $0["document"])
-            })
+            classes: try all("SELECT * FROM classes ORDER BY name", []).map(Self.schoolClass),
+            records: try all("SELECT * FROM student_records ORDER BY student_id, date, key", []).compactMap(Self.studentRecord))
     }
 
     // MARK: cases

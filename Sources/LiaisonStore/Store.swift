@@ -48,6 +48,11 @@ public protocol StoreReader {
     /// A page of students by id (keyset: those after `after`), and how many match in all.
     func students(className: String?, counselorID: String?, after: String?, limit: Int) throws -> (students: [Student], total: Int)
     func guardians(ofStudent id: String) throws -> [Guardian]
+    /// The other students of this student's guardians, by id.
+    func siblings(of studentID: String) throws -> [Student]
+    func schoolClass(_ name: String) throws -> ClassRecord?
+    /// A student's records, oldest first.
+    func records(studentID: String) throws -> [StudentRecord]
     func staff(_ id: String) throws -> Staff?
     func staff(unixUser: String) throws -> Staff?
     func roster() throws -> Roster

@@ -3,9 +3,10 @@ import Foundation
 /// The guardians of one student who live at one postal address: a formal
 /// letter goes to them together, one letter a household naming them all,
 /// not one letter a guardian (issue 12; POLICY P2.2.2, the college's formal
-/// document to the parents). There is no household in the roster yet: until
-/// there is, guardians of one student whose addresses are the same once
-/// normalized (`normalize`) are one household. Pure.
+/// document to the parents). A guardian's address is their roster
+/// household's (issue 13, `household_id`); guardians of one student whose
+/// addresses are the same once normalized (`normalize`) get one letter,
+/// whether the roster put them in one household or in two. Pure.
 public struct Household: Sendable, Equatable {
     /// In the order the guardians were given (the roster's).
     public var guardians: [Guardian]

@@ -1,7 +1,7 @@
 /// A class as `classes.csv` lists it (issue 13): its college and the staff
 /// who answer for it, its counselor (辅导员) and class teacher (班主任).
 /// The responsibility model (who answers for which students) grows from here.
-public struct ClassRecord: Sendable, Equatable, Hashable {
+public struct ClassRecord: Codable, Sendable, Equatable, Hashable {
     /// The class name the students file uses, e.g. 旅游2301班.
     public var name: String
     public var college: String

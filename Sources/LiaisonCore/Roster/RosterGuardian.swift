@@ -54,7 +54,7 @@ public struct RosterGuardian: Sendable, Equatable, Hashable {
 /// The people who live at one home address (issue 13): the roster's
 /// `household_id`. The address is the household's, multi-line, kept as
 /// written (commas, quotes and line breaks included).
-public struct HouseholdRecord: Sendable, Equatable, Hashable {
+public struct HouseholdRecord: Codable, Sendable, Equatable, Hashable {
     public var id: String
     public var address: String
     public init(id: String, address: String) { self.id = id; self.address = address }

@@ -58,7 +58,6 @@ extension RosterParser {
     mutating func guardianRow(_ row: Row, students: Set<String>) -> GuardianRow? {
         let id = required(row, "guardian_id", id: true)
         let student = required(row, "student_id", id: true)
-        let name = required(row, "name")
         let relation = required(row, "relation")
         if let student, !students.contains(student) { problem(row, "student_id", "no student \(student); add them to students.csv") }
         let household = row.value("household_id")
@@ -70,9 +69,9 @@ extension RosterParser {
             warn(row, "qq", "invalid_qq", "\"\(qq)\" is not a QQ number; imported without it")
             qq = ""
         }
-        let own = ["name": name ?? "", "phone": phone(row, "phone"), "phone2": phone(row, "phone2"), "wechat": row.value("wechat"),
+        let own = ["name": row.value("name"), "phone": phone(row, "phone"), "phone2": phone(row, "phone2"), "wechat": row.value("wechat"),
                    "qq": qq, "preference": row.value("preference"), "household_id": household]
-        guard let id, let student, let relation, name != nil else { return nil }
+        guard let id, let student, let relation else { return nil }
         return GuardianRow(row: row, id: id, link: GuardianLink(studentID: student, relation: relation), own: own,
                            address: row.cells["address"]?.value.trimmingCharacters(in: .whitespaces) ?? "")
     }
@@ -104,8 +103,9 @@ extension RosterParser {
                 links.append(r.link)
             }
         }
-        guard ok else { return nil }
         func v(_ c: String) -> String { own[c]?.0 ?? "" }
+        if v("name").isEmpty { problem(rows[0].row, "name", "is empty on every row of guardian \(rows[0].id)"); ok = false }
+        guard ok else { return nil }
         let g = RosterGuardian(id: rows[0].id, name: v("name"), phone: v("phone"), phone2: v("phone2"), wechat: v("wechat"), qq: v("qq"),
                                householdID: v("household_id"), students: links)
         return (g, (v("preference"), own["preference"]?.1 ?? rows[0].row))

@@ -55,7 +55,7 @@ public enum StatusChange: String, Codable, Sendable, CaseIterable, Bilingual {
 /// One row of records.csv. Its identity is the student, the kind, the date
 /// and the title (the level for a tier), so that importing the same file
 /// twice changes nothing.
-public struct StudentRecord: Sendable, Equatable, Hashable {
+public struct StudentRecord: Codable, Sendable, Equatable, Hashable {
     public var studentID: String
     public var kind: RecordKind
     /// 国家奖学金, 旷课, …; for a status change or a tier it may be empty.

@@ -4,7 +4,7 @@ import LiaisonCore
 import LiaisonProtocol
 
 struct StudentShow: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "show", abstract: "A student, their guardians with channel addresses and preference order, counselor and tier.")
+    static let configuration = CommandConfiguration(commandName: "show", abstract: "A student, their guardians with channel addresses and preference order, counselor, class teacher, tier, siblings and records.")
 
     @Argument(help: "Student id.") var id: String
     @OptionGroup var global: GlobalOptions
@@ -15,14 +15,24 @@ struct StudentShow: ParsableCommand {
             var out = [display.fields([
                 ("学号 id", s.id), ("姓名 name", "\(s.name) \(s.gender)"), ("学院 college", s.college), ("专业 major", s.major),
                 ("班级 class", s.className), ("关注 tier", "\(s.tier.rawValue) \(s.tier.chineseName)"),
-                ("辅导员 counselor", d.counselor.map { "\($0.id) \($0.name)" } ?? s.counselorID), ("手机 phone", s.phone),
+                ("辅导员 counselor", d.counselor.map { "\($0.id) \($0.name)" } ?? s.counselorID),
+                ("班主任 teacher", d.schoolClass?.teacherID ?? ""), ("手机 phone", s.phone),
                 ("本学期联系 contacts", "\(d.contactsThisTerm) in term \(d.term)"),
             ]), ""]
-            var t = TextTable(["guardian", "name", "relation", "preference", "phone", "wechat", "qq", "address"])
+            var t = TextTable(["guardian", "name", "relation", "preference", "phone", "wechat", "qq", "household", "address"])
             for g in d.guardians {
-                t.add([g.id, g.name, g.relation, g.preference.map(\.rawValue).joined(separator: ">"), g.phone2.isEmpty ? g.phone : "\(g.phone) / \(g.phone2)", g.wechat, g.qq, g.address])
+                t.add([g.id, g.name, g.relation, g.preference.map(\.rawValue).joined(separator: ">"), g.phone2.isEmpty ? g.phone : "\(g.phone) / \(g.phone2)",
+                       g.wechat, g.qq, g.householdID, g.address.replacingOccurrences(of: "\n", with: " ")])
             }
             out.append(d.guardians.isEmpty ? "no guardians on record" : t.render())
+            if !d.siblings.isEmpty {
+                out.append("same guardians as: " + d.siblings.map { "\($0.id) \($0.name) (\($0.className))" }.joined(separator: ", "))
+            }
+            if !d.records.isEmpty {
+                var r = TextTable(["date", "kind", "title", "level", "reasons", "document"])
+                for x in d.records { r.add([x.date, x.kind.chineseName, x.title, x.levelName, x.reasons, x.document]) }
+                out += ["", r.render()]
+            }
             if !d.openCases.isEmpty {
                 out.append("")
                 out.append("open cases: " + d.openCases.map { "\($0.id) \(display.kind($0.kind))" }.joined(separator: ", "))
