@@ -22,7 +22,7 @@ public enum DemoRoster {
     public static func make() -> Roster {
         var g = Generator()
         func name() -> String { g.pick(surnames) + g.pick(givenChars) + (g.next(3) == 0 ? "" : g.pick(givenChars)) }
-        func mobile() -> String { "1" + g.pick(["38", "39", "50", "58", "87", "36", "77", "89"]) + g.digits(8) }
+        func mobile() -> String { "+861" + g.pick(["38", "39", "50", "58", "87", "36", "77", "89"]) + g.digits(8) }
 
         let colleges = [("01", "旅游管理学院", ["旅游管理", "酒店管理"]), ("02", "文化传媒学院", ["网络与新媒体", "视觉传达设计"])]
         var staff: [Staff] = [Staff(id: "S9001", name: "学生工作处 " + name(), role: .office, college: "学生工作处", phone: mobile())]

@@ -29,7 +29,7 @@ extension Engine {
             MessageField.studentName.rawValue: student.name, MessageField.studentID.rawValue: student.id,
             MessageField.college.rawValue: student.college, MessageField.className.rawValue: student.className,
             MessageField.counselorName.rawValue: counselor?.name ?? c.counselorID,
-            MessageField.counselorPhone.rawValue: counselor?.phone ?? "",
+            MessageField.counselorPhone.rawValue: PhoneNumber.display(counselor?.phone ?? ""),
             MessageField.caseID.rawValue: c.id, MessageField.kindName.rawValue: c.kind.chineseName,
             MessageField.stepID.rawValue: stepID, MessageField.stepTitle.rawValue: rule?.title ?? stepID,
             MessageField.due.rawValue: due.map { calendar.format($0) } ?? "",
@@ -121,7 +121,7 @@ extension Engine {
         if reachable.contains(where: { _, routes in routes.contains { can.proves(rule.evidence, via: $0.via) } }) { return }
         let whom = reachable.map { g, routes in
             let ways = routes.map(\.via).filter { $0 != "phone" }
-            return "\(g.relation) \(g.name) \(g.phone.isEmpty ? "（无电话）" : g.phone)" + (ways.isEmpty ? "" : "（\(ways.joined(separator: "、")) \(rule.evidence == .delivered ? "无法确认送达" : "收不到家长回复")）")
+            return "\(g.relation) \(g.name) \(g.phone.isEmpty ? "（无电话）" : PhoneNumber.display(g.phone))" + (ways.isEmpty ? "" : "（\(ways.joined(separator: "、")) \(rule.evidence == .delivered ? "无法确认送达" : "收不到家长回复")）")
         }
         try tx.record(PersonTask(caseID: c.id, stepID: stepID, messageID: nil, assignee: c.counselorID, kind: "phone-call",
                                  text: "\(rule.title)：没有任何渠道能证明家长已收到（需要\(rule.evidence.name)），请立即电话联系 \(whom.joined(separator: "；"))，"

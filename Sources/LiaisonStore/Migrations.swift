@@ -185,6 +185,18 @@ enum Migrations {
                 CREATE INDEX student_records_by_student ON student_records(student_id, date);
                 """)
         }
+        m.registerMigration("2026-12-01 phone numbers in E.164") { db in
+            // Stored until now as a mobile's 11 digits or a landline's AREA-LOCAL with its trunk 0.
+            let e164 = { (c: String) in
+                "CASE WHEN \(c) GLOB '1[3-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]' THEN '+86' || \(c) "
+                    + "WHEN \(c) GLOB '0[1-9]*-[0-9]*' THEN '+86' || replace(substr(\(c), 2), '-', '') ELSE \(c) END"
+            }
+            try db.execute(sql: """
+                UPDATE guardians SET phone = \(e164("phone")), phone2 = \(e164("phone2"));
+                UPDATE students SET phone = \(e164("phone"));
+                UPDATE staff SET phone = \(e164("phone"));
+                """)
+        }
         return m
     }
 }

@@ -46,7 +46,7 @@ import Testing
         let (r, warnings) = try parsed(students: students, guardians: guardians)
         #expect(warnings.isEmpty, "\(warnings)")
         #expect(r.guardians.map(\.id) == ["G1", "G2", "G3"])
-        #expect(r.guardians[0].students.map(\.studentID) == ["2023010101", "2023010102"] && r.guardians[0].phone == "13900000001")
+        #expect(r.guardians[0].students.map(\.studentID) == ["2023010101", "2023010102"] && r.guardians[0].phone == "+8613900000001")
         #expect(r.guardians[2].householdID == "G3", "a guardian given no household is a household alone")
         #expect(r.households == [HouseholdRecord(id: "H1", address: "云南省丽江市古城区\n福慧路 12 号, \"金虹\"小区"),
                                  HouseholdRecord(id: "G3", address: "昆明市")])
@@ -67,7 +67,7 @@ import Testing
             """
         let e = #expect(throws: LiaisonError.self) { try parsed(students: students, guardians: guardians) }
         let d = e?.details ?? []
-        #expect(d.contains { $0.hasPrefix("guardians.csv:3:") && $0.contains("phone: guardian G1 has \"13900000001\" here on line 2") }, "\(d)")
+        #expect(d.contains { $0.hasPrefix("guardians.csv:3:") && $0.contains("phone: guardian G1 has \"+8613900000001\" here on line 2") }, "\(d)")
         #expect(d.contains { $0.hasPrefix("guardians.csv:4:") && $0.contains("household H1 has another address on line 2") }, "\(d)")
         #expect(d.contains { $0.hasPrefix("guardians.csv:5:") && $0.contains("guardian G1 is listed for student 2023010101 twice") }, "\(d)")
     }

@@ -23,7 +23,7 @@ import Testing
 
     @Test func readsAllThreeFiles() throws {
         let r = try parse(students: studentsCSV, guardians: guardiansCSV, staff: staffCSV)
-        #expect(r.staff == [Staff(id: "T01", name: "王老师", role: .counselor, college: "旅游管理学院", unixUser: "wangls", phone: "13800000001")])
+        #expect(r.staff == [Staff(id: "T01", name: "王老师", role: .counselor, college: "旅游管理学院", unixUser: "wangls", phone: "+8613800000001")])
         #expect(r.students.first?.tier == .key)
         #expect(r.guardians.first?.preference == [.wechat, .phone])
     }
@@ -116,27 +116,38 @@ import Testing
 
             """
         let (r, warnings) = try parsed(students: studentsCSV, guardians: guardians, staff: staffCSV)
-        #expect(r.guardians.map(\.phone2) == ["13700000003", "0888-5123456", ""])
+        #expect(r.guardians.map(\.phone2) == ["+8613700000003", "+868885123456", ""])
         let views = r.guardianViews
-        #expect(views[0].addresses(for: .sms) == ["13900000002", "13700000003"] && views[0].addresses(for: .phone).count == 2)
+        #expect(views[0].addresses(for: .sms) == ["+8613900000002", "+8613700000003"] && views[0].addresses(for: .phone).count == 2)
         // A guardian with only a landline as the second number is reached by calls, never SMS.
-        #expect(views[1].addresses(for: .sms).isEmpty && views[1].addresses(for: .phone) == ["0888-5123456"])
+        #expect(views[1].addresses(for: .sms).isEmpty && views[1].addresses(for: .phone) == ["+868885123456"])
         #expect(r.guardians[1].preference == [.phone])
         #expect(warnings.map(\.code) == ["invalid_phone"] && warnings[0].field == "phone2", "\(warnings)")
     }
 
-    /// Numbers as people write them (issue 13), one stored form per kind.
+    /// Numbers as people write them (issue 13): stored in E.164 with their
+    /// kind, shown the usual way, and read back from either.
     @Test func numbersAsPeopleWriteThem() {
-        let cases: [(String, String?)] = [
-            ("13812345678", "13812345678"), ("１３８１２３４５６７８", "13812345678"), ("+86 138 1234 5678", "13812345678"),
-            ("86-138-1234-5678", "13812345678"), ("0086 13812345678", "13812345678"), ("＋８６ １３８１２３４５６７８", "13812345678"),
-            ("0888-5123456", "0888-5123456"), ("(0888)5123456", "0888-5123456"), ("0888 5123456", "0888-5123456"),
-            ("（０８８８）５１２３４５６", "0888-5123456"), ("010-12345678", "010-12345678"), ("02112345678", "021-12345678"),
-            ("+86 888 5123456", "0888-5123456"), ("+86 1390000001", nil), ("+1 415 555 0100", nil), ("12345", nil), ("1381234567x", nil), ("", nil),
+        let cases: [(String, String?, String?)] = [
+            ("13812345678", "+8613812345678", "13812345678"), ("１３８１２３４５６７８", "+8613812345678", nil),
+            ("+86 138 1234 5678", "+8613812345678", nil), ("86-138-1234-5678", "+8613812345678", nil),
+            ("0086 13812345678", "+8613812345678", nil), ("＋８６ １３８１２３４５６７８", "+8613812345678", nil),
+            ("0888-5123456", "+868885123456", "0888-5123456"), ("(0888)5123456", "+868885123456", nil), ("0888 5123456", "+868885123456", nil),
+            ("（０８８８）５１２３４５６", "+868885123456", nil), ("010-12345678", "+861012345678", "010-12345678"),
+            ("02112345678", "+862112345678", "021-12345678"), ("+86 888 5123456", "+868885123456", "0888-5123456"),
+            ("+86 1390000001", nil, nil), ("+1 415 555 0100", nil, nil), ("12345", nil, nil), ("1381234567x", nil, nil), ("", nil, nil),
         ]
-        for (raw, want) in cases { #expect(RosterParser.normalizePhone(raw) == want, "\(raw)") }
-        #expect(Guardian(id: "g", studentID: "s", name: "n", relation: "r", phone: "0888-5123456").phoneKind == .landline)
-        #expect(Guardian(id: "g", studentID: "s", name: "n", relation: "r", phone: "13812345678").phoneKind == .mobile)
+        for (raw, e164, display) in cases {
+            let n = PhoneNumber(raw)
+            #expect(n?.e164 == e164, "\(raw)")
+            if let display { #expect(n?.display == display, "\(raw)") }
+            // The stored form reads back as itself, and so does the usual one.
+            if let n { #expect(PhoneNumber(n.e164) == n && PhoneNumber(n.display) == n, "\(raw)") }
+        }
+        #expect(PhoneNumber("+8613812345678")?.kind == .mobile && PhoneNumber("+868885123456")?.kind == .landline)
+        #expect(Guardian(id: "g", studentID: "s", name: "n", relation: "r", phone: "+868885123456").phoneKind == .landline)
+        #expect(Guardian(id: "g", studentID: "s", name: "n", relation: "r", phone: "+8613812345678").phoneKind == .mobile)
+        #expect(PhoneNumber.display("wx_1") == "wx_1" && PhoneNumber.stored("0888-5123456") == "+868885123456")
     }
 
     @Test func referencesResolveAgainstWhatIsHeld() throws {
@@ -155,10 +166,10 @@ import Testing
     }
 
     @Test func phones() {
-        #expect(RosterParser.normalizePhone("+86 138 0000 0001") == "13800000001")
-        #expect(RosterParser.normalizePhone("0888-5123456") == "0888-5123456")
-        #expect(RosterParser.normalizePhone("12800000001") == nil)
-        #expect(RosterParser.normalizePhone("1380000000a") == nil)
+        #expect(PhoneNumber("+86 138 0000 0001")?.e164 == "+8613800000001")
+        #expect(PhoneNumber("0888-5123456")?.e164 == "+868885123456")
+        #expect(PhoneNumber("12800000001") == nil)
+        #expect(PhoneNumber("1380000000a") == nil)
     }
 }
 
@@ -178,12 +189,12 @@ import Testing
     }
 
     @Test func fieldsRoundTrip() {
-        let g = RosterGuardian(id: "G", name: "父", phone: "13800000001", preference: [.phone, .sms], householdID: "H1",
+        let g = RosterGuardian(id: "G", name: "父", phone: "+8613800000001", preference: [.phone, .sms], householdID: "H1",
                                students: [GuardianLink(studentID: "1", relation: "父亲"), GuardianLink(studentID: "2", relation: "继父")])
         #expect(RosterGuardian(fields: g.fields) == g)
         // A guardian.added written before households: one student, their own household.
         let old = ["id": "G", "student_id": "1", "name": "父", "relation": "父亲", "phone": "13800000001", "address": "丽江", "preference": "phone"]
-        #expect(RosterGuardian(fields: old) == RosterGuardian(id: "G", name: "父", phone: "13800000001", preference: [.phone],
+        #expect(RosterGuardian(fields: old) == RosterGuardian(id: "G", name: "父", phone: "+8613800000001", preference: [.phone],
                                                                students: [GuardianLink(studentID: "1", relation: "父亲")]))
         let c = ClassRecord(name: "旅游2301班", college: "旅游管理学院", grade: "2023", counselorID: "T1", teacherID: "T2")
         #expect(ClassRecord(fields: c.fields) == c)

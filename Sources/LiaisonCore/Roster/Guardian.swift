@@ -26,11 +26,11 @@ public enum ContactChannel: String, Codable, Sendable, Bilingual {
 public enum PhoneKind: String, Codable, Sendable {
     case mobile, landline
 
-    /// The kind of a stored number (RosterParser.normalizePhone keeps a
-    /// mobile as its 11 digits and a landline as written, area code first).
+    /// The kind of a stored number (E.164, `PhoneNumber`); a number in
+    /// another form is read as people write it first.
     public init(number: String) {
-        let digits = number.filter(\.isASCII).filter(\.isNumber)
-        self = digits.count == 11 && digits.hasPrefix("1") && !number.hasPrefix("0") ? .mobile : .landline
+        if number.hasPrefix("+861"), number.utf8.count == 14 { self = .mobile; return }  // the stored form of a mobile, without parsing
+        self = PhoneNumber(number)?.kind ?? .landline
     }
 }
 

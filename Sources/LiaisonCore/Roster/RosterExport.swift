@@ -1,12 +1,14 @@
 /// The roster written back as the five files `roster import` reads (issue
 /// 13, P2.1.1): the same columns, so export → import changes nothing. A cell
 /// a spreadsheet would run as a formula (one starting with = + - @) is
-/// written with a leading ', which the import takes off again.
+/// written with a leading ', which the import takes off again. Numbers are
+/// written as people write them (13812345678, 0888-5123456), not in the
+/// stored E.164, which a spreadsheet would take for a formula or a number.
 public enum RosterExport {
     public static func students(_ list: [Student]) -> String {
         table(["student_id", "name", "gender", "college", "major", "class", "counselor_id", "tier", "phone", "birth_date"],
               list.sorted { $0.id < $1.id }.map { [$0.id, $0.name, $0.gender, $0.college, $0.major, $0.className, $0.counselorID,
-                                                  $0.tier.rawValue, $0.phone, $0.birthDate] })
+                                                  $0.tier.rawValue, PhoneNumber.display($0.phone), $0.birthDate] })
     }
 
     /// One row per guardian per student; the household's address on each.
@@ -14,7 +16,7 @@ public enum RosterExport {
         let addresses = Dictionary(households.map { ($0.id, $0.address) }, uniquingKeysWith: { a, _ in a })
         return table(["guardian_id", "student_id", "name", "relation", "phone", "phone2", "wechat", "qq", "address", "preference", "household_id"],
               list.sorted { $0.id < $1.id }.flatMap { g in
-                  g.students.map { [g.id, $0.studentID, g.name, $0.relation, g.phone, g.phone2, g.wechat, g.qq, addresses[g.householdID] ?? "",
+                  g.students.map { [g.id, $0.studentID, g.name, $0.relation, PhoneNumber.display(g.phone), PhoneNumber.display(g.phone2), g.wechat, g.qq, addresses[g.householdID] ?? "",
                                     g.preference.map(\.rawValue).joined(separator: ">"), g.householdID] }
               })
     }
@@ -32,7 +34,7 @@ public enum RosterExport {
 
     public static func staff(_ list: [Staff]) -> String {
         table(["staff_id", "name", "role", "college", "unix_user", "phone"],
-              list.sorted { $0.id < $1.id }.map { [$0.id, $0.name, $0.role.rawValue, $0.college, $0.unixUser, $0.phone] })
+              list.sorted { $0.id < $1.id }.map { [$0.id, $0.name, $0.role.rawValue, $0.college, $0.unixUser, PhoneNumber.display($0.phone)] })
     }
 
     static func table(_ header: [String], _ rows: [[String]]) -> String {

@@ -12,7 +12,7 @@ extension Student {
     public init?(fields f: [String: String]) {
         guard let id = f["id"], let name = f["name"], let tier = Tier(rawValue: f["tier"] ?? "") else { return nil }
         self.init(id: id, name: name, gender: f["gender"] ?? "", college: f["college"] ?? "", major: f["major"] ?? "",
-                  className: f["class"] ?? "", counselorID: f["counselor_id"] ?? "", tier: tier, phone: f["phone"] ?? "",
+                  className: f["class"] ?? "", counselorID: f["counselor_id"] ?? "", tier: tier, phone: PhoneNumber.stored(f["phone"] ?? ""),
                   birthDate: f["birth_date"] ?? "")
     }
 }
@@ -34,7 +34,8 @@ extension RosterGuardian {
     public init?(fields f: [String: String]) {
         guard let id = f["id"], let name = f["name"] else { return nil }
         let links = f["students"].map(Self.links) ?? f["student_id"].map { [GuardianLink(studentID: $0, relation: f["relation"] ?? "")] } ?? []
-        self.init(id: id, name: name, phone: f["phone"] ?? "", phone2: f["phone2"] ?? "", wechat: f["wechat"] ?? "", qq: f["qq"] ?? "",
+        // (Numbers of events before E.164 are stored as they are now.)
+        self.init(id: id, name: name, phone: PhoneNumber.stored(f["phone"] ?? ""), phone2: PhoneNumber.stored(f["phone2"] ?? ""), wechat: f["wechat"] ?? "", qq: f["qq"] ?? "",
                   preference: (f["preference"] ?? "").split(separator: ">").compactMap { ContactChannel(rawValue: String($0)) },
                   householdID: f["household_id"] ?? "", students: links)
     }
@@ -66,6 +67,6 @@ extension StudentRecord {
 extension Staff {
     public init?(fields f: [String: String]) {
         guard let id = f["id"], let name = f["name"], let role = StaffRole(rawValue: f["role"] ?? "") else { return nil }
-        self.init(id: id, name: name, role: role, college: f["college"] ?? "", unixUser: f["unix_user"] ?? "", phone: f["phone"] ?? "")
+        self.init(id: id, name: name, role: role, college: f["college"] ?? "", unixUser: f["unix_user"] ?? "", phone: PhoneNumber.stored(f["phone"] ?? ""))
     }
 }

@@ -127,45 +127,10 @@ public struct RosterParser {
         return s.unicodeScalars.allSatisfy { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || $0 == "-" || $0 == "_") }
     }
 
-    /// Chinese mobile (optionally +86) or a landline such as 0888-5123456;
-    /// returns the number as stored, or nil.
-    /// Numbers as people write them (issue 13): full-width digits
-    /// (１３８…), `+86 138…`, `0086…`, `86-138…`, `(0888)5123456`,
-    /// `0888 5123456`, `0888-5123456`. Stored in one form per kind: a mobile
-    /// as its 11 digits, a landline as `AREA-LOCAL` (a 3-digit area code for
-    /// 010 and 02x, else 4), so that equal numbers compare equal.
-    public static func normalizePhone(_ raw: String) -> String? {
-        var ascii = ""
-        for u in raw.unicodeScalars {
-            switch u.value {
-            case 0xFF10...0xFF19: ascii.unicodeScalars.append(Unicode.Scalar(u.value - 0xFF10 + 0x30)!)  // full-width digits
-            case 0xFF0B: ascii += "+"
-            case 0x20, 0xA0, 0x3000, 0x2D, 0xFF0D, 0x2010...0x2015, 0x28, 0x29, 0xFF08, 0xFF09, 0x2E: continue  // spaces, dashes, brackets, dots
-            default: ascii.unicodeScalars.append(u)
-            }
-        }
-        var digits = ascii
-        var international = false
-        if digits.hasPrefix("+") { digits.removeFirst(); international = true } else if digits.hasPrefix("00") { digits.removeFirst(2); international = true }
-        guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
-        func isMobile(_ d: String) -> Bool {
-            d.count == 11 && d.hasPrefix("1") && "3456789".contains(d[d.index(after: d.startIndex)])
-        }
-        if international || (digits.hasPrefix("86") && isMobile(String(digits.dropFirst(2)))) {
-            guard digits.hasPrefix("86") else { return nil }  // only Chinese numbers
-            digits.removeFirst(2)
-            if !digits.hasPrefix("0") && !digits.hasPrefix("1") { digits = "0" + digits }  // +86 888 5123456: the trunk 0 is left out
-        }
-        if isMobile(digits) { return digits }
-        guard digits.hasPrefix("0"), (10...12).contains(digits.count) else { return nil }
-        let area = digits.hasPrefix("01") || digits.hasPrefix("02") ? 3 : 4
-        return String(digits.prefix(area)) + "-" + String(digits.dropFirst(area))
-    }
-
     mutating func phone(_ row: Row, _ column: String) -> String {
         let v = row.value(column)
         if v.isEmpty { return "" }
-        guard let p = RosterParser.normalizePhone(v) else {
+        guard let p = PhoneNumber(v)?.e164 else {
             warn(row, column, "invalid_phone", "\"\(v)\" is not a phone number (a mobile such as 13812345678 or a landline such as 0888-5123456); imported without it")
             return ""
         }

@@ -16,12 +16,12 @@ struct StudentShow: ParsableCommand {
                 ("学号 id", s.id), ("姓名 name", "\(s.name) \(s.gender)"), ("学院 college", s.college), ("专业 major", s.major),
                 ("班级 class", s.className), ("关注 tier", "\(s.tier.rawValue) \(s.tier.chineseName)"),
                 ("辅导员 counselor", d.counselor.map { "\($0.id) \($0.name)" } ?? s.counselorID),
-                ("班主任 teacher", d.schoolClass?.teacherID ?? ""), ("手机 phone", s.phone),
+                ("班主任 teacher", d.schoolClass?.teacherID ?? ""), ("手机 phone", PhoneNumber.display(s.phone)),
                 ("本学期联系 contacts", "\(d.contactsThisTerm) in term \(d.term)"),
             ]), ""]
             var t = TextTable(["guardian", "name", "relation", "preference", "phone", "wechat", "qq", "household", "address"])
             for g in d.guardians {
-                t.add([g.id, g.name, g.relation, g.preference.map(\.rawValue).joined(separator: ">"), g.phone2.isEmpty ? g.phone : "\(g.phone) / \(g.phone2)",
+                t.add([g.id, g.name, g.relation, g.preference.map(\.rawValue).joined(separator: ">"), [g.phone, g.phone2].filter { !$0.isEmpty }.map(PhoneNumber.display).joined(separator: " / "),
                        g.wechat, g.qq, g.householdID, g.address.replacingOccurrences(of: "\n", with: " ")])
             }
             out.append(d.guardians.isEmpty ? "no guardians on record" : t.render())
