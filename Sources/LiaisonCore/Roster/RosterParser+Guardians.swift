@@ -130,7 +130,9 @@ extension RosterParser {
                 warn(at, "preference", "unusable_preference", "\"\(token)\" is not a channel; use \(ContactChannel.usageList) in order of preference, e.g. wechat>phone; left out")
                 continue
             }
-            if c == .sms, g.phoneKind == .landline {
+            // SMS goes to the first mobile of phone and phone2 (Guardian.addresses(for:)), as when the
+            // preference is left empty: a landline first with a mobile second still takes it.
+            if c == .sms, g.phoneKind == .landline, g.address(for: .sms) == nil {
                 warn(at, "preference", "unusable_preference", "prefers sms but \(g.phone) is a landline: an SMS would reach nobody; left out (list phone instead)")
             } else if g.address(for: c) == nil {
                 warn(at, "preference", "unusable_preference", "prefers \(c.rawValue) but has no \(c == .letter || c == .visit ? "address" : c == .sms ? "phone" : c.rawValue) in this row")
