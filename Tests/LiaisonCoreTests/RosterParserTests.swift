@@ -165,6 +165,15 @@ import Testing
         #expect(!RosterParser.isValidID("-x"))
     }
 
+    /// SMS goes to the first mobile of the two numbers: a landline first and a
+    /// mobile second may prefer sms (an export of such a guardian reads back unchanged).
+    @Test func smsPreferenceWithAMobileSecondNumber() throws {
+        let guardians = "guardian_id,student_id,name,relation,phone,phone2,preference\nG1,2023010101,张母,母亲,0888-5123456,13900000002,sms>phone\nG2,2023010101,张奶奶,祖母,0888-5123457,,sms>phone\n"
+        let (r, warnings) = try parsed(students: studentsCSV, guardians: guardians, staff: staffCSV)
+        #expect(r.guardians[0].preference == [.sms, .phone] && r.guardianViews[0].addresses(for: .sms) == ["+8613900000002"])
+        #expect(r.guardians[1].preference == [.phone] && warnings.map(\.code) == ["unusable_preference"] && warnings[0].line == 3, "\(warnings)")
+    }
+
     @Test func phones() {
         #expect(PhoneNumber("+86 138 0000 0001")?.e164 == "+8613800000001")
         #expect(PhoneNumber("0888-5123456")?.e164 == "+868885123456")

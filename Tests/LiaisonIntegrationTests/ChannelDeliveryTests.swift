@@ -131,12 +131,12 @@ import Testing
               sms:
                 plugin: \(plugin)
                 serves: [sms]
-                config: {path: \(d.dir.path)/sms.out, reply: 收到，马上联系辅导员, reply_prefix: "+86"}
+                config: {path: \(d.dir.path)/sms.out, reply: 收到，马上联系辅导员}
             """)
         try d.start()
         let c = try d.json(CaseRecord.self, "case", "open", "accident", "--student", "2023010101", "--summary", "摔伤")
         let detail = try d.caseDetail(c.id) { $0.record.steps.first { $0.id == "notify-parents" }?.status == .done }
-        // The SMS gave no receipt; the reply from +86 139… is the parent's own.
+        // The SMS gave no receipt; the reply from +86 139… (the stored E.164 the SMS went to) is the parent's own.
         let step = try #require(detail.record.steps.first { $0.id == "notify-parents" })
         #expect(step.status == .done && step.evidence == .acknowledged, "\(step)")
         #expect(detail.events.contains { $0.type == .stepEvidence && $0.actor == "system" && ($0.payload["note"] ?? "").contains("收到，马上联系辅导员") })

@@ -83,7 +83,7 @@ import Testing
         #expect(parents.recipientName == "张建国、刘芳" && parents.state == .sent && parents.channel == "letter", "\(parents)")
         // The letter goes to the one address, whole; a phone call to either parent is the last resort.
         #expect(parents.routes == [MessageRoute(via: "letter", address: "云南省丽江市古城区\n七一街1号"),
-                                   MessageRoute(via: "phone", address: "13900000001"), MessageRoute(via: "phone", address: "13900000002")],
+                                   MessageRoute(via: "phone", address: "+8613900000001"), MessageRoute(via: "phone", address: "+8613900000002")],
                 "\(parents.routes)")
         #expect(letters[1].state == .sent && letters[1].recipientName == "张桂兰")
         // Without an address the uncle's notice falls to the counselor's phone:

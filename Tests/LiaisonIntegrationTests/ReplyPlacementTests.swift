@@ -24,7 +24,7 @@ import Testing
               sms:
                 plugin: \(plugin)
                 serves: [sms, staff]
-                config: {path: \(d.dir.path)/sms.out, reply: 好的，周五来学校, reply_prefix: "+86"}
+                config: {path: \(d.dir.path)/sms.out, reply: 好的，周五来学校}
             """)
         try d.start()
         let files = [try d.write("students.csv", Fixtures.students), try d.write("guardians.csv", Self.twins),

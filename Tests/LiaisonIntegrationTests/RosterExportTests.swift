@@ -43,7 +43,7 @@ import Testing
         // (The fixture's two-line address travels whole, quoted.)
         #expect(guardians.contains("\"云南省大理市\n下关镇2号\""))
         let g7 = try d.json(StudentDetail.self, "student", "show", "2023010102").guardians.first { $0.id == "G7" }
-        #expect(g7?.name == "=HYPERLINK(\"http://x\")" && g7?.phone == "13900000007")
+        #expect(g7?.name == "=HYPERLINK(\"http://x\")" && g7?.phone == "+8613900000007")
 
         // Students a page at a time, by id, with the total (issue 13.7).
         var seen: [String] = []

@@ -24,9 +24,11 @@ import Testing
         let o = try d.ctl(["roster", "import", students, try d.write("guardians.csv", Self.guardians), staff, "--report", report])
         #expect(o.status == 0, "\(o.out)\(o.err)")
         #expect(o.out.contains("3 warnings") && o.out.contains("1 guardian has no usable route (no_valid_channel)"), "\(o.out)")
-        // Numbers as written, stored one way.
+        // Numbers as written, stored one way (E.164), shown the usual way.
         let g = try d.json(StudentDetail.self, "student", "show", "2023010101").guardians
-        #expect(g.map(\.phone) == ["13900000001", "0888-5123456"], "\(g.map(\.phone))")
+        #expect(g.map(\.phone) == ["+8613900000001", "+868885123456"], "\(g.map(\.phone))")
+        let shown = try d.ctl("student", "show", "2023010101")
+        #expect(shown.out.contains("13900000001") && shown.out.contains("0888-5123456") && !shown.out.contains("+86"), "\(shown.out)")
         // The bad number is gone, the guardian kept and reported unreachable.
         let unreachable = try #require(try d.json(StudentDetail.self, "student", "show", "2023010102").guardians.first)
         #expect(unreachable.phone.isEmpty && unreachable.preference.isEmpty)

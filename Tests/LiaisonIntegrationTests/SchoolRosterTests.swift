@@ -48,8 +48,9 @@ import Testing
         #expect(twins.count == 2 && twins[0].map(\.id) == school.twinParents && twins[1].map(\.id) == school.twinParents, "\(twins.map { $0.map(\.id) })")
         for guardians in twins {
             let father = try #require(guardians.first { $0.relation == "父亲" }), mother = try #require(guardians.first { $0.relation == "母亲" })
-            #expect(father.phone == "13812345678" && father.phone2.isEmpty, "written ＋８６ １３８ １２３４ ５６７８: \(father.phone)")
-            #expect(mother.phone == "0888-5123456" && mother.phone2 == "13987654321", "written (0888)5123456 and 86-13987654321: \(mother.phone) \(mother.phone2)")
+            // Stored in E.164, shown as people write them.
+            #expect(father.phone == "+8613812345678" && PhoneNumber.display(father.phone) == "13812345678" && father.phone2.isEmpty, "written ＋８６ １３８ １２３４ ５６７８: \(father.phone)")
+            #expect(mother.phone == "+868885123456" && PhoneNumber.display(mother.phone) == "0888-5123456" && mother.phone2 == "+8613987654321", "written (0888)5123456 and 86-13987654321: \(mother.phone) \(mother.phone2)")
             for g in [father, mother] {
                 #expect(g.address == SyntheticSchool.showcaseAddress && g.householdID == school.twinHousehold, "\(g.id): \(g.address)")
             }
@@ -113,7 +114,7 @@ import Testing
         #expect(try d.json(StudentPage.self, "student", "list").total == before)
         #expect(try d.ctl("student", "show", broken.newcomer).status == 1)
         let twin = try d.json(StudentDetail.self, "student", "show", broken.twins[1])
-        #expect(twin.guardians.map(\.id) == broken.twinParents && twin.guardians.first?.phone == "13812345678")
+        #expect(twin.guardians.map(\.id) == broken.twinParents && twin.guardians.first?.phone == "+8613812345678")
     }
 
     /// guardians.csv as `roster export` wrote it, read back per guardian.
@@ -520,7 +521,7 @@ struct SyntheticSchool {
                     if broken && f == 2 && p.relation == "父亲" { row["phone"] = "139-1234-5678" }
                     let cells = guardians.add(row)
                     if row["phone"] != nil {
-                        errors.append(Planted(code: "", cell: cells["phone"]!, says: "guardian \(p.id) has \"13812345678\" here on line \(first["phone"]!.line)"))
+                        errors.append(Planted(code: "", cell: cells["phone"]!, says: "guardian \(p.id) has \"+8613812345678\" here on line \(first["phone"]!.line)"))
                     }
                     continue
                 }

@@ -80,7 +80,11 @@ struct RosterImport: ParsableCommand {
         var out = [t.render(), ""]
         for (name, d) in kinds {
             for c in d.changed.prefix(20) {
-                out.append("~ \(name) \(c.id): " + c.fields.map { "\($0.field) \"\($0.old)\" → \"\($0.new)\"" }.joined(separator: ", "))
+                out.append("~ \(name) \(c.id): " + c.fields.map { f in
+                    // Numbers as people write them (stored in E.164).
+                    let shown = f.field.hasPrefix("phone") ? (PhoneNumber.display(f.old), PhoneNumber.display(f.new)) : (f.old, f.new)
+                    return "\(f.field) \"\(shown.0)\" → \"\(shown.1)\""
+                }.joined(separator: ", "))
             }
             if d.changed.count > 20 { out.append("~ \(name): … and \(d.changed.count - 20) more changed (--json lists all)") }
             if !d.removedFromSource.isEmpty {
