@@ -9,8 +9,9 @@ public struct StudentDetail: Codable, Sendable, Equatable {
     public var openCases: [CaseRecord]
     public var contactsThisTerm: Int
     public var term: String
-    /// The student's class as classes.csv lists it, if it does.
+    /// The student's class as classes.csv lists it, if it does, and its class teacher.
     public var schoolClass: ClassRecord?
+    public var teacher: Staff?
     /// Other students of the same guardians (siblings, twins): a call to
     /// the family may be about them too.
     public var siblings: [Student]
@@ -18,10 +19,10 @@ public struct StudentDetail: Codable, Sendable, Equatable {
     public var records: [StudentRecord]
 
     public init(student: Student, guardians: [Guardian], counselor: Staff?, openCases: [CaseRecord], contactsThisTerm: Int, term: String,
-                schoolClass: ClassRecord? = nil, siblings: [Student] = [], records: [StudentRecord] = []) {
+                schoolClass: ClassRecord? = nil, teacher: Staff? = nil, siblings: [Student] = [], records: [StudentRecord] = []) {
         self.student = student; self.guardians = guardians; self.counselor = counselor; self.openCases = openCases
         self.contactsThisTerm = contactsThisTerm; self.term = term
-        self.schoolClass = schoolClass; self.siblings = siblings; self.records = records
+        self.schoolClass = schoolClass; self.teacher = teacher; self.siblings = siblings; self.records = records
     }
 }
 

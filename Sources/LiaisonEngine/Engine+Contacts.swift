@@ -46,10 +46,11 @@ extension Engine {
         let term = calendar.term(containing: clock.now())
         return try store.read { tx in
             let s = try requireStudent(id, tx)
+            let schoolClass = try tx.schoolClass(s.className)
             return StudentDetail(student: s, guardians: try tx.guardians(ofStudent: id), counselor: try tx.staff(s.counselorID),
                                  openCases: try tx.cases(CaseFilter(state: .open, studentID: id)),
                                  contactsThisTerm: try tx.contacts(studentID: id).filter { $0.term == term }.count, term: term,
-                                 schoolClass: try tx.schoolClass(s.className), siblings: try tx.siblings(of: id), records: try tx.records(studentID: id))
+                                 schoolClass: schoolClass, teacher: try schoolClass.flatMap { try tx.staff($0.teacherID) }, siblings: try tx.siblings(of: id), records: try tx.records(studentID: id))
         }
     }
 

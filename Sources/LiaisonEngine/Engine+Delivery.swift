@@ -13,7 +13,10 @@ extension Engine {
         let counselor = try tx.caseRecord(m.caseID)?.counselorID ?? ""
         // A household's letter carries each guardian's phone: name them all.
         var phones: [String] = []
-        for r in m.routes where (r.via == "sms" || r.via == "phone" || r.via == "staff") && !phones.contains(r.address) { phones.append(r.address) }
+        for r in m.routes where r.via == "sms" || r.via == "phone" || r.via == "staff" {
+            let shown = PhoneNumber.display(r.address)  // as a person dials it
+            if !phones.contains(shown) { phones.append(shown) }
+        }
         let phone = phones.isEmpty ? "（无电话）" : phones.joined(separator: "、")
         // The step's call-at-once task (no channel could prove it at opening)
         // already names every guardian's number: one call, one task.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Glibc
 import LiaisonClient
 import LiaisonCore
 import LiaisonProtocol
@@ -48,6 +49,11 @@ struct RosterImport: ParsableCommand {
 
     func run() throws {
         let paths = try paths()
+        // The report's place is checked before the daemon is asked: an import
+        // that went through must not end in "cannot write the report".
+        if let report, !FileManager.default.createFile(atPath: report, contents: nil, attributes: [.posixPermissions: 0o600]) {
+            throw LiaisonError.invalid("cannot write the report to \(report) (\(String(cString: strerror(errno)))); give a path you can write to. Nothing was imported")
+        }
         try global.session { client, _ in
             let ids = try paths.map { try $0.map { try client.upload(path: $0) } }
             let params = RosterImportParams(students: ids[0], guardians: ids[1], staff: ids[2], classes: ids[3], records: ids[4], dryRun: dryRun)
@@ -67,7 +73,8 @@ struct RosterImport: ParsableCommand {
     func writeReport(_ problems: [RosterProblem]) throws {
         guard let report else { return }
         do {
-            try RosterProblem.csv(problems).write(toFile: report, atomically: true, encoding: .utf8)
+            // (Into the file made above, readable by its owner alone: the messages quote the values.)
+            try Data(RosterProblem.csv(problems).utf8).write(to: URL(fileURLWithPath: report))
         } catch {
             throw LiaisonError.invalid("cannot write the report to \(report): \(error.localizedDescription); give a writable path")
         }

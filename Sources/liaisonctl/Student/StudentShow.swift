@@ -16,7 +16,7 @@ struct StudentShow: ParsableCommand {
                 ("学号 id", s.id), ("姓名 name", "\(s.name) \(s.gender)"), ("学院 college", s.college), ("专业 major", s.major),
                 ("班级 class", s.className), ("关注 tier", "\(s.tier.rawValue) \(s.tier.chineseName)"),
                 ("辅导员 counselor", d.counselor.map { "\($0.id) \($0.name)" } ?? s.counselorID),
-                ("班主任 teacher", d.schoolClass?.teacherID ?? ""), ("手机 phone", PhoneNumber.display(s.phone)),
+                ("班主任 teacher", d.teacher.map { "\($0.id) \($0.name)" } ?? d.schoolClass?.teacherID ?? ""), ("手机 phone", PhoneNumber.display(s.phone)),
                 ("本学期联系 contacts", "\(d.contactsThisTerm) in term \(d.term)"),
             ]), ""]
             var t = TextTable(["guardian", "name", "relation", "preference", "phone", "wechat", "qq", "household", "address"])
