@@ -53,8 +53,9 @@ import Testing
         let tasks = try d.json([PersonTask].self, "task", "list", "--case", c.id)
         let task = try #require(tasks.first { $0.messageID == toMother.id })
         #expect(task.assignee == c.counselorID && task.kind == "phone-call" && task.stepID == "notify-parents" && task.doneAt == nil)
-        #expect(task.text.contains(mother.phone) && task.text.contains(mother.name))
-        #expect(try d.ctl("task", "list").out.contains(mother.phone))
+        // The number as the counselor dials it (stored in E.164).
+        #expect(task.text.contains(PhoneNumber.display(mother.phone)) && !task.text.contains("+86") && task.text.contains(mother.name), "\(task.text)")
+        #expect(try d.ctl("task", "list").out.contains(PhoneNumber.display(mother.phone)))
 
         // Two retries later WeChat has had its three attempts; SMS takes over.
         #expect(try d.ctl("clock", "advance", "2m").status == 0)

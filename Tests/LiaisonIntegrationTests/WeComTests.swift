@@ -208,7 +208,7 @@ import Testing
             #expect(attempts.map(\.outcome) == ["permanent", "ok"] && attempts.map(\.channel) == ["wecom", "outbox"], "\(attempts)")
             #expect(attempts[0].error.contains("user \(Self.father) is not in the app's visible range") && attempts[0].error.contains("invaliduser"),
                     "\(attempts[0].error)")
-            #expect(attempts[1].address.hasPrefix("1"), "the father's phone number, by SMS")
+            #expect(attempts[1].address.hasPrefix("+861"), "the father's phone number (E.164), by SMS")
         }
         #expect(try s.log().filter { $0.path == "/cgi-bin/message/send" && $0.delivered }.isEmpty)
     }
