@@ -322,7 +322,8 @@ import Testing
             let m = try #require(m)
             let post = try #require(posts.first { ($0.json?["text"] as? [String: Any])?["content"] as? String == "案件\(id)步骤逾期\n\(m.body)" },
                                     "\(id): \(texts.map { $0["content"] ?? "" })")
-            let phone = try d.json(MessageDetail.self, "message", "show", "\(m.id)").attempts.last?.address
+            // The staff member's number is stored in E.164; WeCom mentions a mainland mobile without +86.
+            let phone = (try d.json(MessageDetail.self, "message", "show", "\(m.id)").attempts.last?.address).map(PhoneNumber.display)
             #expect(post.json?["msgtype"] as? String == "text")
             #expect(((post.json?["text"] as? [String: Any])?["mentioned_mobile_list"] as? [String]) == [try #require(phone)])
             #expect(m.body.contains(id) && m.body.contains("已逾期"))
@@ -338,7 +339,7 @@ import Testing
         #expect(try d.ctl("clock", "advance", "2h").status == 0)
         let ms = try d.messages(["--case", c.id]) { ms in ms.contains { $0.topic == "escalation" && $0.state == .sent } }
         let m = try #require(ms.first { $0.topic == "escalation" })
-        let phone = try #require(try d.json(MessageDetail.self, "message", "show", "\(m.id)").attempts.last?.address)
+        let phone = PhoneNumber.display(try #require(try d.json(MessageDetail.self, "message", "show", "\(m.id)").attempts.last?.address))
         let post = try #require(try s.log().first { $0.path == "/cgi-bin/webhook/send" })
         let body = try #require(post.json)
         #expect(body["msgtype"] as? String == "markdown" && body["text"] == nil)
