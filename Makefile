@@ -2,7 +2,7 @@
 SWIFT ?= swift
 CONFIG ?= Config/dev/liaison.yaml
 
-.PHONY: all deps build run test bench check-config clean
+.PHONY: all deps build run test bench check-config clean access-doc
 
 all: build
 
@@ -43,3 +43,8 @@ check-config: build
 
 clean:
 	rm -rf .build .liaison
+
+# docs/ACCESS.md's matrix, rewritten from the routes' declared access.
+access-doc:
+	$(SWIFT) build --build-tests
+	LIAISON_WRITE_ACCESS_DOC=1 $(SWIFT) test --skip-build --filter AccessDocTests

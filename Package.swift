@@ -79,7 +79,7 @@ let package = Package(
         .testTarget(name: "LiaisonConfigTests", dependencies: ["LiaisonConfig"]),
         .testTarget(name: "LiaisonStoreTests", dependencies: ["LiaisonStore", "LiaisonEngine", "LiaisonConfig", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "LiaisonClientTests", dependencies: ["LiaisonClient"]),
-        .testTarget(name: "LiaisonServerTests", dependencies: ["LiaisonServer", "LiaisonProtocol", "LiaisonStore", "LiaisonSystemd", .product(name: "Logging", package: "swift-log")]),
+        .testTarget(name: "LiaisonServerTests", dependencies: ["LiaisonServer", "LiaisonProtocol", "LiaisonStore", "LiaisonConfig", "LiaisonSystemd", .product(name: "Logging", package: "swift-log")]),
         // Drives the real binaries; depending on them makes `swift test` build them.
         .testTarget(name: "LiaisonIntegrationTests", dependencies: [
             "LiaisonClient", "LiaisonChannels", "LiaisonTestSupport", "liaisond", "liaisonctl", "liaison-channel-host", .product(name: "GRDB", package: "GRDB.swift"),

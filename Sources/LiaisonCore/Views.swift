@@ -73,6 +73,14 @@ public struct DeadlineRow: Codable, Sendable, Equatable {
 
 /// One page of `student list`: students by id, how many match in all, and
 /// the id to continue after (nil on the last page).
+/// A page of cases, newest first, with how many match in all (issue 14: never a silent cut).
+public struct CasePage: Codable, Sendable, Equatable {
+    public var cases: [CaseRecord]
+    public var total: Int
+    public var next: String?
+    public init(cases: [CaseRecord], total: Int, next: String?) { self.cases = cases; self.total = total; self.next = next }
+}
+
 public struct StudentPage: Codable, Sendable, Equatable {
     public var students: [Student]
     public var total: Int

@@ -77,6 +77,17 @@ extension Engine {
     public func cases(_ filter: CaseFilter) throws -> [CaseRecord] {
         try store.read { try $0.cases(filter) }
     }
+
+    /// A page of cases, newest first; `next` is the id to pass as `after`.
+    public func casePage(_ filter: CaseFilter) throws -> CasePage {
+        var f = filter
+        f.limit += 1
+        return try store.read { tx in
+            let (list, total) = try tx.casePage(f)
+            let page = Array(list.prefix(filter.limit))
+            return CasePage(cases: page, total: total, next: list.count > filter.limit ? page.last?.id : nil)
+        }
+    }
 }
 
 extension CaseRecord {

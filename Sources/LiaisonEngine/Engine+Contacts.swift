@@ -55,9 +55,9 @@ extension Engine {
     }
 
     /// A page of students, by id; `next` is the id to pass as `after` for the next page.
-    public func students(className: String?, counselorID: String?, after: String? = nil, limit: Int = 100) throws -> StudentPage {
+    public func students(className: String?, counselorID: String?, scope: Responsibility = .school, after: String? = nil, limit: Int = 100) throws -> StudentPage {
         try store.read { tx in
-            let (list, total) = try tx.students(className: className, counselorID: counselorID, after: after, limit: limit + 1)
+            let (list, total) = try tx.students(className: className, counselorID: counselorID, scope: scope, after: after, limit: limit + 1)
             let page = Array(list.prefix(limit))
             return StudentPage(students: page, total: total, next: list.count > limit ? page.last?.id : nil)
         }

@@ -166,7 +166,9 @@ extension Engine {
         }
     }
 
-    public func tasks(caseID: String?) throws -> [PersonTask] { try store.read { try $0.tasks(caseID: caseID) } }
+    public func tasks(caseID: String?, scope: Responsibility = .school) throws -> [PersonTask] {
+        try store.read { try $0.tasks(caseID: caseID, scope: scope) }
+    }
 }
 
 extension Engine {
@@ -209,7 +211,7 @@ extension Engine {
 
 extension Engine {
     /// Parents' replies, newest first (`message replies`).
-    public func replies(unmatchedOnly: Bool, caseID: String?, limit: Int, offset: Int) throws -> [InboundReply] {
-        try store.read { try $0.replies(unmatchedOnly: unmatchedOnly, caseID: caseID, limit: limit, offset: offset) }
+    public func replies(unmatchedOnly: Bool, caseID: String?, scope: Responsibility = .school, limit: Int, offset: Int) throws -> [InboundReply] {
+        try store.read { try $0.replies(unmatchedOnly: unmatchedOnly, caseID: caseID, scope: scope, limit: limit, offset: offset) }
     }
 }

@@ -13,17 +13,27 @@ extension Engine {
             return try store.read { tx in
                 let existing = try tx.roster()
                 let (incoming, warnings) = try RosterParser.parse(files, existing: existing)
+                try Self.checkAdministrators(existing, incoming, by: actor)
                 return RosterImportResult(dryRun: true, diff: Self.diff(existing, incoming, files), events: 0, warnings: warnings)
             }
         }
         return try store.write { tx in
             let existing = try tx.roster()
             let (incoming, warnings) = try RosterParser.parse(files, existing: existing)
+            try Self.checkAdministrators(existing, incoming, by: actor)
             let diff = Self.diff(existing, incoming, files)
             let events = Self.events(for: diff, incoming: incoming, actor: actor.id, now: now)
             try Projector.record(events, in: tx)
             return RosterImportResult(dryRun: false, diff: diff, events: events.count, warnings: warnings)
         }
+    }
+
+    /// Making or changing an administrator is for an administrator (issue
+    /// 14): the Student Affairs Office manages staff and roles, not admins.
+    static func checkAdministrators(_ existing: Roster, _ incoming: Roster, by actor: Staff) throws {
+        let admins = RosterDiff.administratorChanges(existing: existing, incoming: incoming)
+        guard !admins.isEmpty, actor.role != .admin else { return }
+        throw LiaisonError(.forbidden, "staff.csv would make or change the administrator record of \(admins.joined(separator: ", ")), which only an administrator may do; \(actor.id) is \(actor.role.rawValue). Nothing was imported")
     }
 
     /// Loads the synthetic demo roster when no student is held yet.

@@ -110,8 +110,11 @@ public struct CaseListParams: Codable, Sendable {
     public var state: String?
     public var kind: String?
     public var student: String?
-    public init(mine: Bool? = nil, state: String? = nil, kind: String? = nil, student: String? = nil) {
-        self.mine = mine; self.state = state; self.kind = kind; self.student = student
+    /// A page: 1–1000 cases (100 when absent), after the case `after` (the previous page's `next`).
+    public var limit: Int?
+    public var after: String?
+    public init(mine: Bool? = nil, state: String? = nil, kind: String? = nil, student: String? = nil, limit: Int? = nil, after: String? = nil) {
+        self.mine = mine; self.state = state; self.kind = kind; self.student = student; self.limit = limit; self.after = after
     }
 }
 

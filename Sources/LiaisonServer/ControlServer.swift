@@ -29,7 +29,6 @@ public struct ServerInfo: Sendable {
 /// client while the store commits.
 public final class ControlServer: Sendable {
     public let engine: Engine
-    let authorizer: Authorizer
     let router: Router
     let logger: Logger
     let listenFD: Int32
@@ -40,7 +39,6 @@ public final class ControlServer: Sendable {
     public init(listening fd: Int32, engine: Engine, info: ServerInfo, channels: (any ChannelControl)? = nil, logger: Logger) {
         self.listenFD = fd
         self.engine = engine
-        self.authorizer = Authorizer(engine: engine)
         self.logger = logger
         var fds: [Int32] = [0, 0]
         _ = pipe(&fds)
@@ -120,11 +118,7 @@ public final class ControlServer: Sendable {
             if head.method != Method.hello && context.user == nil {
                 throw LiaisonError(.handshakeRequired, "send hello with protocolVersion \(protocolVersion) first")
             }
-            guard let handler = router.table[head.method] else {
-                throw LiaisonError(.unknownMethod, "no method \"\(head.method)\"; the methods are \(router.methods.joined(separator: ", "))")
-            }
-            if let user = context.user { try authorizer.authorize(user, method: head.method) }
-            return try handler(context, id, data)
+            return try router.handle(head.method, context, id, data)
         } catch let error as LiaisonError {
             if error.code == .internal { logger.error("\(error.message)") }
             return (try? Wire.frame(ErrorReply(id: id, error: error))) ?? []

@@ -18,15 +18,20 @@ public final class RequestContext: @unchecked Sendable {
     public var actor: Staff { user! }
 }
 
-/// One route table: method name → a handler that decodes its params, calls
-/// the engine and encodes the reply frame.
+/// One route table: method name → who may call it and how its result is
+/// scoped (`Access`, declared with the method: nothing else decides), and a
+/// handler that decodes its params, calls the engine and encodes the reply.
 public struct Router: Sendable {
     typealias Handler = @Sendable (RequestContext, RequestID?, Data) throws -> [UInt8]
     var table: [String: Handler] = [:]
+    public private(set) var access: [String: Access] = [:]
 
     public var methods: [String] { table.keys.sorted() }
 
-    mutating func add<P: Decodable & SendableMetatype, R: Encodable & SendableMetatype>(_ method: String, _: P.Type, _ body: @escaping @Sendable (RequestContext, P) throws -> R) {
+    mutating func add<P: Decodable & SendableMetatype, R: Encodable & SendableMetatype>(_ method: String, _: P.Type, _ access: Access,
+                                                                                      _ body: @escaping @Sendable (RequestContext, P) throws -> R) {
+        precondition(table[method] == nil, "\(method) is routed twice")
+        self.access[method] = access
         table[method] = { ctx, id, data in
             let params: P
             do {
@@ -36,6 +41,17 @@ public struct Router: Sendable {
             }
             return try Wire.frame(SuccessReply(id: id, result: try body(ctx, params)))
         }
+    }
+
+    /// One request of a greeted connection (or the greeting): the caller's
+    /// role checked against the method's declared access, then the handler,
+    /// which checks the student in scope where the method names one.
+    public func handle(_ method: String, _ context: RequestContext, _ id: RequestID?, _ data: Data) throws -> [UInt8] {
+        guard let handler = table[method] else {
+            throw LiaisonError(.unknownMethod, "no method \"\(method)\"; the methods are \(methods.joined(separator: ", "))")
+        }
+        if let user = context.user { try access[method]!.check(user, method: method) }
+        return try handler(context, id, data)
     }
 
     static func describe(_ error: DecodingError) -> String {
@@ -50,5 +66,21 @@ public struct Router: Sendable {
         case let .dataCorrupted(c): return c.codingPath.isEmpty ? "not a JSON request object" : "field \(path(c)): \(c.debugDescription)"
         @unknown default: return "\(error)"
         }
+    }
+}
+
+extension Router {
+    /// docs/ACCESS.md's table: each method, the roles that may call it and
+    /// how its result is scoped, as the routes declare them (a test keeps
+    /// the file equal to this).
+    public var accessMatrix: String {
+        let roles = StaffRole.allCases
+        var out = "| method | " + roles.map { "\($0.rawValue) \($0.chineseName)" }.joined(separator: " | ") + " | scope |\n"
+        out += "|---|" + roles.map { _ in ":-:|" }.joined() + "---|\n"
+        for m in methods {
+            let a = access[m]!
+            out += "| `\(m)` | " + roles.map { a.roles.contains($0) ? "✓" : "" }.joined(separator: " | ") + " | \(a.scope.rawValue) |\n"
+        }
+        return out
     }
 }

@@ -112,8 +112,9 @@ extension SQLiteSession {
     }
 
     func messages(_ f: MessageFilter) throws -> [Message] {
-        var sql = Self.selectMessages + " WHERE 1"
-        var args: StatementArguments = []
+        let inScope = f.scope.caseIDCondition("case_id")
+        var sql = Self.selectMessages + " WHERE " + inScope.sql
+        var args = inScope.arguments
         if let c = f.caseID { sql += " AND case_id = ?"; args += [c] }
         if let s = f.state { sql += " AND state = ?"; args += [s.rawValue] }
         sql += " ORDER BY id DESC LIMIT ?"
@@ -177,9 +178,11 @@ extension SQLiteSession {
         try one("SELECT * FROM replies WHERE id = ?", [id]).map(Self.reply)
     }
 
-    func replies(unmatchedOnly: Bool, caseID: String?, limit: Int, offset: Int) throws -> [InboundReply] {
-        var sql = "SELECT * FROM replies WHERE 1"
-        var args: StatementArguments = []
+    func replies(unmatchedOnly: Bool, caseID: String?, scope: Responsibility, limit: Int, offset: Int) throws -> [InboundReply] {
+        // A reply filed under no case is only the school's to see (a number and a text).
+        let inScope = scope.caseIDCondition("case_id")
+        var sql = "SELECT * FROM replies WHERE " + inScope.sql
+        var args = inScope.arguments
         if unmatchedOnly { sql += " AND case_id = ''" }
         if let caseID { sql += " AND case_id = ?"; args += [caseID] }
         sql += " ORDER BY id DESC LIMIT ? OFFSET ?"
@@ -195,9 +198,10 @@ extension SQLiteSession {
         try exec("UPDATE tasks SET done_at = ? WHERE step_id = ? AND done_at IS NULL", [Self.ms(at), "reply:\(replyID)"])
     }
 
-    func tasks(caseID: String?) throws -> [PersonTask] {
-        let rows = try caseID.map { try all("SELECT * FROM tasks WHERE case_id = ? ORDER BY id", [$0]) }
-            ?? all("SELECT * FROM tasks WHERE done_at IS NULL ORDER BY id", [])
+    func tasks(caseID: String?, scope: Responsibility) throws -> [PersonTask] {
+        let inScope = scope.caseIDCondition("case_id")
+        let rows = try caseID.map { try all("SELECT * FROM tasks WHERE \(inScope.sql) AND case_id = ? ORDER BY id", inScope.arguments + [$0]) }
+            ?? all("SELECT * FROM tasks WHERE \(inScope.sql) AND done_at IS NULL ORDER BY id", inScope.arguments)
         return rows.map { r in
             PersonTask(id: r["id"], caseID: r["case_id"], stepID: r["step_id"], messageID: r["message_id"], assignee: r["assignee"],
                        kind: r["kind"], text: r["text"], createdAt: Self.date(r["created_at"] as Int64), doneAt: Self.date(r["done_at"] as Int64?))

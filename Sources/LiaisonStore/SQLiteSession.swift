@@ -164,9 +164,10 @@ struct SQLiteSession: StoreWriter {
         try one("SELECT * FROM students WHERE id = ?", [id]).map(Self.student)
     }
 
-    func students(className: String?, counselorID: String?, after: String?, limit: Int) throws -> (students: [Student], total: Int) {
-        var filter = ""
-        var args: StatementArguments = []
+    func students(className: String?, counselorID: String?, scope: Responsibility, after: String?, limit: Int) throws -> (students: [Student], total: Int) {
+        let inScope = scope.studentCondition()
+        var filter = " AND " + inScope.sql
+        var args = inScope.arguments
         if let className { filter += " AND class_name = ?"; args += [className] }
         if let counselorID { filter += " AND counselor_id = ?"; args += [counselorID] }
         let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM students WHERE 1" + filter, arguments: args) ?? 0
@@ -195,6 +196,10 @@ struct SQLiteSession: StoreWriter {
                 WHERE mine.student_id = ?1)
             ORDER BY id
             """, [studentID]).map(Self.student)
+    }
+
+    func classes(staffID: String) throws -> [ClassRecord] {
+        try all("SELECT * FROM classes WHERE counselor_id = ?1 OR teacher_id = ?1 ORDER BY name", [staffID]).map(Self.schoolClass)
     }
 
     func schoolClass(_ name: String) throws -> ClassRecord? {
@@ -267,16 +272,26 @@ struct SQLiteSession: StoreWriter {
         try one("SELECT * FROM cases WHERE id = ?", [id]).map(Self.caseRecord)
     }
 
-    func cases(_ f: CaseFilter) throws -> [CaseRecord] {
-        var sql = "SELECT * FROM cases WHERE 1"
-        var args: StatementArguments = []
+    func cases(_ f: CaseFilter) throws -> [CaseRecord] { try casePage(f).cases }
+
+    func casePage(_ f: CaseFilter) throws -> (cases: [CaseRecord], total: Int) {
+        let inScope = f.scope.studentIDCondition("student_id")
+        var sql = " WHERE " + inScope.sql
+        var args = inScope.arguments
         if let s = f.state { sql += " AND state = ?"; args += [s.rawValue] }
         if let k = f.kind { sql += " AND kind = ?"; args += [k.rawValue] }
         if let who = f.involving { sql += " AND (counselor_id = ? OR opened_by = ?)"; args += [who, who] }
         if let s = f.studentID { sql += " AND student_id = ?"; args += [s] }
+        let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM cases" + sql, arguments: args) ?? 0
+        if let after = f.after, let anchor = try one("SELECT opened_at FROM cases WHERE id = ?", [after]) {
+            // Keyset paging in the list's order: older, or as old with a smaller id.
+            let at: Int64 = anchor["opened_at"]
+            sql += " AND (opened_at < ? OR (opened_at = ? AND id < ?))"
+            args += [at, at, after]
+        }
         sql += " ORDER BY opened_at DESC, id DESC LIMIT ?"
         args += [f.limit]
-        return try all(sql, args).map(Self.caseRecord)
+        return (try all("SELECT * FROM cases" + sql, args).map(Self.caseRecord), total)
     }
 
     // MARK: contacts
@@ -367,6 +382,9 @@ extension SQLiteSession {
             """
         var args: StatementArguments = []
         if let college = f.college { sql += " AND s.college = ?"; args += [college] }
+        let inScope = f.scope.studentCondition("s.")
+        sql += " AND " + inScope.sql
+        args += inScope.arguments
         if f.overdueOnly { sql += " AND d.fired_at IS NOT NULL" }
         if let before = f.dueBefore { sql += " AND d.due_at <= ?"; args += [Self.ms(before)] }
         sql += " ORDER BY d.due_at, d.case_id"

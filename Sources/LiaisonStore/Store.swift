@@ -26,10 +26,16 @@ public struct CaseFilter: Sendable {
     /// Cases whose student this staff member counsels, or that they opened.
     public var involving: String?
     public var studentID: String?
+    /// Only the cases of students the caller answers for (issue 14).
+    public var scope: Responsibility
+    /// A page: the cases after this one in the list's order (newest first).
+    public var after: String?
     public var limit: Int
 
-    public init(state: CaseState? = nil, kind: CaseKind? = nil, involving: String? = nil, studentID: String? = nil, limit: Int = 500) {
-        self.state = state; self.kind = kind; self.involving = involving; self.studentID = studentID; self.limit = limit
+    public init(state: CaseState? = nil, kind: CaseKind? = nil, involving: String? = nil, studentID: String? = nil,
+                scope: Responsibility = .school, after: String? = nil, limit: Int = 500) {
+        self.state = state; self.kind = kind; self.involving = involving; self.studentID = studentID
+        self.scope = scope; self.after = after; self.limit = limit
     }
 }
 
@@ -46,7 +52,11 @@ public struct StoreCounts: Sendable, Codable, Equatable {
 public protocol StoreReader {
     func student(_ id: String) throws -> Student?
     /// A page of students by id (keyset: those after `after`), and how many match in all.
-    func students(className: String?, counselorID: String?, after: String?, limit: Int) throws -> (students: [Student], total: Int)
+    func students(className: String?, counselorID: String?, scope: Responsibility, after: String?, limit: Int) throws -> (students: [Student], total: Int)
+    /// The classes that name this staff member as counselor or class teacher.
+    func classes(staffID: String) throws -> [ClassRecord]
+    /// A page of cases (newest first) and how many match in all.
+    func casePage(_ filter: CaseFilter) throws -> (cases: [CaseRecord], total: Int)
     func guardians(ofStudent id: String) throws -> [Guardian]
     /// The other students of this student's guardians, by id.
     func siblings(of studentID: String) throws -> [Student]
@@ -77,7 +87,7 @@ public protocol StoreReader {
     func attempts(messageID: Int64) throws -> [MessageAttempt]
     func receipts(messageID: Int64) throws -> [MessageReceipt]
     func replies(messageID: Int64) throws -> [InboundReply]
-    func tasks(caseID: String?) throws -> [PersonTask]
+    func tasks(caseID: String?, scope: Responsibility) throws -> [PersonTask]
     /// Pending messages due by `date`, soonest first.
     func dueMessages(upTo date: Date, limit: Int) throws -> [Message]
     /// The earliest time a pending message is due.
@@ -89,7 +99,7 @@ public protocol StoreReader {
     func recentMessages(toGuardian id: String, limit: Int) throws -> [Message]
     func reply(_ id: Int64) throws -> InboundReply?
     /// Replies, newest first: all, or only those placed on no case.
-    func replies(unmatchedOnly: Bool, caseID: String?, limit: Int, offset: Int) throws -> [InboundReply]
+    func replies(unmatchedOnly: Bool, caseID: String?, scope: Responsibility, limit: Int, offset: Int) throws -> [InboundReply]
     func messageCounts() throws -> [MessageState: Int]
     /// 1 + the attempts a message has had on any channel.
     func nextAttemptNumber(messageID: Int64) throws -> Int
@@ -104,17 +114,19 @@ public struct DeadlineFilter: Sendable {
     public var college: String?
     public var overdueOnly: Bool
     public var dueBefore: Date?
-    public init(college: String? = nil, overdueOnly: Bool = false, dueBefore: Date? = nil) {
-        self.college = college; self.overdueOnly = overdueOnly; self.dueBefore = dueBefore
+    public var scope: Responsibility
+    public init(college: String? = nil, overdueOnly: Bool = false, dueBefore: Date? = nil, scope: Responsibility = .school) {
+        self.college = college; self.overdueOnly = overdueOnly; self.dueBefore = dueBefore; self.scope = scope
     }
 }
 
 public struct MessageFilter: Sendable {
     public var caseID: String?
     public var state: MessageState?
+    public var scope: Responsibility
     public var limit: Int
-    public init(caseID: String? = nil, state: MessageState? = nil, limit: Int = 500) {
-        self.caseID = caseID; self.state = state; self.limit = limit
+    public init(caseID: String? = nil, state: MessageState? = nil, scope: Responsibility = .school, limit: Int = 500) {
+        self.caseID = caseID; self.state = state; self.scope = scope; self.limit = limit
     }
 }
 
@@ -165,4 +177,9 @@ public protocol StoreWriter: StoreReader {
     /// that channel (a retry). The dispatcher does this when a channel runs
     /// again or fails. Returns how many.
     @discardableResult func makeDue(ids: [Int64], lastChannel: String?, at: Date) throws -> Int
+}
+
+extension StoreReader {
+    /// Every task (of a case, or every open one): the engine's own view.
+    public func tasks(caseID: String?) throws -> [PersonTask] { try tasks(caseID: caseID, scope: .school) }
 }

@@ -35,7 +35,7 @@ import LiaisonProtocol
         // The socket file of the dead daemon is still there: stale, and replaced.
         #expect(FileManager.default.fileExists(atPath: d.socket))
         try d.start()
-        let ids = try d.json([CaseRecord].self, "case", "list").map(\.id)
+        let ids = try d.json(CasePage.self, "case", "list").cases.map(\.id)
         #expect(Set(ids) == Set(opened))
     }
 }

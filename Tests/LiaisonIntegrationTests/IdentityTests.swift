@@ -42,7 +42,7 @@ import LiaisonProtocol
         #expect(opened.openedBy == "T0102")
         let other = try d.json(CaseRecord.self, "case", "open", "accident", "--student", "2023010101", "--summary", "摔伤")
         let list = try asNobody("case", "list", "--mine", "--json")
-        let ids = try Wire.decoder().decode([CaseRecord].self, from: Data(list.out.utf8)).map(\.id)
+        let ids = try Wire.decoder().decode(CasePage.self, from: Data(list.out.utf8)).cases.map(\.id)
         #expect(ids == [opened.id])
         #expect(!ids.contains(other.id))
     }

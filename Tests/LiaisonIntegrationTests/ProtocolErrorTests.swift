@@ -22,7 +22,7 @@ import LiaisonClient
 
     func stillServes(_ d: Daemon) throws {
         let c = try d.client()
-        let list = try c.call(Method.caseList, CaseListParams(), as: [CaseRecord].self)
+        let list = try c.call(Method.caseList, CaseListParams(), as: CasePage.self).cases
         #expect(list.isEmpty)
     }
 
@@ -137,7 +137,7 @@ import LiaisonClient
         }
         group.wait()
         #expect(errors.all.isEmpty)
-        let ids = try d.client().call(Method.caseList, CaseListParams(), as: [CaseRecord].self).map(\.id)
+        let ids = try d.client().call(Method.caseList, CaseListParams(limit: 1000), as: CasePage.self).cases.map(\.id)
         #expect(ids.count == 320 && Set(ids).count == 320)
     }
 }

@@ -73,7 +73,7 @@ import Testing
         let d = try daemon()
         let o = try d.ctl("case", "open", "accident", "--student", "2023010201", "--summary", "摔伤")
         #expect(o.status == 0 && o.out.contains("warning: no guardian of 2023010201 can be reached"), "\(o.out)")
-        let c = try #require(try d.json([CaseRecord].self, "case", "list", "--student", "2023010201").first)
+        let c = try #require(try d.json(CasePage.self, "case", "list", "--student", "2023010201").cases.first)
         #expect(c.facts.unreachable)
         #expect(try d.ctl("case", "show", c.id).out.contains("no guardian could be reached"))
         #expect(try tasks(d, c, step: "notify-parents").count == 1)

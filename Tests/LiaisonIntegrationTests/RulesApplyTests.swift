@@ -155,7 +155,7 @@ import LiaisonProtocol
         // A counselor may read the plan but not apply it.
         #expect(try asNobody("rules", "plan").status == 0)
         let counselor = try asNobody("rules", "apply", plan.plan)
-        #expect(counselor.status == 1 && counselor.err.contains("rules.apply changes the rules every case is held to"), "\(counselor.err)")
+        #expect(counselor.status == 1 && counselor.err.contains("rules.apply is for office (学生工作处), admin (管理员) (it changes the rules every case is held to"), "\(counselor.err)")
         #expect(try d.json(Rulebook.self, "rules", "show", "accident").version == 3)
 
         // The Student Affairs Office may.

@@ -49,8 +49,8 @@ import LiaisonProtocol
         let second = try d.json(CaseRecord.self, "case", "open", "心理危机", "--student", "2023010201", "--summary", "情绪低落")
         #expect(second.kind == .psychologicalCrisis)
         #expect(try d.ctl("case", "note", opened.id, "已电话通知父亲张建国，家长明日到校").status == 0)
-        #expect(try d.json([CaseRecord].self, "case", "list", "--state", "open").count == 2)
-        #expect(try d.json([CaseRecord].self, "case", "list", "--kind", "accident").map(\.id) == [opened.id])
+        #expect(try d.json(CasePage.self, "case", "list", "--state", "open").cases.count == 2)
+        #expect(try d.json(CasePage.self, "case", "list", "--kind", "accident").cases.map(\.id) == [opened.id])
         // Its parents are neither told nor met yet: it does not close.
         let early = try d.ctl("case", "close", opened.id, "--resolution", "家长到校当面协商，已安排休养")
         #expect(early.status == 1 && early.err.contains("2 mandatory steps open") && early.err.contains("notify-parents")
@@ -65,7 +65,7 @@ import LiaisonProtocol
         #expect(detail.record.resolution == "家长到校当面协商，已安排休养")
         let shown = try d.ctl("case", "show", opened.id)
         #expect(shown.out.contains("timeline") && shown.out.contains("case.noted") && shown.out.contains("2026-11-28 22:40"))
-        #expect(try d.json([CaseRecord].self, "case", "list", "--state", "open").map(\.id) == [second.id])
+        #expect(try d.json(CasePage.self, "case", "list", "--state", "open").cases.map(\.id) == [second.id])
 
         // A contact with a parent, by name.
         let contact = try d.json(ContactRecord.self, "contact", "log", "--student", "2023010101", "--guardian", "刘芳",

@@ -28,6 +28,18 @@ public struct RosterDiff: Codable, Sendable, Equatable {
     public var isEmpty: Bool { kinds.allSatisfy { $0.diff.added.isEmpty && $0.diff.changed.isEmpty } }
 }
 
+extension RosterDiff {
+    /// The staff this import would make administrators or whose
+    /// administrator record it would change (issue 14): only an administrator may.
+    public static func administratorChanges(existing: Roster, incoming: Roster) -> [String] {
+        let held = Dictionary(existing.staff.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        return incoming.staff.filter { s in
+            guard let before = held[s.id] else { return s.role == .admin }
+            return (s.role == .admin || before.role == .admin) && s != before
+        }.map(\.id)
+    }
+}
+
 public struct FieldChange: Codable, Sendable, Equatable {
     public var field: String
     public var old: String

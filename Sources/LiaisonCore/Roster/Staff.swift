@@ -1,13 +1,15 @@
 import Foundation
 
-/// What a member of staff does in Liaison. Role-based scoping (PIPL Art. 51)
-/// grows from here; the admin is the Unix root user.
+/// What a member of staff does in Liaison (issue 14): what they may call
+/// and whose data they see (`Responsibility`, `Access`; PIPL Art. 51). The
+/// Unix root user is always an administrator.
 public enum StaffRole: String, Codable, Sendable, Bilingual {
-    case counselor, supervisor, office, ops, admin
+    case counselor, teacher, supervisor, office, ops, admin
 
     public var chineseName: String {
         switch self {
         case .counselor: "辅导员"
+        case .teacher: "班主任"
         case .supervisor: "分管领导"
         case .office: "学生工作处"
         case .ops: "运维"
@@ -16,8 +18,7 @@ public enum StaffRole: String, Codable, Sendable, Bilingual {
     }
 
     public init?(text: String) {
-        // A class teacher (班主任) does the counselor's contact work.
-        guard let v = Self.named(text) ?? (text.trimmingCharacters(in: .whitespaces) == "班主任" ? .counselor : nil) else { return nil }
+        guard let v = Self.named(text) ?? (text.trimmingCharacters(in: .whitespaces) == "class-teacher" ? .teacher : nil) else { return nil }
         self = v
     }
 }

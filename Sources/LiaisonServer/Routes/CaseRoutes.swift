@@ -6,7 +6,8 @@ import LiaisonStore
 
 extension Routes {
     static func addCases(_ r: inout Router, _ engine: Engine) {
-        r.add(Method.caseOpen, CaseOpenParams.self) { ctx, p in
+        r.add(Method.caseOpen, CaseOpenParams.self, .student()) { ctx, p in
+            try engine.checkStudent(p.student, for: ctx.actor)
             guard let kind = CaseKind(text: p.kind) else {
                 throw LiaisonError.invalid("\"\(p.kind)\" is not a case kind; use one of \(CaseKind.usageList)")
             }
@@ -20,8 +21,10 @@ extension Routes {
             return try engine.openCase(kind: kind, studentID: p.student, summary: p.summary,
                                        occurredAt: try instant(p.occurredAt, field: "occurredAt", engine), facts: facts, by: ctx.actor)
         }
-        r.add(Method.caseList, CaseListParams.self) { ctx, p in
-            var f = CaseFilter()
+        r.add(Method.caseList, CaseListParams.self, .filtered()) { ctx, p in
+            let limit = p.limit ?? 100
+            guard (1...1000).contains(limit) else { throw LiaisonError.invalid("limit \(limit) is out of range; ask for 1 to 1000 cases a page") }
+            var f = CaseFilter(scope: try engine.responsibility(of: ctx.actor), after: p.after, limit: limit)
             if let s = p.state, s != "all" {
                 guard let state = CaseState(rawValue: s) else { throw LiaisonError.invalid("state \"\(s)\" is not open, closed or all") }
                 f.state = state
@@ -32,15 +35,25 @@ extension Routes {
             }
             if p.mine == true { f.involving = ctx.actor.id }
             f.studentID = p.student
-            return try engine.cases(f)
+            return try engine.casePage(f)
         }
-        r.add(Method.caseShow, IDParams.self) { _, p in try engine.caseDetail(p.id) }
-        r.add(Method.caseNote, CaseNoteParams.self) { ctx, p in try engine.noteCase(p.id, text: p.text, by: ctx.actor) }
-        r.add(Method.caseClose, CaseCloseParams.self) { ctx, p in try engine.closeCase(p.id, resolution: p.resolution, waive: p.waive ?? [], reason: p.reason, by: ctx.actor) }
+        r.add(Method.caseShow, IDParams.self, .student()) { ctx, p in
+            try engine.checkCase(p.id, for: ctx.actor)
+            return try engine.caseDetail(p.id)
+        }
+        r.add(Method.caseNote, CaseNoteParams.self, .student()) { ctx, p in
+            try engine.checkCase(p.id, for: ctx.actor)
+            return try engine.noteCase(p.id, text: p.text, by: ctx.actor)
+        }
+        r.add(Method.caseClose, CaseCloseParams.self, .student()) { ctx, p in
+            try engine.checkCase(p.id, for: ctx.actor)
+            return try engine.closeCase(p.id, resolution: p.resolution, waive: p.waive ?? [], reason: p.reason, by: ctx.actor)
+        }
     }
 
     static func addContacts(_ r: inout Router, _ engine: Engine) {
-        r.add(Method.contactLog, ContactLogParams.self) { ctx, p in
+        r.add(Method.contactLog, ContactLogParams.self, .student()) { ctx, p in
+            try engine.checkStudent(p.student, for: ctx.actor)
             guard let channel = ContactChannel(text: p.channel) else {
                 throw LiaisonError.invalid("\"\(p.channel)\" is not a channel; use one of \(ContactChannel.usageList)")
             }
@@ -55,6 +68,9 @@ extension Routes {
                                          summary: p.summary, feedback: p.feedback ?? "",
                                          contactedAt: try instant(p.contactedAt, field: "contactedAt", engine), by: ctx.actor)
         }
-        r.add(Method.contactList, ContactListParams.self) { _, p in try engine.contacts(studentID: p.student) }
+        r.add(Method.contactList, ContactListParams.self, .student()) { ctx, p in
+            try engine.checkStudent(p.student, for: ctx.actor)
+            return try engine.contacts(studentID: p.student)
+        }
     }
 }

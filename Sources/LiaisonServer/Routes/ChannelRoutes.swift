@@ -10,17 +10,17 @@ extension Routes {
             guard let channels else { throw LiaisonError.conflict("this liaisond runs without channels (no channels: in its config)") }
             return channels
         }
-        r.add(Method.pluginList, Empty.self) { _, _ in channels?.statuses() ?? [] }
-        r.add(Method.pluginStatus, PluginNameParams.self) { _, p in try control().status(p.channel) }
-        r.add(Method.pluginLoad, PluginNameParams.self) { _, p in try control().load(p.channel) }
-        r.add(Method.pluginUnload, PluginNameParams.self) { _, p in try control().unload(p.channel) }
-        r.add(Method.pluginReload, PluginNameParams.self) { _, p in try control().reload(p.channel) }
-        r.add(Method.channelTest, ChannelTestParams.self) { _, p in
+        r.add(Method.pluginList, Empty.self, .anyone) { _, _ in channels?.statuses() ?? [] }
+        r.add(Method.pluginStatus, PluginNameParams.self, .anyone) { _, p in try control().status(p.channel) }
+        r.add(Method.pluginLoad, PluginNameParams.self, .operations) { _, p in try control().load(p.channel) }
+        r.add(Method.pluginUnload, PluginNameParams.self, .operations) { _, p in try control().unload(p.channel) }
+        r.add(Method.pluginReload, PluginNameParams.self, .operations) { _, p in try control().reload(p.channel) }
+        r.add(Method.channelTest, ChannelTestParams.self, .operations) { _, p in
             guard !p.to.trimmingCharacters(in: .whitespaces).isEmpty else { throw LiaisonError.invalid("--to is empty: give the address the channel sends to (a phone number, a WeCom user id, …)") }
             guard !p.text.isEmpty else { throw LiaisonError.invalid("--text is empty") }
             return try control().test(p)
         }
-        r.add(Method.messageList, MessageListParams.self) { _, p in
+        r.add(Method.messageList, MessageListParams.self, .filtered()) { ctx, p in
             var state: MessageState?
             if let s = p.state {
                 guard let v = MessageState(rawValue: s) else {
@@ -28,15 +28,25 @@ extension Routes {
                 }
                 state = v
             }
-            return try engine.messages(MessageFilter(caseID: p.caseID, state: state, limit: min(max(p.limit ?? 200, 1), 5000)))
+            return try engine.messages(MessageFilter(caseID: p.caseID, state: state, scope: try engine.responsibility(of: ctx.actor),
+                                                     limit: min(max(p.limit ?? 200, 1), 5000)))
         }
-        r.add(Method.messageShow, MessageShowParams.self) { _, p in try engine.messageDetail(p.id) }
-        r.add(Method.taskList, TaskListParams.self) { _, p in try engine.tasks(caseID: p.caseID) }
-        r.add(Method.messageReplies, MessageRepliesParams.self) { _, p in
+        r.add(Method.messageShow, MessageShowParams.self, .student()) { ctx, p in
+            try engine.checkMessage(p.id, for: ctx.actor)
+            return try engine.messageDetail(p.id)
+        }
+        r.add(Method.taskList, TaskListParams.self, .filtered()) { ctx, p in
+            try engine.tasks(caseID: p.caseID, scope: try engine.responsibility(of: ctx.actor))
+        }
+        r.add(Method.messageReplies, MessageRepliesParams.self, .filtered()) { ctx, p in
             let limit = p.limit ?? 100
             guard (1...1000).contains(limit), (p.offset ?? 0) >= 0 else { throw LiaisonError.invalid("limit is 1 to 1000 and offset 0 or more") }
-            return try engine.replies(unmatchedOnly: p.unmatched ?? false, caseID: p.caseID, limit: limit, offset: p.offset ?? 0)
+            return try engine.replies(unmatchedOnly: p.unmatched ?? false, caseID: p.caseID, scope: try engine.responsibility(of: ctx.actor),
+                                      limit: limit, offset: p.offset ?? 0)
         }
-        r.add(Method.messagePlace, MessagePlaceParams.self) { ctx, p in try engine.placeReply(p.reply, caseID: p.caseID, by: ctx.actor) }
+        r.add(Method.messagePlace, MessagePlaceParams.self, .student()) { ctx, p in
+            try engine.checkCase(p.caseID, for: ctx.actor)
+            return try engine.placeReply(p.reply, caseID: p.caseID, by: ctx.actor)
+        }
     }
 }

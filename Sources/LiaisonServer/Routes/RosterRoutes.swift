@@ -6,12 +6,12 @@ import LiaisonProtocol
 
 extension Routes {
     static func addRoster(_ r: inout Router, _ engine: Engine) {
-        r.add(Method.uploadBegin, UploadBeginParams.self) { ctx, p in
+        r.add(Method.uploadBegin, UploadBeginParams.self, .office) { ctx, p in
             let id = "u\(ctx.uploads.count + 1)"
             ctx.uploads[id] = (p.name, [])
             return UploadResult(upload: id, size: 0)
         }
-        r.add(Method.uploadAppend, UploadAppendParams.self) { ctx, p in
+        r.add(Method.uploadAppend, UploadAppendParams.self, .office) { ctx, p in
             guard let current = ctx.uploads[p.upload] else {
                 throw LiaisonError.notFound("no upload \(p.upload) on this connection; start one with upload.begin")
             }
@@ -25,7 +25,7 @@ extension Routes {
             ctx.uploads[p.upload] = (current.name, current.bytes + chunk)
             return UploadResult(upload: p.upload, size: current.bytes.count + chunk.count)
         }
-        r.add(Method.rosterImport, RosterImportParams.self) { ctx, p in
+        r.add(Method.rosterImport, RosterImportParams.self, Access.office.because("it changes students, guardians, staff and their roles")) { ctx, p in
             func table(_ id: String?) throws -> CSVTable? {
                 guard let id else { return nil }
                 guard let u = ctx.uploads[id] else {
@@ -53,7 +53,7 @@ extension Routes {
     }
 
     static func addRosterExport(_ r: inout Router, _ engine: Engine) {
-        r.add(Method.rosterExport, Empty.self) { ctx, _ in
+        r.add(Method.rosterExport, Empty.self, Access.office.because("it copies every student's and guardian's personal data")) { ctx, _ in
             let roster = try engine.exportRoster(by: ctx.actor)
             return RosterExportResult(
                 students: RosterExport.students(roster.students),
@@ -65,11 +65,15 @@ extension Routes {
     }
 
     static func addStudents(_ r: inout Router, _ engine: Engine) {
-        r.add(Method.studentShow, IDParams.self) { _, p in try engine.studentDetail(p.id) }
-        r.add(Method.studentList, StudentListParams.self) { _, p in
+        r.add(Method.studentShow, IDParams.self, .student()) { ctx, p in
+            try engine.checkStudent(p.id, for: ctx.actor)
+            return try engine.studentDetail(p.id)
+        }
+        r.add(Method.studentList, StudentListParams.self, .filtered()) { ctx, p in
             let limit = p.limit ?? 100
             guard (1...1000).contains(limit) else { throw LiaisonError.invalid("limit \(limit) is out of range; ask for 1 to 1000 students a page") }
-            return try engine.students(className: p.className, counselorID: p.counselor, after: p.after, limit: limit)
+            return try engine.students(className: p.className, counselorID: p.counselor, scope: try engine.responsibility(of: ctx.actor),
+                                       after: p.after, limit: limit)
         }
     }
 }

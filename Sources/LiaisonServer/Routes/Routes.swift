@@ -9,7 +9,7 @@ enum Routes {
         let serverName = info.name
         var r = Router()
         let authorizer = Authorizer(engine: engine)
-        r.add(Method.hello, HelloParams.self) { ctx, p in
+        r.add(Method.hello, HelloParams.self, .anyone) { ctx, p in
             guard p.protocolVersion == protocolVersion else {
                 throw LiaisonError(.versionMismatch,
                     "this liaisond speaks protocol \(protocolVersion), the client \(p.protocolVersion); use the liaisonctl that came with this liaisond")

@@ -6,7 +6,7 @@ import LiaisonProtocol
 
 extension Routes {
     static func addServer(_ r: inout Router, _ engine: Engine, _ info: ServerInfo, _ channels: (any ChannelControl)?) {
-        r.add(Method.status, Empty.self) { _, _ in
+        r.add(Method.status, Empty.self, .anyone) { _, _ in
             let counts = try engine.counts()
             let now = Date()
             return StatusResult(server: info.name, startedAt: info.startedAt, uptimeSeconds: now.timeIntervalSince(info.startedAt),
@@ -15,13 +15,13 @@ extension Routes {
                                 students: counts.students, openCases: counts.openCases, events: counts.events,
                                 overdueSteps: counts.overdueSteps, channels: channels?.statuses() ?? [])
         }
-        r.add(Method.rulesShow, RulesShowParams.self) { _, p in
+        r.add(Method.rulesShow, RulesShowParams.self, .anyone) { _, p in
             guard let kind = CaseKind(text: p.kind) else {
                 throw LiaisonError.invalid("\"\(p.kind)\" is not a case kind; use one of \(CaseKind.usageList)")
             }
             return try engine.rulebook(kind)
         }
-        r.add(Method.rulesPlan, RulesPlanParams.self) { _, p in
+        r.add(Method.rulesPlan, RulesPlanParams.self, Access(Access.caseworkers, .service)) { _, p in
             let directory = info.rules?.rulesDirectory ?? ""
             guard let candidate = p.rulebooks else {
                 let books = try ruleSource(info).load().rulebooks
@@ -32,7 +32,7 @@ extension Routes {
             guard problems.isEmpty else { throw LiaisonError.invalid("the rulebooks are not valid:", details: problems) }
             return RulesPlanResult(try engine.planRuleSet(candidate), rulesDirectory: directory, fromRulesDirectory: false, applied: false)
         }
-        r.add(Method.rulesApply, RulesApplyParams.self) { ctx, p in
+        r.add(Method.rulesApply, RulesApplyParams.self, Access.office.because("it changes the rules every case is held to; show them the plan: liaisonctl rules plan")) { ctx, p in
             guard p.plan.count == 12, p.plan.allSatisfy({ $0.isHexDigit && !$0.isUppercase }) else {
                 throw LiaisonError.invalid("\"\(p.plan)\" is not a plan id; `liaisonctl rules plan` prints one, 12 hex digits")
             }
@@ -44,7 +44,7 @@ extension Routes {
             try engine.installTemplates(templates)
             return RulesPlanResult(plan, rulesDirectory: source.rulesDirectory, fromRulesDirectory: true, applied: true)
         }
-        r.add(Method.backup, BackupParams.self) { _, p in
+        r.add(Method.backup, BackupParams.self, Access.operations.because("running the service")) { _, p in
             BackupResult(path: p.path, bytes: try engine.backup(to: p.path))
         }
     }

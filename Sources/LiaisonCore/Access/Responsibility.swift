@@ -1,0 +1,55 @@
+/// Whose students a member of staff answers for (issue 14; P2.1.1 and P3.1:
+/// each counselor their own students; P3.3: colleges supervise their own;
+/// PIPL Art. 51: access by role and responsibility). Pure: made from the
+/// staff record and the classes that name them, asked of one student at a time.
+public enum Responsibility: Sendable, Equatable {
+    /// A counselor: the students whose counselor they are and the students
+    /// of the classes they are counselor of. A class teacher: the students
+    /// of their classes.
+    case students(staffID: String, classes: Set<String>)
+    /// A college's supervisor: the college's students.
+    case college(String)
+    /// The Student Affairs Office (and, until break-glass is built, the administrator).
+    case school
+    /// Ops: no personal data.
+    case nobody
+
+    public init(staff: Staff, classes: [ClassRecord]) {
+        switch staff.role {
+        case .counselor:
+            self = .students(staffID: staff.id, classes: Set(classes.filter { $0.counselorID == staff.id }.map(\.name)))
+        case .teacher:
+            // A class teacher answers for their classes, never by a student's counselor_id.
+            self = .students(staffID: "", classes: Set(classes.filter { $0.teacherID == staff.id }.map(\.name)))
+        case .supervisor: self = staff.college.isEmpty ? .nobody : .college(staff.college)
+        case .office, .admin: self = .school
+        case .ops: self = .nobody
+        }
+    }
+
+    public func covers(_ s: Student) -> Bool {
+        switch self {
+        case let .students(id, classes): (!id.isEmpty && s.counselorID == id) || classes.contains(s.className)
+        case let .college(college): s.college == college
+        case .school: true
+        case .nobody: false
+        }
+    }
+
+    /// For `whoami` and refusals: whose data this is.
+    public var summary: String {
+        switch self {
+        case let .students(id, classes):
+            (id.isEmpty ? "" : "the students whose counselor is \(id)") + (classes.isEmpty ? "" : (id.isEmpty ? "" : " and ") + "the students of " + classes.sorted().joined(separator: ", "))
+        case let .college(c): "the students of \(c)"
+        case .school: "every student"
+        case .nobody: "no personal data"
+        }
+    }
+
+    /// The refusal for a student outside it: it names who can see the
+    /// student, never anything about them.
+    public func refusal(_ what: String) -> LiaisonError {
+        LiaisonError(.forbidden, "\(what) is not among the students you answer for (\(summary)); their counselor, class teacher, their college's supervisors and the Student Affairs Office can see it. The office may read it with --reason (break-glass, audited)")
+    }
+}

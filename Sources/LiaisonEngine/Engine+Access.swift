@@ -1,0 +1,46 @@
+import Foundation
+import LiaisonCore
+import LiaisonStore
+
+/// Whose data a caller sees (issue 14): their `Responsibility`, read from
+/// the roster, and the checks a student-scoped method makes before it acts.
+extension Engine {
+    /// What `staff` answers for: from their role, college and the classes
+    /// that name them as counselor or class teacher.
+    public func responsibility(of staff: Staff) throws -> Responsibility {
+        switch staff.role {
+        case .counselor, .teacher: Responsibility(staff: staff, classes: try store.read { try $0.classes(staffID: staff.id) })
+        default: Responsibility(staff: staff, classes: [])
+        }
+    }
+
+    /// The student, if `actor` answers for them; else `forbidden` naming who can.
+    @discardableResult
+    public func checkStudent(_ id: String, for actor: Staff) throws -> Student {
+        let student = try store.read { try requireStudent(id, $0) }
+        guard try responsibility(of: actor).covers(student) else { throw try responsibility(of: actor).refusal("student \(id)") }
+        return student
+    }
+
+    /// The case's student must be one `actor` answers for.
+    public func checkCase(_ id: String, for actor: Staff) throws {
+        guard let c = try store.read({ try $0.caseRecord(id) }) else {
+            throw LiaisonError.notFound("no case \(id); `liaisonctl case list` shows the cases you answer for")
+        }
+        let r = try responsibility(of: actor)
+        guard let s = try store.read({ try $0.student(c.studentID) }), r.covers(s) else { throw r.refusal("case \(id)'s student") }
+    }
+
+    /// A message belongs to a case; its case's student decides.
+    public func checkMessage(_ id: Int64, for actor: Staff) throws {
+        guard let m = try store.read({ try $0.message(id) }) else {
+            throw LiaisonError.notFound("no message \(id); `liaisonctl message list` lists them")
+        }
+        guard !m.caseID.isEmpty else {
+            // Not about a case (a channel test): no student's data in it beyond the address.
+            guard try responsibility(of: actor) == .school else { throw LiaisonError(.forbidden, "message \(id) belongs to no case; the Student Affairs Office can see it") }
+            return
+        }
+        try checkCase(m.caseID, for: actor)
+    }
+}

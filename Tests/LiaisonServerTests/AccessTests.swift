@@ -1,0 +1,174 @@
+import Foundation
+import Testing
+@testable import LiaisonConfig
+@testable import LiaisonCore
+@testable import LiaisonEngine
+@testable import LiaisonProtocol
+@testable import LiaisonServer
+@testable import LiaisonStore
+
+struct Reply<R: Decodable>: Decodable { var result: R }
+
+/// Every role × every method on a seeded roster of two colleges (issue 14):
+/// the role is allowed or refused as the method declares, a student-scoped
+/// method refuses a student outside the caller's responsibility, and a list
+/// holds nothing outside it. Through `Router.handle`, the path the socket takes.
+@Suite struct AccessTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// The demo roster (旅游管理学院 01 and 文化传媒学院 02), a class teacher for
+    /// 旅游2301班 and an ops account; a case for a student of each college.
+    struct World {
+        let engine: Engine
+        let router: Router
+        let own: CaseRecord     // 2023010101: 旅游2301班, counselor T0101, college 01
+        let other: CaseRecord   // 2023020101: college 02
+        let staff: [StaffRole: Staff]
+
+        init() throws {
+            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("liaison-access-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            engine = Engine(store: try SQLiteStore(path: dir.appendingPathComponent("a.db").path))
+            let rules = AccessTests.root.appendingPathComponent("Config/rules").path
+            let books = try RulebookLoader.load(directory: rules)
+            engine.setRulebooks(books, templates: try TemplateLoader.load(directory: AccessTests.root.appendingPathComponent("Config/templates").path, rulebooks: books))
+            _ = try engine.loadDemoRosterIfEmpty()
+            func table(_ text: String, _ name: String) throws -> CSVTable { try CSVReader.parse(text, file: name) }
+            _ = try engine.importRoster(RosterFiles(
+                staff: try table("staff_id,name,role,college\nB0101,和老师,班主任,旅游管理学院\nO0001,运维,ops,\n", "staff.csv"),
+                classes: try table("class,college,counselor_id,teacher_id\n旅游2301班,旅游管理学院,T0101,B0101\n", "classes.csv")),
+                dryRun: false, by: .administrator)
+            router = Routes.make(engine: engine, info: ServerInfo(name: "t", startedAt: Date(), database: "", socketActivated: false), channels: nil)
+            own = try engine.openCase(kind: .psychologicalCrisis, studentID: "2023010101", summary: "心理危机", occurredAt: nil, by: .administrator)
+            other = try engine.openCase(kind: .accident, studentID: "2023020101", summary: "摔伤", occurredAt: nil, by: .administrator)
+            var staff: [StaffRole: Staff] = [.admin: .administrator]
+            for (role, id) in [(StaffRole.counselor, "T0101"), (.teacher, "B0101"), (.supervisor, "S0100"), (.office, "S9001"), (.ops, "O0001")] {
+                staff[role] = try #require(try engine.store.read { try $0.staff(id) })
+            }
+            self.staff = staff
+        }
+
+        /// A request as `who`, the reply decoded as `R` (or the error).
+        func call<R: Decodable>(_ who: Staff, _ method: String, _ params: String, as: R.Type = Empty.self) -> Result<R, LiaisonError> {
+            let ctx = RequestContext(peer: PeerCredentials(pid: 1, uid: 1, gid: 1))
+            ctx.user = who
+            let data = Data("{\"id\":1,\"method\":\"\(method)\",\"params\":\(params)}".utf8)
+            do {
+                let frame = try router.handle(method, ctx, .number(1), data)
+                return .success(try Wire.decoder().decode(Reply<R>.self, from: Data(frame)).result)
+            } catch let e as LiaisonError {
+                return .failure(e)
+            } catch {
+                return .failure(LiaisonError(.internal, "\(error)"))
+            }
+        }
+    }
+
+    /// Params that name the in-scope student (or their case) for every method;
+    /// a method routed without an entry here fails the test.
+    static func params(_ w: World, student: String, caseID: String) -> [String: String] {
+        [
+            Method.hello: #"{"protocolVersion":\#(protocolVersion),"client":"t"}"#,
+            Method.uploadBegin: #"{"name":"s.csv"}"#, Method.uploadAppend: #"{"upload":"u9","data":""}"#,
+            Method.rosterImport: #"{"dryRun":true}"#, Method.rosterExport: "{}",
+            Method.studentShow: #"{"id":"\#(student)"}"#, Method.studentList: "{}",
+            Method.caseOpen: #"{"kind":"accident","student":"\#(student)","summary":"x"}"#,
+            Method.caseList: "{}", Method.caseShow: #"{"id":"\#(caseID)"}"#,
+            Method.caseNote: #"{"id":"\#(caseID)","text":"记录"}"#,
+            Method.caseClose: #"{"id":"\#(caseID)","resolution":"x"}"#,
+            Method.caseStep: #"{"id":"\#(caseID)","step":"notify-parents","note":"x"}"#,
+            Method.caseMeeting: #"{"id":"\#(caseID)","with":"父亲"}"#,
+            Method.contactLog: #"{"student":"\#(student)","guardian":"父亲","channel":"phone","topics":["study"],"summary":"x"}"#,
+            Method.contactList: #"{"student":"\#(student)"}"#,
+            Method.status: "{}", Method.backup: #"{"path":"/nonexistent/b.db"}"#,
+            Method.rulesShow: #"{"kind":"accident"}"#, Method.rulesPlan: "{}", Method.rulesApply: #"{"plan":"000000000000"}"#,
+            Method.deadlines: "{}", Method.clockAdvance: #"{"duration":"1m"}"#, Method.clockShow: "{}", Method.clockSet: #"{"time":"2026-12-01 09:00"}"#,
+            Method.pluginList: "{}", Method.pluginStatus: #"{"channel":"sms"}"#, Method.pluginLoad: #"{"channel":"sms"}"#,
+            Method.pluginUnload: #"{"channel":"sms"}"#, Method.pluginReload: #"{"channel":"sms"}"#,
+            Method.channelTest: #"{"channel":"sms","to":"13800000000","text":"x"}"#,
+            Method.messageList: "{}", Method.messageShow: #"{"id":1}"#, Method.taskList: "{}",
+            Method.messageReplies: "{}", Method.messagePlace: #"{"reply":1,"caseID":"\#(caseID)"}"#,
+        ]
+    }
+
+    @Test func everyRoleOnEveryMethod() throws {
+        let w = try World()
+        let inScope = Self.params(w, student: w.own.studentID, caseID: w.own.id)
+        let outOfScope = Self.params(w, student: w.other.studentID, caseID: w.other.id)
+        #expect(Set(w.router.methods).subtracting(inScope.keys).isEmpty, "methods without a case in this test: \(Set(w.router.methods).subtracting(inScope.keys).sorted())")
+        for (role, who) in w.staff.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+            for method in w.router.methods {
+                let access = try #require(w.router.access[method])
+                let r = w.call(who, method, inScope[method]!)
+                let refusedByRole = if case let .failure(e) = r, e.code == .forbidden, e.message.hasPrefix("\(method) is for ") { true } else { false }
+                #expect(refusedByRole == !access.roles.contains(role), "\(role) \(method): \(r)")
+                guard access.roles.contains(role), access.scope == .student else { continue }
+                // A student this role does not answer for: refused without a word about them.
+                let covers = try w.engine.responsibility(of: who).covers(try #require(try w.engine.store.read { try $0.student(w.other.studentID) }))
+                let out = w.call(who, method, outOfScope[method]!)
+                if case let .failure(e) = out, e.code == .forbidden {
+                    #expect(!covers, "\(role) \(method) refused in scope")
+                    #expect(!e.message.contains("摔伤") && e.message.contains("not among the students you answer for"), "\(e.message)")
+                } else if method != Method.messageShow {  // (message 1 is the in-scope student's)
+                    #expect(covers, "\(role) \(method) out of scope: \(out)")
+                }
+            }
+        }
+    }
+
+    /// Lists hold only what the caller answers for.
+    @Test func listsStayWithinScope() throws {
+        let w = try World()
+        for role in [StaffRole.counselor, .teacher, .supervisor, .office, .admin] {
+            let who = w.staff[role]!
+            let scope = try w.engine.responsibility(of: who)
+            let students = try w.call(who, Method.studentList, #"{"limit":1000}"#, as: StudentPage.self).get()
+            #expect(!students.students.isEmpty && students.students.allSatisfy(scope.covers) && students.total == students.students.count, "\(role)")
+            let cases = try w.call(who, Method.caseList, "{}", as: CasePage.self).get()
+            let ids = cases.cases.map(\.id)
+            #expect(ids.contains(w.own.id) && ids.contains(w.other.id) == (role == .office || role == .admin), "\(role): \(ids)")
+            let deadlines = try w.call(who, Method.deadlines, "{}", as: DeadlinesResult.self).get()
+            #expect(deadlines.rows.allSatisfy { $0.caseID == w.own.id || role == .office || role == .admin }, "\(role)")
+            let messages = try w.call(who, Method.messageList, "{}", as: [Message].self).get()
+            #expect(!messages.isEmpty && messages.allSatisfy { $0.caseID == w.own.id || role == .office || role == .admin }, "\(role)")
+            let tasks = try w.call(who, Method.taskList, "{}", as: [PersonTask].self).get()
+            #expect(tasks.allSatisfy { $0.caseID == w.own.id || role == .office || role == .admin }, "\(role)")
+        }
+        // The counselor's students: theirs by counselor_id and their class's; the teacher's: their class's.
+        let teacher = try w.call(w.staff[.teacher]!, Method.studentList, #"{"limit":1000}"#, as: StudentPage.self).get()
+        #expect(teacher.total == 40 && teacher.students.allSatisfy { $0.className == "旅游2301班" })
+        let supervisor = try w.call(w.staff[.supervisor]!, Method.studentList, #"{"limit":1000}"#, as: StudentPage.self).get()
+        #expect(supervisor.total == 160 && supervisor.students.allSatisfy { $0.college == "旅游管理学院" })
+    }
+
+    /// A staff import that makes someone administrator is an administrator's
+    /// alone; the office is refused and nothing changes (issue 14).
+    @Test func onlyAnAdministratorMakesAnAdministrator() throws {
+        let w = try World()
+        let promote = try CSVReader.parse("staff_id,name,role,college\nT0101,老师,admin,旅游管理学院\n", file: "staff.csv")
+        let e = #expect(throws: LiaisonError.self) { try w.engine.importRoster(RosterFiles(staff: promote), dryRun: false, by: w.staff[.office]!) }
+        #expect(e?.code == .forbidden && e?.message.contains("T0101") == true, "\(String(describing: e))")
+        #expect(try w.engine.store.read { try $0.staff("T0101") }?.role == .counselor)
+        // A counselor cannot even reach the import.
+        let r = w.call(w.staff[.counselor]!, Method.rosterImport, #"{"dryRun":false}"#)
+        guard case let .failure(refused) = r else { Issue.record("a counselor imported"); return }
+        #expect(refused.code == .forbidden)
+        _ = try w.engine.importRoster(RosterFiles(staff: promote), dryRun: false, by: .administrator)
+        #expect(try w.engine.store.read { try $0.staff("T0101") }?.role == .admin)
+    }
+}
+
+/// docs/ACCESS.md is the routes' declarations (`make access-doc` rewrites it).
+@Suite struct AccessDocTests {
+    @Test func theMatrixIsWhatTheRoutesDeclare() throws {
+        let w = try AccessTests.World()
+        let path = AccessTests.root.appendingPathComponent("docs/ACCESS.md").path
+        let doc = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+        let begin = "<!-- matrix: generated from the routes -->\n", end = "<!-- end of matrix -->"
+        if ProcessInfo.processInfo.environment["LIAISON_WRITE_ACCESS_DOC"] == "1", let a = doc.range(of: begin), let b = doc.range(of: end) {
+            try (doc[..<a.upperBound] + w.router.accessMatrix + doc[b.lowerBound...]).write(toFile: path, atomically: true, encoding: .utf8)
+            return
+        }
+        #expect(doc.contains(begin + w.router.accessMatrix + end), "docs/ACCESS.md differs from the routes' declarations; run `make access-doc`")
+    }
+}
