@@ -174,6 +174,25 @@ import Testing
         #expect(r.guardians[1].preference == [.phone] && warnings.map(\.code) == ["unusable_preference"] && warnings[0].line == 3, "\(warnings)")
     }
 
+    /// Hostile values (issue 14.7): control characters, text reordering and
+    /// values past their column's length are refused where they are.
+    @Test func hostileValuesAreRefusedWithTheirPlace() {
+        let guardians = "guardian_id,student_id,name,relation,phone,address\n"
+            + "G1,2023010101,坏\u{0}名字,父亲,13900000001,丽江\n"
+            + "G2,2023010101,\(String(repeating: "长", count: 65)),母亲,13900000002,\(String(repeating: "址", count: 301))\n"
+            + "G3,2023010101,张\u{202E}三,叔叔,13900000003,\"两行\n地址\"\n"
+            + "G4,2023010101,\"张\n四\",叔叔,13900000004,\n"
+        let e = #expect(throws: LiaisonError.self) { try parse(students: studentsCSV, guardians: guardians, staff: staffCSV) }
+        let d = e?.details ?? []
+        #expect(d.contains { $0.hasPrefix("guardians.csv:2:15: name: holds the control character U+0000 at character 2") }, "\(d)")
+        #expect(d.contains { $0.hasPrefix("guardians.csv:3:15: name: is 65 characters long; name holds at most 64") }, "\(d)")
+        #expect(d.contains { $0.contains("address: is 301 characters long; address holds at most 300") }, "\(d)")
+        #expect(d.contains { $0.hasPrefix("guardians.csv:4:15: name: holds U+202E, which reorders") }, "\(d)")
+        #expect(d.contains { $0.hasPrefix("guardians.csv:6:15: name: holds the control character U+000A") && $0.contains("only an address may hold") }, "\(d)")
+        // (The two-line address of G3 is fine.)
+        #expect(!d.contains { $0.contains("address: holds") }, "\(d)")
+    }
+
     @Test func phones() {
         #expect(PhoneNumber("+86 138 0000 0001")?.e164 == "+8613800000001")
         #expect(PhoneNumber("0888-5123456")?.e164 == "+868885123456")

@@ -94,10 +94,48 @@ public struct RosterParser {
                 continue
             }
             var cells: [String: CSVField] = [:]
-            for (name, i) in index { cells[name] = r.fields[i] }
-            out.append(Row(file: table.file, line: r.line, cells: cells, fallbackColumn: 1))
+            var hostile = false
+            for (name, i) in index {
+                cells[name] = r.fields[i]
+                if let why = Self.refusal(r.fields[i].value, column: name) {
+                    problems.append(RosterProblem(file: table.file, line: r.fields[i].line, column: r.fields[i].column, field: name, message: why))
+                    hostile = true
+                }
+            }
+            // A row with a hostile cell goes no further: nothing of it is read.
+            if !hostile { out.append(Row(file: table.file, line: r.line, cells: cells, fallbackColumn: 1)) }
         }
         return out
+    }
+
+    /// The longest value each column may hold, in characters (issue 14.7,
+    /// docs/ROSTER.md); 100 for the rest.
+    public static let maxLength: [String: Int] = [
+        "name": 64, "relation": 16, "gender": 8, "college": 64, "major": 64, "class": 64, "role": 16, "tier": 16,
+        "phone": 32, "phone2": 32, "wechat": 64, "qq": 16, "preference": 64, "unix_user": 32, "birth_date": 10,
+        "address": 300, "title": 100, "level": 32, "kind": 16, "date": 10, "reasons": 300, "document": 64, "grade": 4,
+    ]
+    /// Columns whose values may hold line breaks.
+    static let multiline: Set<String> = ["address", "reasons"]
+
+    /// Why a cell cannot be taken as it is, or nil: a control character
+    /// (NUL among them: stored, it would cut the name short wherever C reads
+    /// it), a character that reorders text on screen, or a value past its
+    /// column's length.
+    static func refusal(_ value: String, column: String) -> String? {
+        for (i, u) in value.unicodeScalars.enumerated() {
+            let v = u.value
+            let lineBreak = v == 0x0A || v == 0x0D
+            if (v < 0x20 && v != 0x09 && !(lineBreak && multiline.contains(column))) || (0x7F...0x9F).contains(v) {
+                return "holds the control character U+\(String(format: "%04X", v)) at character \(i + 1)\(lineBreak ? " (a line break, which only an address may hold)" : ""); remove it and export again"
+            }
+            if (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v) {
+                return "holds U+\(String(format: "%04X", v)), which reorders how text is shown, at character \(i + 1); remove it"
+            }
+        }
+        let limit = maxLength[column] ?? 100
+        if value.count > limit { return "is \(value.count) characters long; \(column) holds at most \(limit) (docs/ROSTER.md)" }
+        return nil
     }
 
     mutating func problem(_ row: Row, _ column: String, _ message: String) {
