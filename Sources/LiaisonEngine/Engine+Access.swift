@@ -44,3 +44,24 @@ extension Engine {
         try checkCase(m.caseID, for: actor)
     }
 }
+
+extension Engine {
+    /// The classes that name `staff` as counselor or class teacher.
+    public func classes(of staff: Staff) throws -> [ClassRecord] {
+        try store.read { try $0.classes(staffID: staff.id) }
+    }
+
+    /// A page of staff by id (`staff list`).
+    public func staffPage(role: StaffRole?, college: String?, after: String?, limit: Int) throws -> (staff: [Staff], total: Int, next: String?) {
+        let (list, total) = try store.read { try $0.staffPage(role: role, college: college, after: after, limit: limit + 1) }
+        let page = Array(list.prefix(limit))
+        return (page, total, list.count > limit ? page.last?.id : nil)
+    }
+
+    public func requireStaff(_ id: String) throws -> Staff {
+        guard let s = try store.read({ try $0.staff(id) }) else {
+            throw LiaisonError.notFound("no staff member \(id); `liaisonctl staff list` shows them")
+        }
+        return s
+    }
+}

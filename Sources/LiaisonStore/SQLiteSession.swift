@@ -198,6 +198,17 @@ struct SQLiteSession: StoreWriter {
             """, [studentID]).map(Self.student)
     }
 
+    func staffPage(role: StaffRole?, college: String?, after: String?, limit: Int) throws -> (staff: [Staff], total: Int) {
+        var filter = ""
+        var args: StatementArguments = []
+        if let role { filter += " AND role = ?"; args += [role.rawValue] }
+        if let college { filter += " AND college = ?"; args += [college] }
+        let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM staff WHERE 1" + filter, arguments: args) ?? 0
+        if let after { filter += " AND id > ?"; args += [after] }
+        args += [limit]
+        return (try all("SELECT * FROM staff WHERE 1" + filter + " ORDER BY id LIMIT ?", args).map(Self.staff), total)
+    }
+
     func classes(staffID: String) throws -> [ClassRecord] {
         try all("SELECT * FROM classes WHERE counselor_id = ?1 OR teacher_id = ?1 ORDER BY name", [staffID]).map(Self.schoolClass)
     }

@@ -53,6 +53,8 @@ public protocol StoreReader {
     func student(_ id: String) throws -> Student?
     /// A page of students by id (keyset: those after `after`), and how many match in all.
     func students(className: String?, counselorID: String?, scope: Responsibility, after: String?, limit: Int) throws -> (students: [Student], total: Int)
+    /// A page of staff by id, and how many match in all.
+    func staffPage(role: StaffRole?, college: String?, after: String?, limit: Int) throws -> (staff: [Staff], total: Int)
     /// The classes that name this staff member as counselor or class teacher.
     func classes(staffID: String) throws -> [ClassRecord]
     /// A page of cases (newest first) and how many match in all.

@@ -11,7 +11,7 @@ struct LiaisonCtl: ParsableCommand {
             on stdout instead of a message on stderr.
             Exit codes: 0 done, 1 refused (the message says why), 2 bad usage, 3 the daemon cannot be reached.
             """,
-        subcommands: [RosterCommand.self, StudentCommand.self, CaseCommand.self, ContactCommand.self, RulesCommand.self, Deadlines.self,
+        subcommands: [WhoAmI.self, StaffCommand.self, RosterCommand.self, StudentCommand.self, CaseCommand.self, ContactCommand.self, RulesCommand.self, Deadlines.self,
                       ClockCommand.self, Status.self, Backup.self, PluginCommand.self, ChannelCommand.self, MessageCommand.self, TaskCommand.self, LetterCommand.self,
                       GenerateManual.self])
 }
@@ -34,6 +34,11 @@ struct ChannelCommand: ParsableCommand {
 struct TaskCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "task", abstract: "Tasks for people: phone calls when no channel delivered (P2.2.3).",
                                                     subcommands: [TaskList.self])
+}
+
+struct StaffCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "staff", abstract: "Staff, their roles and classes (the office and the administrator).",
+                                                    subcommands: [StaffList.self, StaffShow.self])
 }
 
 struct RosterCommand: ParsableCommand {

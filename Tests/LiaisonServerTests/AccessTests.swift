@@ -88,6 +88,7 @@ struct Reply<R: Decodable>: Decodable { var result: R }
             Method.channelTest: #"{"channel":"sms","to":"13800000000","text":"x"}"#,
             Method.messageList: "{}", Method.messageShow: #"{"id":1}"#, Method.taskList: "{}",
             Method.messageReplies: "{}", Method.messagePlace: #"{"reply":1,"caseID":"\#(caseID)"}"#,
+            Method.whoami: "{}", Method.staffList: "{}", Method.staffShow: #"{"id":"T0101"}"#,
         ]
     }
 
@@ -139,6 +140,17 @@ struct Reply<R: Decodable>: Decodable { var result: R }
         #expect(teacher.total == 40 && teacher.students.allSatisfy { $0.className == "旅游2301班" })
         let supervisor = try w.call(w.staff[.supervisor]!, Method.studentList, #"{"limit":1000}"#, as: StudentPage.self).get()
         #expect(supervisor.total == 160 && supervisor.students.allSatisfy { $0.college == "旅游管理学院" })
+    }
+
+    @Test func whoamiSaysWhoseDataAndWhatMayBeCalled() throws {
+        let w = try World()
+        let teacher = try w.call(w.staff[.teacher]!, Method.whoami, "{}", as: WhoAmIResult.self).get()
+        #expect(teacher.staff.id == "B0101" && teacher.classes.map(\.name) == ["旅游2301班"] && teacher.responsibility.contains("旅游2301班"))
+        #expect(teacher.may.contains(Method.caseShow) && !teacher.may.contains(Method.rosterImport) && !teacher.may.contains(Method.staffList))
+        let ops = try w.call(w.staff[.ops]!, Method.whoami, "{}", as: WhoAmIResult.self).get()
+        #expect(ops.responsibility == "no personal data" && !ops.may.contains(Method.studentShow) && ops.may.contains(Method.pluginReload))
+        let page = try w.call(w.staff[.office]!, Method.staffList, #"{"role":"counselor","limit":3}"#, as: StaffPage.self).get()
+        #expect(page.staff.map(\.id) == ["T0101", "T0102", "T0103"] && page.total == 8 && page.next == "T0103")
     }
 
     /// A staff import that makes someone administrator is an administrator's

@@ -27,6 +27,9 @@ enum Routes {
         addServer(&r, engine, info, channels)
         addSteps(&r, engine)
         addChannels(&r, engine, channels)
+        let table = AccessTable()
+        addStaff(&r, engine, table)
+        table.set(r.access)
         return r
     }
 

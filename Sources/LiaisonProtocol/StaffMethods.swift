@@ -1,0 +1,50 @@
+import LiaisonCore
+
+/// Who am I, and the staff (issue 14.1).
+extension Method {
+    public static let whoami = "whoami"
+    public static let staffList = "staff.list"
+    public static let staffShow = "staff.show"
+}
+
+/// `whoami`: the caller, whose data they see, and what they may call.
+public struct WhoAmIResult: Codable, Sendable, Equatable {
+    public var staff: Staff
+    /// Whose students they answer for, in words (`Responsibility.summary`).
+    public var responsibility: String
+    /// The classes that name them as counselor or class teacher.
+    public var classes: [ClassRecord]
+    /// The methods they may call.
+    public var may: [String]
+    public init(staff: Staff, responsibility: String, classes: [ClassRecord], may: [String]) {
+        self.staff = staff; self.responsibility = responsibility; self.classes = classes; self.may = may
+    }
+}
+
+public struct StaffListParams: Codable, Sendable {
+    public var role: String?
+    public var college: String?
+    /// 1–1000, 100 when absent; after the staff id `after`.
+    public var limit: Int?
+    public var after: String?
+    public init(role: String? = nil, college: String? = nil, limit: Int? = nil, after: String? = nil) {
+        self.role = role; self.college = college; self.limit = limit; self.after = after
+    }
+}
+
+public struct StaffPage: Codable, Sendable, Equatable {
+    public var staff: [Staff]
+    public var total: Int
+    public var next: String?
+    public init(staff: [Staff], total: Int, next: String?) { self.staff = staff; self.total = total; self.next = next }
+}
+
+/// `staff.show`: a member of staff, their classes and whose data they see.
+public struct StaffDetail: Codable, Sendable, Equatable {
+    public var staff: Staff
+    public var classes: [ClassRecord]
+    public var responsibility: String
+    public init(staff: Staff, classes: [ClassRecord], responsibility: String) {
+        self.staff = staff; self.classes = classes; self.responsibility = responsibility
+    }
+}
