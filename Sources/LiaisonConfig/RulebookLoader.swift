@@ -12,7 +12,7 @@ public enum RulebookLoader {
 
     /// One rulebook file. Problems inside steps are collected, not stopped at.
     public static func parse(_ root: YAMLNode) throws -> Rulebook {
-        let top = try root.mapping(allowed: ["kind", "version", "title", "policy", "urgent", "steps"], what: "a rulebook")
+        let top = try root.mapping(allowed: ["kind", "version", "title", "policy", "urgent", "sensitive", "steps"], what: "a rulebook")
         guard let kindNode = top["kind"] else { throw root.error("missing kind: (one of \(CaseKind.usageList))") }
         let kindText = try kindNode.string("kind")
         guard let kind = CaseKind(rawValue: kindText) else {
@@ -28,7 +28,8 @@ public enum RulebookLoader {
         }
         if !problems.isEmpty { throw LiaisonError.invalid(problems[0], details: Array(problems.dropFirst())) }
         return Rulebook(kind: kind, version: version, title: try top["title"]?.string("title") ?? kind.chineseName,
-                        policy: policy, steps: steps, source: root.place, urgent: try top["urgent"]?.bool("urgent") ?? false)
+                        policy: policy, steps: steps, source: root.place, urgent: try top["urgent"]?.bool("urgent") ?? false,
+                        sensitive: try top["sensitive"]?.bool("sensitive"))
     }
 
     static let stepKeys = ["id", "title", "mandatory", "notifies_parents", "evidence", "due", "escalate", "when", "policy", "message"]

@@ -65,3 +65,31 @@ extension Engine {
         return s
     }
 }
+
+extension Engine {
+    /// Whether `actor` reads the content of case `c` (issue 14.2): always,
+    /// unless its kind is sensitive and they are not among its readers.
+    public func readsContent(of c: CaseRecord, _ actor: Staff) throws -> Bool {
+        guard SensitiveCase.isSensitive(c.kind, rulebook: try? rulebook(c.kind)) else { return true }
+        guard let s = try store.read({ try $0.student(c.studentID) }) else { return false }
+        return SensitiveCase.mayRead(actor, case: c, student: s)
+    }
+
+    /// The case as `actor` may see it: a sensitive case's texts withheld from those who may not read them.
+    public func caseDetail(_ id: String, for actor: Staff) throws -> CaseDetail {
+        let d = try caseDetail(id)
+        return try readsContent(of: d.record, actor) ? d : SensitiveCase.withhold(d)
+    }
+
+    /// The case as `actor` may see it.
+    public func visible(_ c: CaseRecord, to actor: Staff) throws -> CaseRecord {
+        try readsContent(of: c, actor) ? c : SensitiveCase.withhold(c)
+    }
+
+    /// A page of cases as `actor` may see them.
+    public func casePage(_ filter: CaseFilter, for actor: Staff) throws -> CasePage {
+        var page = try casePage(filter)
+        page.cases = try page.cases.map { try visible($0, to: actor) }
+        return page
+    }
+}

@@ -184,3 +184,28 @@ struct Reply<R: Decodable>: Decodable { var result: R }
         #expect(doc.contains(begin + w.router.accessMatrix + end), "docs/ACCESS.md differs from the routes' declarations; run `make access-doc`")
     }
 }
+
+/// A psychological crisis is sensitive (issue 14.2): the class teacher, in
+/// scope, sees that the case exists and its steps, not what was written.
+@Suite struct SensitiveCaseTests {
+    @Test func aClassTeacherSeesTheStepsNotTheContent() throws {
+        let w = try AccessTests.World()
+        _ = try w.engine.noteCase(w.own.id, text: "学生自述有轻生念头", by: .administrator)
+        let teacher = try w.call(w.staff[.teacher]!, Method.caseShow, #"{"id":"\#(w.own.id)"}"#, as: CaseDetail.self).get()
+        #expect(teacher.record.summary == SensitiveCase.withheld && !teacher.record.steps.isEmpty)
+        let texts = teacher.events.flatMap(\.payload.values).joined(separator: " ")
+        #expect(!texts.contains("轻生") && !texts.contains("心理危机"), "\(texts)")
+        let listed = try w.call(w.staff[.teacher]!, Method.caseList, "{}", as: CasePage.self).get()
+        #expect(listed.cases.first { $0.id == w.own.id }?.summary == SensitiveCase.withheld)
+        let student = try w.call(w.staff[.teacher]!, Method.studentShow, #"{"id":"\#(w.own.studentID)"}"#, as: StudentDetail.self).get()
+        #expect(student.openCases.allSatisfy { $0.summary == SensitiveCase.withheld })
+        // The case's counselor, the college's supervisor and the office read it.
+        for role in [StaffRole.counselor, .supervisor, .office] {
+            let d = try w.call(w.staff[role]!, Method.caseShow, #"{"id":"\#(w.own.id)"}"#, as: CaseDetail.self).get()
+            #expect(d.record.summary == "心理危机" && d.events.contains { $0.payload["text"] == "学生自述有轻生念头" }, "\(role)")
+        }
+        // An accident is not sensitive: the teacher reads a case of their class in full.
+        let accident = try w.engine.openCase(kind: .accident, studentID: w.own.studentID, summary: "摔伤", occurredAt: nil, by: .administrator)
+        #expect(try w.call(w.staff[.teacher]!, Method.caseShow, #"{"id":"\#(accident.id)"}"#, as: CaseDetail.self).get().record.summary == "摔伤")
+    }
+}

@@ -126,10 +126,14 @@ public struct Rulebook: Codable, Sendable, Equatable {
     /// an illness, a crisis); otherwise they wait for the morning. nil in
     /// rulebooks pinned before the key existed: the template decides.
     public var urgent: Bool?
+    /// Its content is for the case's counselor, the college's supervisors
+    /// and the office only (issue 14, `SensitiveCase`); nil: the kind decides.
+    public var sensitive: Bool?
 
-    public init(kind: CaseKind, version: Int, title: String, policy: [String], steps: [StepRule], source: String, urgent: Bool? = nil) {
+    public init(kind: CaseKind, version: Int, title: String, policy: [String], steps: [StepRule], source: String, urgent: Bool? = nil,
+                sensitive: Bool? = nil) {
         self.kind = kind; self.version = version; self.title = title; self.policy = policy; self.steps = steps
-        self.source = source; self.urgent = urgent
+        self.source = source; self.urgent = urgent; self.sensitive = sensitive
     }
 
     public func step(_ id: String) -> StepRule? { steps.first { $0.id == id } }

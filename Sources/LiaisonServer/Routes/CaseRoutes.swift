@@ -35,19 +35,19 @@ extension Routes {
             }
             if p.mine == true { f.involving = ctx.actor.id }
             f.studentID = p.student
-            return try engine.casePage(f)
+            return try engine.casePage(f, for: ctx.actor)
         }
         r.add(Method.caseShow, IDParams.self, .student()) { ctx, p in
             try engine.checkCase(p.id, for: ctx.actor)
-            return try engine.caseDetail(p.id)
+            return try engine.caseDetail(p.id, for: ctx.actor)
         }
         r.add(Method.caseNote, CaseNoteParams.self, .student()) { ctx, p in
             try engine.checkCase(p.id, for: ctx.actor)
-            return try engine.noteCase(p.id, text: p.text, by: ctx.actor)
+            return try engine.visible(try engine.noteCase(p.id, text: p.text, by: ctx.actor), to: ctx.actor)
         }
         r.add(Method.caseClose, CaseCloseParams.self, .student()) { ctx, p in
             try engine.checkCase(p.id, for: ctx.actor)
-            return try engine.closeCase(p.id, resolution: p.resolution, waive: p.waive ?? [], reason: p.reason, by: ctx.actor)
+            return try engine.visible(try engine.closeCase(p.id, resolution: p.resolution, waive: p.waive ?? [], reason: p.reason, by: ctx.actor), to: ctx.actor)
         }
     }
 

@@ -67,7 +67,9 @@ extension Routes {
     static func addStudents(_ r: inout Router, _ engine: Engine) {
         r.add(Method.studentShow, IDParams.self, .student()) { ctx, p in
             try engine.checkStudent(p.id, for: ctx.actor)
-            return try engine.studentDetail(p.id)
+            var d = try engine.studentDetail(p.id)
+            d.openCases = try d.openCases.map { try engine.visible($0, to: ctx.actor) }
+            return d
         }
         r.add(Method.studentList, StudentListParams.self, .filtered()) { ctx, p in
             let limit = p.limit ?? 100

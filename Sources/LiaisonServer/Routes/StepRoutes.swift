@@ -23,13 +23,15 @@ extension Routes {
             if let ch = p.channel, ContactChannel(text: ch) == nil {
                 throw LiaisonError.invalid("\"\(ch)\" is not a channel; use one of \(ContactChannel.usageList)")
             }
-            return try engine.recordStaffEvidence(caseID: p.id, stepID: p.step, guardian: p.guardian, outcome: outcome, evidence: level,
-                                                  channel: p.channel.flatMap { ContactChannel(text: $0)?.rawValue } ?? "",
-                                                  note: p.note ?? "", by: ctx.actor)
+            let updated = try engine.recordStaffEvidence(caseID: p.id, stepID: p.step, guardian: p.guardian, outcome: outcome, evidence: level,
+                                                         channel: p.channel.flatMap { ContactChannel(text: $0)?.rawValue } ?? "",
+                                                         note: p.note ?? "", by: ctx.actor)
+            return try engine.visible(updated, to: ctx.actor)
         }
         r.add(Method.caseMeeting, CaseMeetingParams.self, .student()) { ctx, p in
             try engine.checkCase(p.id, for: ctx.actor)
-            return try engine.recordMeeting(caseID: p.id, at: try instant(p.at, field: "at", engine), with: p.with, note: p.note ?? "", by: ctx.actor)
+            return try engine.visible(try engine.recordMeeting(caseID: p.id, at: try instant(p.at, field: "at", engine), with: p.with, note: p.note ?? "",
+                                                           by: ctx.actor), to: ctx.actor)
         }
         r.add(Method.deadlines, DeadlinesParams.self, .filtered()) { ctx, p in
             let now = engine.clock.now()
