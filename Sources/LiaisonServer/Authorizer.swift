@@ -36,8 +36,18 @@ public struct Authorizer: Sendable {
     /// A copy of the whole roster: the Student Affairs Office, which keeps
     /// the archives (P2.1.1), and the administrator.
     static let officeOnly: Set<String> = ["roster.export"]
+    /// The audit log: who read, copied or changed whose data. The Student
+    /// Affairs Office, which answers for the data (PIPL Art. 51, 56), and
+    /// the administrator.
+    static let auditors: Set<String> = ["audit.list", "audit.verify"]
 
     public func authorize(_ who: Staff, method: String) throws {
+        if Self.auditors.contains(method) {
+            guard who.role == .office || who.role == .admin else {
+                throw LiaisonError(.forbidden, "\(method) shows who read and changed whose personal data, which is for the Student Affairs Office and the administrator; \(who.id) is \(who.role.rawValue)")
+            }
+            return
+        }
         if Self.officeOnly.contains(method) {
             guard who.role == .office || who.role == .admin else {
                 throw LiaisonError(.forbidden, "\(method) copies every student's and guardian's personal data, which is for the Student Affairs Office and the administrator; \(who.id) is \(who.role.rawValue)")

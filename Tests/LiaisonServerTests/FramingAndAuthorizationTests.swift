@@ -51,6 +51,14 @@ import Testing
             #expect(e?.code == .forbidden && e?.message.contains("Student Affairs Office") == true)
         }
         for role in [StaffRole.office, .admin] { try a.authorize(Staff(id: "X", name: "x", role: role), method: Method.rosterExport) }
+        // The audit log: the office and the administrator only.
+        for method in [Method.auditList, Method.auditVerify] {
+            for role in [StaffRole.counselor, .supervisor, .ops] {
+                let e = #expect(throws: LiaisonError.self) { try a.authorize(Staff(id: "X", name: "x", role: role), method: method) }
+                #expect(e?.code == .forbidden && e?.message.contains("Student Affairs Office") == true)
+            }
+            for role in [StaffRole.office, .admin] { try a.authorize(Staff(id: "X", name: "x", role: role), method: method) }
+        }
         #expect(try a.identify(PeerCredentials(pid: 1, uid: 0, gid: 0)) == Staff.administrator)
         let e = #expect(throws: LiaisonError.self) { try a.identify(PeerCredentials(pid: 1, uid: 65534, gid: 65534)) }
         #expect(e?.code == .notALiaisonUser)

@@ -34,7 +34,7 @@ extension Routes {
             f.studentID = p.student
             return try engine.cases(f)
         }
-        r.add(Method.caseShow, IDParams.self) { _, p in try engine.caseDetail(p.id) }
+        r.add(Method.caseShow, IDParams.self) { ctx, p in try engine.caseDetail(p.id, by: ctx.actor) }
         r.add(Method.caseNote, CaseNoteParams.self) { ctx, p in try engine.noteCase(p.id, text: p.text, by: ctx.actor) }
         r.add(Method.caseClose, CaseCloseParams.self) { ctx, p in try engine.closeCase(p.id, resolution: p.resolution, waive: p.waive ?? [], reason: p.reason, by: ctx.actor) }
     }
@@ -55,6 +55,6 @@ extension Routes {
                                          summary: p.summary, feedback: p.feedback ?? "",
                                          contactedAt: try instant(p.contactedAt, field: "contactedAt", engine), by: ctx.actor)
         }
-        r.add(Method.contactList, ContactListParams.self) { _, p in try engine.contacts(studentID: p.student) }
+        r.add(Method.contactList, ContactListParams.self) { ctx, p in try engine.contacts(studentID: p.student, by: ctx.actor) }
     }
 }

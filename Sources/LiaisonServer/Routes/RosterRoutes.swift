@@ -65,7 +65,7 @@ extension Routes {
     }
 
     static func addStudents(_ r: inout Router, _ engine: Engine) {
-        r.add(Method.studentShow, IDParams.self) { _, p in try engine.studentDetail(p.id) }
+        r.add(Method.studentShow, IDParams.self) { ctx, p in try engine.studentDetail(p.id, by: ctx.actor) }
         r.add(Method.studentList, StudentListParams.self) { _, p in
             let limit = p.limit ?? 100
             guard (1...1000).contains(limit) else { throw LiaisonError.invalid("limit \(limit) is out of range; ask for 1 to 1000 students a page") }
