@@ -14,4 +14,6 @@ public enum MessageID {
     public static let reloaded = "a2d732ecaf2243e68c66cd73c26780c2"
     public static let reloadFailed = "91f418158cd94f558b45ce56b4c3a119"
     public static let watchdogStalled = "ee45ed2ab25d43578fa4e9ffcdecf5bc"
+    /// `audit verify` found the audit log's hash chain broken.
+    public static let auditBroken = "5998f11b11564b908e2aae28ddd0087b"
 }

@@ -75,9 +75,10 @@ extension Engine {
         return SensitiveCase.mayRead(actor, case: c, student: s)
     }
 
-    /// The case as `actor` may see it: a sensitive case's texts withheld from those who may not read them.
+    /// The case as `actor` may see it (the read audited): a sensitive case's
+    /// texts withheld from those who may not read them.
     public func caseDetail(_ id: String, for actor: Staff) throws -> CaseDetail {
-        let d = try caseDetail(id)
+        let d = try caseDetail(id, by: actor)
         return try readsContent(of: d.record, actor) ? d : SensitiveCase.withhold(d)
     }
 

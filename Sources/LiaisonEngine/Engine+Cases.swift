@@ -23,8 +23,11 @@ extension Engine {
             let (payload, effects) = CaseSteps.opening(book, caseID: id, student: student, facts: facts, at: now, calendar: calendar)
             events[0].payload.merge(payload) { a, _ in a }
             if !isPinned(book) { try tx.pin(book) }
-            let c = try Projector.record(events, in: tx)!
+            let (recorded, seqs) = try Projector.recordNumbered(events, in: tx)
+            let c = recorded!
             try perform(effects, tx, now: now)
+            try audit(.caseOpen, by: actor, student: student.id, case: c.id, scope: try relation(of: actor, toStudent: student.id, tx),
+                      detail: Self.eventsDetail(seqs), in: tx)
             return c
         }.logged(logger, "case opened", MessageID.caseOpened)
         committed()
@@ -32,7 +35,7 @@ extension Engine {
     }
 
     public func noteCase(_ id: String, text: String, by actor: Staff) throws -> CaseRecord {
-        try command(id, .note(text: text), by: actor)
+        try command(id, .note(text: text), audited: .caseNote, by: actor)
     }
 
     /// Closes a case; refused while a mandatory step is open unless a
@@ -43,35 +46,48 @@ extension Engine {
             guard let c = try tx.caseRecord(id) else { throw LiaisonError.notFound("no case \(id); `liaisonctl case list` shows the cases") }
             let events = try CaseClosing.decide(c, book: try pinnedRulebook(c, tx), resolution: resolution, waive: waive, reason: reason,
                                                 actor: actor, now: now, calendar: calendar)
-            let closed = try Projector.record(events, in: tx) ?? c
+            let (recorded, seqs) = try Projector.recordNumbered(events, in: tx)
+            let closed = recorded ?? c
             // A closed case has nothing left to be late for.
             try perform(closed.steps.map { .cancel(caseID: closed.id, stepID: $0.id) }, tx, now: now)
+            try audit(.caseClose, by: actor, student: c.studentID, case: c.id, scope: try relation(of: actor, toStudent: c.studentID, tx),
+                      detail: Self.eventsDetail(seqs), in: tx)
             return closed
         }.logged(logger, "case closed", MessageID.caseClosed)
         committed()
         return closed
     }
 
-    func command(_ id: String, _ command: CaseCommand, by actor: Staff) throws -> CaseRecord {
+    func command(_ id: String, _ command: CaseCommand, audited action: AuditAction, by actor: Staff) throws -> CaseRecord {
         let now = clock.now()
         return try store.write { tx in
             let events = try CaseMachine.decide(try tx.caseRecord(id), command, caseID: id, actor: actor.id, now: now)
-            let c = try Projector.record(events, in: tx)!
+            let (recorded, seqs) = try Projector.recordNumbered(events, in: tx)
+            let c = recorded!
             // A closed case has nothing left to be late for.
             if c.state == .closed {
                 try perform(c.steps.map { .cancel(caseID: c.id, stepID: $0.id) }, tx, now: now)
             }
+            try audit(action, by: actor, student: c.studentID, case: c.id, scope: try relation(of: actor, toStudent: c.studentID, tx),
+                      detail: Self.eventsDetail(seqs), in: tx)
             return c
         }
     }
 
-    public func caseDetail(_ id: String) throws -> CaseDetail {
-        try store.read { tx in
+    /// A case's content: summary, steps, timeline. Recorded in the audit
+    /// log as `case.read` by `actor` under `scope` (when an access rule
+    /// decided it; else the actor's relation to the student) with `reason`
+    /// (break-glass), before it is returned.
+    public func caseDetail(_ id: String, by actor: Staff, scope: AuditScope? = nil, reason: String = "") throws -> CaseDetail {
+        let (detail, granted) = try store.read { tx -> (CaseDetail, AuditScope) in
             guard let record = try tx.caseRecord(id) else {
                 throw LiaisonError.notFound("no case \(id); `liaisonctl case list` shows the cases")
             }
-            return CaseDetail(record: record, student: try tx.student(record.studentID), events: try tx.events(caseID: id), now: clock.now())
+            let detail = CaseDetail(record: record, student: try tx.student(record.studentID), events: try tx.events(caseID: id), now: clock.now())
+            return (detail, try scope ?? self.relation(of: actor, toStudent: record.studentID, tx))
         }
+        try audit(.caseRead, by: actor, student: detail.record.studentID, case: id, scope: granted, reason: reason)
+        return detail
     }
 
     public func cases(_ filter: CaseFilter) throws -> [CaseRecord] {

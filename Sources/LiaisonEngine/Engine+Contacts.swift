@@ -16,15 +16,21 @@ extension Engine {
             var event = try report.decide(actor: actor.id, now: now, calendar: calendar)
             event.seq = try tx.append(event)
             try Projector.project(event, in: tx)
+            try audit(.contactLog, by: actor, student: student.id, scope: try relation(of: actor, toStudent: student.id, tx),
+                      detail: Self.eventsDetail([event.seq!]), in: tx)
             return try tx.contacts(studentID: student.id).first { $0.id == event.seq }!
         }
     }
 
-    public func contacts(studentID: String) throws -> [ContactRecord] {
-        try store.read { tx in
+    /// A student's contact records, recorded in the audit log as
+    /// `contact.read` (see `caseDetail(_:by:scope:reason:)`).
+    public func contacts(studentID: String, by actor: Staff, scope: AuditScope? = nil, reason: String = "") throws -> [ContactRecord] {
+        let (contacts, granted) = try store.read { tx -> ([ContactRecord], AuditScope) in
             _ = try requireStudent(studentID, tx)
-            return try tx.contacts(studentID: studentID)
+            return (try tx.contacts(studentID: studentID), try scope ?? self.relation(of: actor, toStudent: studentID, tx))
         }
+        try audit(.contactRead, by: actor, student: studentID, scope: granted, reason: reason)
+        return contacts
     }
 
     func resolveGuardian(_ ref: String, of student: Student, _ tx: any StoreReader) throws -> Guardian {
@@ -42,9 +48,12 @@ extension Engine {
             : "student \(student.id) (\(student.name)) has no guardian \"\(ref)\"; the guardians are \(known)")
     }
 
-    public func studentDetail(_ id: String) throws -> StudentDetail {
+    /// A student's file with their guardians' numbers and addresses,
+    /// recorded in the audit log as `student.read` (see
+    /// `caseDetail(_:by:scope:reason:)`).
+    public func studentDetail(_ id: String, by actor: Staff, scope: AuditScope? = nil, reason: String = "") throws -> StudentDetail {
         let term = calendar.term(containing: clock.now())
-        return try store.read { tx in
+        let detail = try store.read { tx in
             let s = try requireStudent(id, tx)
             let schoolClass = try tx.schoolClass(s.className)
             return StudentDetail(student: s, guardians: try tx.guardians(ofStudent: id), counselor: try tx.staff(s.counselorID),
@@ -52,6 +61,9 @@ extension Engine {
                                  contactsThisTerm: try tx.contacts(studentID: id).filter { $0.term == term }.count, term: term,
                                  schoolClass: schoolClass, teacher: try schoolClass.flatMap { try tx.staff($0.teacherID) }, siblings: try tx.siblings(of: id), records: try tx.records(studentID: id))
         }
+        try audit(.studentRead, by: actor, student: id,
+                  scope: scope ?? AuditScope.relation(of: actor, to: detail.student, classTeacherID: detail.schoolClass?.teacherID), reason: reason)
+        return detail
     }
 
     /// A page of students, by id; `next` is the id to pass as `after` for the next page.

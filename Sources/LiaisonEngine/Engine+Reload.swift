@@ -20,7 +20,7 @@ extension Engine {
     /// their plan lets migrate, all in one transaction; then new cases use it.
     @discardableResult
     public func installRulebooks(_ books: [Rulebook]) throws -> [CasePlan] {
-        try install(books, holdingTo: nil).cases
+        try install(books, holdingTo: nil, by: nil).cases
     }
 
     /// Installs `books` only if the plan, recomputed inside the installing
@@ -28,14 +28,18 @@ extension Engine {
     /// install), still has the id `planID` that a person reviewed. Otherwise
     /// nothing is installed and the refusal (`conflict`) carries the new
     /// plan: its id in the message, each case's outcome in the details.
+    /// Recorded in the audit log as `rules.apply` by `actor`, in the
+    /// installing transaction.
     @discardableResult
-    public func installRulebooks(_ books: [Rulebook], holdingTo planID: String, by actor: String, from directory: String) throws -> RuleSetPlan {
-        let plan = try install(books, holdingTo: planID)
-        logger.notice("rules applied by \(actor): plan \(plan.id) from \(directory) (\(plan.rulebooks.joined(separator: ", ")))")
+    public func installRulebooks(_ books: [Rulebook], holdingTo planID: String, by actor: Staff, from directory: String) throws -> RuleSetPlan {
+        let plan = try install(books, holdingTo: planID, by: (actor, directory))
+        logger.notice("rules applied by \(actor.id): plan \(plan.id) from \(directory) (\(plan.rulebooks.joined(separator: ", ")))")
         return plan
     }
 
-    func install(_ books: [Rulebook], holdingTo planID: String?) throws -> RuleSetPlan {
+    /// `by`: who applies the set and from where, for the audit log (nil: the
+    /// daemon itself, at start or on SIGHUP).
+    func install(_ books: [Rulebook], holdingTo planID: String?, by applier: (actor: Staff, directory: String)?) throws -> RuleSetPlan {
         let now = clock.now()
         let plan = try store.write { tx -> RuleSetPlan in
             let plans = try plans(books, tx)
@@ -47,11 +51,17 @@ extension Engine {
             }
             for b in books { try tx.pin(b) }
             let byKind = Dictionary(books.map { ($0.kind, $0) }, uniquingKeysWith: { a, _ in a })
+            var seqs: [Int64] = []
             for p in plans where p.action == .migrate {
                 guard let c = try tx.caseRecord(p.caseID), let book = byKind[c.kind] else { continue }
                 let (event, effects) = RulebookMigration.apply(p, c, book: book, now: now)
-                try Projector.record([event], in: tx)
+                seqs += try Projector.recordNumbered([event], in: tx).seqs
                 try perform(effects, tx, now: now)
+            }
+            if let applier {
+                let migrated = seqs.isEmpty ? "no case migrated" : "\(seqs.count) cases migrated, \(Self.eventsDetail(seqs))"
+                try audit(.rulesApply, by: applier.actor, scope: .school,
+                          detail: "plan \(plan.id) from \(applier.directory); \(migrated)", in: tx)
             }
             return plan
         }

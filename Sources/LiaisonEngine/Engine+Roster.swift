@@ -23,7 +23,9 @@ extension Engine {
             try Self.checkAdministrators(existing, incoming, by: actor)
             let diff = Self.diff(existing, incoming, files)
             let events = Self.events(for: diff, incoming: incoming, actor: actor.id, now: now)
-            try Projector.record(events, in: tx)
+            let seqs = try Projector.recordNumbered(events, in: tx).seqs
+            // Recorded even when nothing changed: the files were offered.
+            try audit(.rosterImport, by: actor, scope: .school, detail: seqs.isEmpty ? "no change" : Self.eventsDetail(seqs), in: tx)
             return RosterImportResult(dryRun: false, diff: diff, events: events.count, warnings: warnings)
         }
     }
@@ -98,10 +100,12 @@ extension Engine {
         let now = clock.now()
         return try store.write { tx in
             let roster = try tx.roster()
-            try Projector.record([Event(at: now, actor: actor.id, type: .rosterExported, policy: [Policy.archives],
+            let seqs = try Projector.recordNumbered([Event(at: now, actor: actor.id, type: .rosterExported, policy: [Policy.archives],
                                         payload: ["students": "\(roster.students.count)", "guardians": "\(roster.guardians.count)",
                                                   "households": "\(roster.households.count)", "staff": "\(roster.staff.count)",
-                                                  "classes": "\(roster.classes.count)", "records": "\(roster.records.count)"])], in: tx)
+                                                  "classes": "\(roster.classes.count)", "records": "\(roster.records.count)"])], in: tx).seqs
+            try audit(.rosterExport, by: actor, scope: .school,
+                      detail: "\(Self.eventsDetail(seqs)); \(roster.students.count) students, \(roster.guardians.count) guardians", in: tx)
             return roster
         }
     }

@@ -67,8 +67,11 @@ extension Engine {
             let (level, via, extra) = try claim.decide(for: rule)
             let (events, effects) = try CaseSteps.evidence(c, book: book, stepID: stepID, level: level, channel: via, note: note,
                                                            actor: actor.id, now: now, calendar: calendar, extra: extra)
-            let updated = try Projector.record(events, in: tx) ?? c
+            let (recorded, seqs) = try Projector.recordNumbered(events, in: tx)
+            let updated = recorded ?? c
             try perform(effects, tx, now: now)
+            try audit(.caseStep, by: actor, student: c.studentID, case: c.id, scope: try relation(of: actor, toStudent: c.studentID, tx),
+                      detail: "step \(stepID); " + Self.eventsDetail(seqs), in: tx)
             return updated
         }
         committed()
@@ -91,15 +94,19 @@ extension Engine {
             let meeting = Event(at: now, actor: actor.id, type: .meetingRecorded, caseID: c.id, studentID: c.studentID,
                                 policy: [Policy.incidents, Policy.records],
                                 payload: ["at": Event.timestamp(when), "with": attendees, "note": note])
-            try Projector.record([meeting], in: tx)
+            var seqs = try Projector.recordNumbered([meeting], in: tx).seqs
             for step in book.steps where step.notifiesParents {
                 guard let s = c.steps.first(where: { $0.id == step.id }), [.pending, .overdue, .waiting].contains(s.status) else { continue }
                 let (events, effects) = try CaseSteps.evidence(c, book: book, stepID: step.id, level: .inPerson, channel: "meeting",
                                                                note: "meeting: \(attendees)", actor: actor.id, now: now, calendar: calendar,
                                                                extra: ["source": "staff", "outcome": ContactOutcome.met.rawValue])
-                c = try Projector.record(events, in: tx) ?? c
+                let (recorded, more) = try Projector.recordNumbered(events, in: tx)
+                c = recorded ?? c
+                seqs += more
                 try perform(effects, tx, now: now)
             }
+            try audit(.caseMeeting, by: actor, student: c.studentID, case: c.id, scope: try relation(of: actor, toStudent: c.studentID, tx),
+                      detail: Self.eventsDetail(seqs), in: tx)
             return c
         }
         committed()

@@ -55,7 +55,20 @@ public final class Engine: Sendable {
     /// systemd only after this returns.
     public func probe() throws { try store.probeWriter() }
 
-    public func backup(to path: String) throws -> Int64 { try store.backup(to: path) }
+    /// A copy of the whole database at `path`, recorded in the audit log as
+    /// `server.backup` (the path and size) once it exists. If the row cannot
+    /// be written the copy is removed: no copy exists unrecorded. The copy
+    /// holds the log up to, not including, its own row.
+    public func backup(to path: String, by actor: Staff) throws -> Int64 {
+        let bytes = try store.backup(to: path)
+        do {
+            try audit(.serverBackup, by: actor, scope: .school, detail: "\(path) (\(bytes) bytes)")
+        } catch {
+            try? FileManager.default.removeItem(atPath: path)
+            throw error
+        }
+        return bytes
+    }
 
     /// The staff record a Unix login name acts as, or nil. Root is always
     /// the administrator.

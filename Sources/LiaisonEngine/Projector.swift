@@ -10,12 +10,20 @@ enum Projector {
     /// read it back.
     @discardableResult
     static func record(_ events: [Event], in tx: any StoreWriter) throws -> CaseRecord? {
+        try recordNumbered(events, in: tx).lastCase
+    }
+
+    /// `record`, also returning the seqs the events got: an audit row of a
+    /// change names them.
+    static func recordNumbered(_ events: [Event], in tx: any StoreWriter) throws -> (lastCase: CaseRecord?, seqs: [Int64]) {
         var lastCase: CaseRecord?
+        var seqs: [Int64] = []
         for var event in events {
             event.seq = try tx.append(event)
+            seqs.append(event.seq!)
             lastCase = try project(event, in: tx) ?? lastCase
         }
-        return lastCase
+        return (lastCase, seqs)
     }
 
     @discardableResult

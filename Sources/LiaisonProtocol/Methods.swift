@@ -505,3 +505,28 @@ public struct RosterExportResult: Codable, Sendable {
         [("students.csv", students), ("guardians.csv", guardians), ("staff.csv", staff), ("classes.csv", classes), ("records.csv", records)]
     }
 }
+
+// MARK: audit
+
+extension Method {
+    public static let auditList = "audit.list"
+    public static let auditVerify = "audit.verify"
+}
+
+/// `liaisonctl audit list`: the audit log by seq, a page at a time, with
+/// the total; office and administrator only. Result: `AuditPage`.
+public struct AuditListParams: Codable, Sendable {
+    /// Only rows about this student id.
+    public var student: String?
+    /// Only rows by this staff id (`root` for the administrator).
+    public var staff: String?
+    /// Only rows at or after this time (school time or ISO 8601).
+    public var since: String?
+    /// 1–1000, 100 when absent.
+    public var limit: Int?
+    /// The previous page's `next`: rows after this seq.
+    public var after: Int64?
+    public init(student: String? = nil, staff: String? = nil, since: String? = nil, limit: Int? = nil, after: Int64? = nil) {
+        self.student = student; self.staff = staff; self.since = since; self.limit = limit; self.after = after
+    }
+}

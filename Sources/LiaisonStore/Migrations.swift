@@ -197,6 +197,39 @@ enum Migrations {
                 UPDATE staff SET phone = \(e164("phone"));
                 """)
         }
+        m.registerMigration("2026-12-02 audit log, hash-chained") { db in
+            // Who read, copied or changed personal data (PIPL Art. 51, 56).
+            // seq is given by the store (1, 2, 3… with no gap, the chain's
+            // order); hash is SHA-256 over the row and prev_hash (AuditChain).
+            // Append-only as the event log is; a row may only be added after
+            // the last one. `sequences` row 'audit-rows' counts the rows ever
+            // written, so a log cut at its end is noticed.
+            try db.execute(sql: """
+                CREATE TABLE audit (
+                    seq INTEGER PRIMARY KEY,
+                    at INTEGER NOT NULL,            -- ms since the epoch
+                    actor TEXT NOT NULL,            -- staff id or 'root'
+                    action TEXT NOT NULL,           -- case.read, roster.export, …
+                    student_id TEXT,
+                    case_id TEXT,
+                    scope TEXT NOT NULL,            -- own, college, school, break-glass
+                    reason TEXT NOT NULL,
+                    detail TEXT NOT NULL,
+                    prev_hash TEXT NOT NULL,
+                    hash TEXT NOT NULL
+                );
+                CREATE INDEX audit_by_student ON audit(student_id, seq) WHERE student_id IS NOT NULL;
+                CREATE INDEX audit_by_actor ON audit(actor, seq);
+                CREATE INDEX audit_by_at ON audit(at);
+                CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+                    BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+                CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+                    BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+                CREATE TRIGGER audit_only_at_the_end BEFORE INSERT ON audit
+                    WHEN NEW.seq <= (SELECT coalesce(max(seq), 0) FROM audit)
+                    BEGIN SELECT RAISE(ABORT, 'the audit log is append-only: rows go after the last one'); END;
+                """)
+        }
         return m
     }
 }

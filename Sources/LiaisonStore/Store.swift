@@ -110,6 +110,26 @@ public protocol StoreReader {
     func virtualNow() throws -> Date?
     /// When the newest event in the log happened; nil for an empty log.
     func latestEventAt() throws -> Date?
+    /// A page of the audit log by seq (those after `filter.after`), and how many rows match in all.
+    func auditEntries(_ filter: AuditFilter) throws -> (entries: [AuditEntry], total: Int)
+    /// Walks the whole audit log through `AuditChain.Verifier`: intact, or the first bad row.
+    func verifyAudit() throws -> AuditVerification
+}
+
+/// Which audit rows `audit.list` wants.
+public struct AuditFilter: Sendable, Equatable {
+    public var studentID: String?
+    /// A staff id (or `root`).
+    public var actor: String?
+    /// Rows at or after this instant.
+    public var since: Date?
+    /// Rows after this seq (keyset paging).
+    public var after: Int64?
+    public var limit: Int
+
+    public init(studentID: String? = nil, actor: String? = nil, since: Date? = nil, after: Int64? = nil, limit: Int = 100) {
+        self.studentID = studentID; self.actor = actor; self.since = since; self.after = after; self.limit = limit
+    }
 }
 
 public struct DeadlineFilter: Sendable {
@@ -135,6 +155,10 @@ public struct MessageFilter: Sendable {
 public protocol StoreWriter: StoreReader {
     /// Appends to the event log; returns the event's sequence number.
     @discardableResult func append(_ event: Event) throws -> Int64
+    /// Seals `draft` as the audit log's next row (after the last row, in
+    /// this transaction: the single writer makes reading the last hash and
+    /// appending one step) and appends it. Rolled back with the caller's work.
+    @discardableResult func appendAudit(_ draft: AuditDraft) throws -> AuditEntry
     /// The next value of a named counter, starting at 1.
     func nextSequence(_ name: String) throws -> Int
     func save(_ record: CaseRecord) throws

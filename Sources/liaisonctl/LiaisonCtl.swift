@@ -12,7 +12,7 @@ struct LiaisonCtl: ParsableCommand {
             Exit codes: 0 done, 1 refused (the message says why), 2 bad usage, 3 the daemon cannot be reached.
             """,
         subcommands: [WhoAmI.self, StaffCommand.self, RosterCommand.self, StudentCommand.self, CaseCommand.self, ContactCommand.self, RulesCommand.self, Deadlines.self,
-                      ClockCommand.self, Status.self, Backup.self, PluginCommand.self, ChannelCommand.self, MessageCommand.self, TaskCommand.self, LetterCommand.self,
+                      ClockCommand.self, Status.self, Backup.self, AuditCommand.self, PluginCommand.self, ChannelCommand.self, MessageCommand.self, TaskCommand.self, LetterCommand.self,
                       GenerateManual.self])
 }
 
@@ -65,4 +65,9 @@ struct ContactCommand: ParsableCommand {
 struct RulesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "rules", abstract: "Incident rulebooks: validate, read, plan and apply them.",
                                                     subcommands: [RulesCheck.self, RulesShow.self, RulesPlan.self, RulesApply.self])
+}
+
+struct AuditCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "audit", abstract: "The audit log: who read, copied or changed whose data (PIPL; office, administrator).",
+                                                    subcommands: [AuditList.self, AuditVerify.self])
 }

@@ -48,7 +48,7 @@ func temporaryStore() throws -> (SQLiteStore, URL) {
         #expect(try engine.loadDemoRosterIfEmpty() == 0)
         let counts = try engine.counts()
         #expect(counts.students == 320 && counts.staff == 11 && counts.guardians > 320)
-        let d = try engine.studentDetail("2023010101")
+        let d = try engine.studentDetail("2023010101", by: .administrator)
         #expect(d.counselor?.id == "T0101" && !d.guardians.isEmpty)
         #expect(d.guardians.allSatisfy { g in !g.preference.isEmpty && g.preference.allSatisfy { g.address(for: $0) != nil } })
     }
@@ -79,7 +79,7 @@ func temporaryStore() throws -> (SQLiteStore, URL) {
                                           by: Staff.administrator)
         #expect(closed.state == .closed && closed.noteCount == 1 && closed.closedBy == "root")
         #expect(closed.steps.filter { $0.status == .waived }.map(\.id) == ["notify-parents", "meet-parents"])
-        let detail = try engine.caseDetail(c.id)
+        let detail = try engine.caseDetail(c.id, by: .administrator)
         #expect(detail.events.map(\.type) == [.caseOpened, .caseNoted, .stepWaived, .stepWaived, .caseClosed])
         #expect(detail.events.map(\.actor) == ["T0101", "T0101", "root", "root", "root"])
         #expect(detail.events.last?.payload["reason"] == "家长当晚已到医院陪护" && detail.events.last?.payload["waived"] == "notify-parents,meet-parents")
@@ -136,14 +136,14 @@ func temporaryStore() throws -> (SQLiteStore, URL) {
 
     @Test func contactsByGuardianIdNameOrRelation() throws {
         let (engine, _) = try engine()
-        let d = try engine.studentDetail("2023010101")
+        let d = try engine.studentDetail("2023010101", by: .administrator)
         let father = d.guardians.first { $0.relation == "父亲" }!
         let a = try engine.logContact(studentID: "2023010101", guardian: father.id, channel: .phone, topics: [.study], summary: "成绩",
                                       feedback: "希望多沟通", contactedAt: nil, by: counselor)
         let b = try engine.logContact(studentID: "2023010101", guardian: "父亲", channel: .wechat, topics: [.wellbeing], summary: "近况",
                                       feedback: "", contactedAt: nil, by: counselor)
         #expect(a.guardianID == father.id && b.guardianID == father.id && a.term == "2026-2027-1" && a.feedback == "希望多沟通")
-        #expect(try engine.studentDetail("2023010101").contactsThisTerm == 2)
+        #expect(try engine.studentDetail("2023010101", by: .administrator).contactsThisTerm == 2)
         let e = #expect(throws: LiaisonError.self) {
             try engine.logContact(studentID: "2023010101", guardian: "舅舅", channel: .phone, topics: [.study], summary: "x",
                                   feedback: "", contactedAt: nil, by: counselor)
@@ -159,7 +159,7 @@ func temporaryStore() throws -> (SQLiteStore, URL) {
         let dry = try engine.importRoster(RosterFiles(students: students, staff: staff), dryRun: true, by: .administrator)
         #expect(dry.diff.students.added == ["2099010101"] && dry.diff.staff.changed.first?.fields.map(\.field) == ["name", "college", "unix_user", "phone"])
         #expect(dry.diff.students.removedFromSource.count == 320 && dry.events == 0)
-        #expect(try engine.studentDetail("2023010101").counselor?.name != "新名字")
+        #expect(try engine.studentDetail("2023010101", by: .administrator).counselor?.name != "新名字")
         let real = try engine.importRoster(RosterFiles(students: students, staff: staff), dryRun: false, by: .administrator)
         #expect(real.events == 3)
         #expect(try engine.staff(unixUser: "teacher1")?.id == "T0101")

@@ -46,17 +46,17 @@ import LiaisonConfig
             .init(step: "office-report", change: "added", oldDue: nil, newDue: opened.addingTimeInterval(86400)),
         ])
         #expect(try engine.installRulebooks(v2) == plan)
-        let after = try engine.caseDetail(c.id).record
+        let after = try engine.caseDetail(c.id, by: .administrator).record
         #expect(after.rulebookVersion == 4)
         #expect(after.steps.first { $0.id == "notify-parents" }?.due == opened.addingTimeInterval(14400))
         #expect(after.steps.first { $0.id == "office-report" }?.status == .pending)
         // The old 2-hour deadline is gone; the new 4-hour one fires.
         _ = try engine.moveClock(to: opened.addingTimeInterval(3 * 3600))
-        #expect(try engine.caseDetail(c.id).events.filter { $0.type == .deadlineMissed }.isEmpty)
+        #expect(try engine.caseDetail(c.id, by: .administrator).events.filter { $0.type == .deadlineMissed }.isEmpty)
         _ = try engine.moveClock(to: opened.addingTimeInterval(4 * 3600))
-        #expect(try engine.caseDetail(c.id).events.filter { $0.type == .deadlineMissed }.map { $0.payload["step"] } == ["notify-parents"])
+        #expect(try engine.caseDetail(c.id, by: .administrator).events.filter { $0.type == .deadlineMissed }.map { $0.payload["step"] } == ["notify-parents"])
         // Rebuilding the case from its log gives the stored row.
-        let detail = try engine.caseDetail(c.id)
+        let detail = try engine.caseDetail(c.id, by: .administrator)
         #expect(detail.events.reduce(nil as CaseRecord?) { CaseMachine.apply($1, to: $0) } == detail.record)
         _ = clock
     }
@@ -69,7 +69,7 @@ import LiaisonConfig
         #expect(plan.map(\.action) == [.stay])
         #expect(plan[0].reason?.contains("meet-parents") == true)
         try engine.installRulebooks(v2)
-        let kept = try engine.caseDetail(c.id).record
+        let kept = try engine.caseDetail(c.id, by: .administrator).record
         #expect(kept.rulebookVersion == 3 && kept.steps.contains { $0.id == "meet-parents" && $0.status == .pending })
         // New cases follow the new version.
         let fresh = try engine.openCase(kind: .accident, studentID: "2023010102", summary: "x", occurredAt: nil, by: staff)

@@ -37,7 +37,7 @@ import LiaisonConfig
         }
 
         func events(_ id: String, _ type: EventType) throws -> [Event] {
-            try engine.caseDetail(id).events.filter { $0.type == type }
+            try engine.caseDetail(id, by: .administrator).events.filter { $0.type == type }
         }
     }
 
@@ -79,8 +79,8 @@ import LiaisonConfig
         _ = try w.engine.moveClock(to: due)
         let missed = try w.events(c.id, .deadlineMissed).filter { $0.payload["step"] == first.id }
         #expect(missed.count == 1 && abs(missed[0].at.timeIntervalSince(due)) < 0.002)
-        #expect(try w.engine.caseDetail(c.id).record.steps.first { $0.id == first.id }?.status == .overdue)
-        let overdueHere = try w.engine.caseDetail(c.id).record.steps.filter { $0.status == .overdue }.count
+        #expect(try w.engine.caseDetail(c.id, by: .administrator).record.steps.first { $0.id == first.id }?.status == .overdue)
+        let overdueHere = try w.engine.caseDetail(c.id, by: .administrator).record.steps.filter { $0.status == .overdue }.count
         let counted = try w.engine.counts().overdueSteps
         #expect(overdueHere >= 1 && counted == overdueHere, "the store's count agrees with the case")
         var escalations = try w.events(c.id, .escalationSent).filter { $0.payload["step"] == first.id }
@@ -142,7 +142,7 @@ import LiaisonConfig
         try w.restart()
         #expect(try w.engine.fireDueDeadlines() == 0, "nothing fires twice across restarts")
         #expect(try w.events(c.id, .deadlineMissed).filter { $0.payload["step"] == first.id }.count == 1)
-        #expect(try w.engine.caseDetail(c.id).record.rulebookVersion == books.first { $0.kind == kind }?.version)
+        #expect(try w.engine.caseDetail(c.id, by: .administrator).record.rulebookVersion == books.first { $0.kind == kind }?.version)
     }
 
     @Test func aMinorGetsTheGuardianStep() throws {

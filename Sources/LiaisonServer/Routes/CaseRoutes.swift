@@ -70,7 +70,7 @@ extension Routes {
         }
         r.add(Method.contactList, ContactListParams.self, .student()) { ctx, p in
             try engine.checkStudent(p.student, for: ctx.actor)
-            return try engine.contacts(studentID: p.student)
+            return try engine.contacts(studentID: p.student, by: ctx.actor)
         }
     }
 }

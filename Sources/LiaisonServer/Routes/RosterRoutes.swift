@@ -67,7 +67,7 @@ extension Routes {
     static func addStudents(_ r: inout Router, _ engine: Engine) {
         r.add(Method.studentShow, IDParams.self, .student()) { ctx, p in
             try engine.checkStudent(p.id, for: ctx.actor)
-            var d = try engine.studentDetail(p.id)
+            var d = try engine.studentDetail(p.id, by: ctx.actor)
             d.openCases = try d.openCases.map { try engine.visible($0, to: ctx.actor) }
             return d
         }

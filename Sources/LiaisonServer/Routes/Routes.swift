@@ -27,6 +27,7 @@ enum Routes {
         addServer(&r, engine, info, channels)
         addSteps(&r, engine)
         addChannels(&r, engine, channels)
+        addAudit(&r, engine)
         let table = AccessTable()
         addStaff(&r, engine, table)
         table.set(r.access)

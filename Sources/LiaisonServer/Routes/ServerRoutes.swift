@@ -40,12 +40,12 @@ extension Routes {
             // would bring back another set: apply installs from there only.
             let source = try ruleSource(info)
             let (books, templates) = try source.load()
-            let plan = try engine.installRulebooks(books, holdingTo: p.plan, by: ctx.actor.id, from: source.rulesDirectory)
+            let plan = try engine.installRulebooks(books, holdingTo: p.plan, by: ctx.actor, from: source.rulesDirectory)
             try engine.installTemplates(templates)
             return RulesPlanResult(plan, rulesDirectory: source.rulesDirectory, fromRulesDirectory: true, applied: true)
         }
-        r.add(Method.backup, BackupParams.self, Access.operations.because("running the service")) { _, p in
-            BackupResult(path: p.path, bytes: try engine.backup(to: p.path))
+        r.add(Method.backup, BackupParams.self, Access.operations.because("running the service")) { ctx, p in
+            BackupResult(path: p.path, bytes: try engine.backup(to: p.path, by: ctx.actor))
         }
     }
 

@@ -1,0 +1,81 @@
+import Foundation
+import LiaisonCore
+import LiaisonStore
+import Logging
+
+/// The audit log (PIPL Art. 51, 56; docs/AUDIT.md): every read of a case's
+/// content or of a student's guardians and contacts, every copy out, every
+/// change by staff is a row in the store's append-only, hash-chained
+/// `audit` table.
+///
+/// Two ways in:
+/// - a change: `audit(_:by:student:case:scope:reason:detail:in:)` inside the
+///   `store.write` closure that makes the change, so the row commits or
+///   rolls back with it;
+/// - a read: read on a snapshot (`store.read`), then
+///   `audit(_:by:student:case:scope:reason:detail:)`, a small write of its
+///   own that joins the group commit, before answering. If the row cannot
+///   be written the read fails: nothing is shown unrecorded.
+extension Engine {
+    /// Records one audited act in a write of its own (after a read).
+    @discardableResult
+    public func audit(_ action: AuditAction, by actor: Staff, student: String? = nil, case caseID: String? = nil,
+                      scope: AuditScope, reason: String = "", detail: String = "") throws -> AuditEntry {
+        let draft = AuditDraft(at: clock.now(), actor: actor.id, action: action, studentID: student, caseID: caseID,
+                               scope: scope, reason: reason, detail: detail)
+        return try store.write { try $0.appendAudit(draft) }
+    }
+
+    /// Records one audited act inside a write the caller holds: it commits,
+    /// or rolls back, with the change it records.
+    @discardableResult
+    public func audit(_ action: AuditAction, by actor: Staff, student: String? = nil, case caseID: String? = nil,
+                      scope: AuditScope, reason: String = "", detail: String = "", in tx: any StoreWriter) throws -> AuditEntry {
+        try tx.appendAudit(AuditDraft(at: clock.now(), actor: actor.id, action: action, studentID: student, caseID: caseID,
+                                      scope: scope, reason: reason, detail: detail))
+    }
+
+    /// The scope to record when no access rule has decided one: how `actor`
+    /// relates to the student (`AuditScope.relation`, their class teacher
+    /// included); school when there is no student or it is not on the roster.
+    public func relation(of actor: Staff, toStudent id: String?, _ tx: any StoreReader) throws -> AuditScope {
+        guard let id, let student = try tx.student(id) else { return .school }
+        return AuditScope.relation(of: actor, to: student, classTeacherID: try tx.schoolClass(student.className)?.teacherID)
+    }
+
+    /// A page of the audit log (`audit.list`, office and administrator).
+    /// Reading it is itself recorded (`audit.read`): the log says whose data
+    /// was looked at.
+    public func auditLog(_ filter: AuditFilter, by actor: Staff) throws -> AuditPage {
+        var probe = filter
+        probe.limit = filter.limit + 1
+        let (rows, total) = try store.read { try $0.auditEntries(probe) }
+        let page = Array(rows.prefix(filter.limit))
+        var said: [String] = []
+        if let a = filter.actor { said.append("staff=\(a)") }
+        if let s = filter.since { said.append("since=\(Event.timestamp(s))") }
+        if let a = filter.after { said.append("after=\(a)") }
+        said.append("limit=\(filter.limit)")
+        try audit(.auditRead, by: actor, student: filter.studentID, scope: .school, detail: said.joined(separator: " "))
+        return AuditPage(entries: page, total: total, next: rows.count > filter.limit ? page.last?.seq : nil)
+    }
+
+    /// Checks the whole chain (`audit.verify`). A break is logged with its
+    /// row and reason, which hold no personal data.
+    public func verifyAudit() throws -> AuditVerification {
+        let v = try store.read { try $0.verifyAudit() }
+        if let seq = v.firstBad {
+            logger.error("audit log broken at row \(seq): \(v.reason ?? "")", metadata: [
+                "message_id": "\(MessageID.auditBroken)", "audit_seq": "\(seq)",
+            ])
+        }
+        return v
+    }
+
+    /// "event 12", "events 12-14": the event-log rows an audit row of a
+    /// change stands for (one write's events are consecutive).
+    static func eventsDetail(_ seqs: [Int64]) -> String {
+        guard let first = seqs.min(), let last = seqs.max() else { return "" }
+        return first == last ? "event \(first)" : "events \(first)-\(last)"
+    }
+}
