@@ -77,9 +77,18 @@ let log = Logger(label: "liaisond")
 let activation = ListenFDs.take()
 for fd in activation.closed { log.warning("closed inherited descriptor \(fd): not a listening Unix stream socket") }
 
+// Everything liaisond creates — the database, its WAL and SHM, backups,
+// plugin spools — is its user's alone (issue 14.5): whoever may use
+// liaisonctl must not be able to open the files instead. The socket sets
+// its own mode (0660, ControlSocket).
+umask(0o077)
+// A directory made here: the database's 0700; the socket's 0711 (staff
+// reach the socket by its path without listing the directory).
+let socketDirectory = activation.socket == nil ? (config.socketPath as NSString).deletingLastPathComponent : nil
 for path in [config.database] + (activation.socket == nil ? [config.socketPath] : []) {
     let dir = (path as NSString).deletingLastPathComponent
-    if !dir.isEmpty { try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o750]) }
+    let mode = dir == socketDirectory ? 0o711 : 0o700
+    if !dir.isEmpty { try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: mode]) }
 }
 
 let lock: DaemonLock
