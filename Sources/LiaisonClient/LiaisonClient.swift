@@ -56,7 +56,11 @@ public final class LiaisonClient {
     public func call<P: Encodable, R: Decodable>(_ method: String, _ params: P, as: R.Type = R.self) throws -> R {
         let id = nextID
         nextID += 1
-        try send(Wire.frame(Request(id: .number(id), method: method, params: params)))
+        do {
+            try send(Wire.frame(Request(id: .number(id), method: method, params: params)))
+        } catch {
+            throw farewell() ?? error
+        }
         let line = try readLine()
         let reply: Reply<R>
         do {
@@ -85,6 +89,22 @@ public final class LiaisonClient {
             offset = end
         } while offset < data.count
         return id
+    }
+
+    /// What the daemon said before closing a connection it would not keep
+    /// (`too_many_connections`, `idle_timeout`), read without waiting: a
+    /// request written after that close fails with EPIPE, but the reason
+    /// is still in this socket's buffer.
+    func farewell() -> LiaisonError? {
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while !inbox.contains(Framing.newline) {
+            let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT)) }
+            guard n > 0 else { break }
+            inbox.append(contentsOf: buffer[0..<n])
+        }
+        guard let nl = inbox.firstIndex(of: Framing.newline),
+              let reply = try? Wire.decode(Reply<Empty>.self, from: Data(inbox[..<nl])) else { return nil }
+        return reply.error?.liaisonError
     }
 
     // MARK: raw frames, for tests of the protocol itself

@@ -10,6 +10,8 @@ public struct DaemonConfig: Sendable, Equatable {
     public var rulesDirectory: String = "/etc/liaison/rules"
     /// Group the socket file is given (mode 0660); nil keeps the daemon's.
     public var socketGroup: String?
+    /// `socket.max_connections_per_user` and `socket.idle_timeout_seconds`.
+    public var connectionLimits = ConnectionLimits()
     public var timeZone: TimeZone = TimeZone(identifier: "Asia/Shanghai")!
     /// `school.name` and `school.short_name`: what parents' messages are
     /// signed with. Unset, each student's college as the roster writes it.
@@ -54,13 +56,25 @@ public struct DaemonConfig: Sendable, Equatable {
         if let v = top["database"] { c.database = try v.string("database") }
         if let v = top["rules"] { c.rulesDirectory = try v.string("rules") }
         if let socket = top["socket"] {
-            let s = try socket.mapping(allowed: ["path", "group"], what: "socket")
+            let s = try socket.mapping(allowed: ["path", "group", "max_connections_per_user", "idle_timeout_seconds"], what: "socket")
             if let v = s["path"] {
                 c.socketPath = try v.string("socket.path")
                 // sun_path holds 108 bytes with its terminating NUL.
                 if c.socketPath.utf8.count > 107 { throw v.error("socket.path is \(c.socketPath.utf8.count) bytes; a Unix socket path must be under 108") }
             }
             if let v = s["group"] { c.socketGroup = try v.string("socket.group") }
+            if let v = s["max_connections_per_user"] {
+                c.connectionLimits.maxPerUser = try v.int("socket.max_connections_per_user")
+                guard c.connectionLimits.maxPerUser >= 1 else {
+                    throw v.error("socket.max_connections_per_user must be 1 or more (default \(ConnectionLimits().maxPerUser)); it is how many connections one Unix user may hold open at once")
+                }
+            }
+            if let v = s["idle_timeout_seconds"] {
+                c.connectionLimits.idleTimeoutSeconds = try v.int("socket.idle_timeout_seconds")
+                guard (1...ConnectionLimits.longestIdleTimeout).contains(c.connectionLimits.idleTimeoutSeconds) else {
+                    throw v.error("socket.idle_timeout_seconds must be from 1 to \(ConnectionLimits.longestIdleTimeout) (a day; default \(ConnectionLimits().idleTimeoutSeconds))")
+                }
+            }
         }
         if let school = top["school"] {
             let s = try school.mapping(allowed: ["name", "short_name", "timezone", "holidays", "workdays"], what: "school")
@@ -146,5 +160,26 @@ public struct DaemonConfig: Sendable, Equatable {
             throw startNode.error("clock.start \"\(text)\" is not a time; write it as 2026-09-07 08:00 (school time, \(c.timeZone.identifier)), a date, or ISO 8601 with an offset")
         }
         c.virtualClockStart = start
+    }
+}
+
+/// How much of the daemon one Unix user's connections may hold (issue 14:
+/// one stranger's 1,100 idle connections once used every descriptor the
+/// daemon had). Read at start; a change takes a restart.
+public struct ConnectionLimits: Sendable, Equatable {
+    /// `socket.max_connections_per_user`: connections one uid (root
+    /// included) may hold open at once; the next is refused with
+    /// `too_many_connections` and closed.
+    public var maxPerUser = 32
+    /// `socket.idle_timeout_seconds`: a connection that sends no request
+    /// for this long after its last answer (or its connecting) is closed
+    /// with `idle_timeout`. A request being answered is never cut.
+    public var idleTimeoutSeconds = 300
+
+    public static let longestIdleTimeout = 86_400
+
+    public init(maxPerUser: Int = 32, idleTimeoutSeconds: Int = 300) {
+        self.maxPerUser = maxPerUser
+        self.idleTimeoutSeconds = idleTimeoutSeconds
     }
 }

@@ -11,6 +11,10 @@ public enum ErrorCode: String, Codable, Sendable, CaseIterable {
     case versionMismatch = "version_mismatch"
     case unknownMethod = "unknown_method"
     case invalidParams = "invalid_params"
+    // The connection itself: one Unix user holds too many, or one was idle
+    // too long (socket.max_connections_per_user, socket.idle_timeout_seconds).
+    case tooManyConnections = "too_many_connections"
+    case idleTimeout = "idle_timeout"
     // Who is asking.
     case notALiaisonUser = "not_a_liaison_user"
     case forbidden = "forbidden"

@@ -35,9 +35,14 @@ public final class ControlServer: Sendable {
     let wake: (read: Int32, write: Int32)
     let live = Mutex<Set<Int32>>([])
     let finished = DispatchGroup()
+    let limits: ConnectionLimits
+    let cap: Mutex<ConnectionCap>
 
-    public init(listening fd: Int32, engine: Engine, info: ServerInfo, channels: (any ChannelControl)? = nil, logger: Logger) {
+    public init(listening fd: Int32, engine: Engine, info: ServerInfo, channels: (any ChannelControl)? = nil,
+                limits: ConnectionLimits = ConnectionLimits(), logger: Logger) {
         self.listenFD = fd
+        self.limits = limits
+        self.cap = Mutex(ConnectionCap(limit: limits.maxPerUser))
         self.engine = engine
         self.logger = logger
         var fds: [Int32] = [0, 0]
@@ -70,19 +75,31 @@ public final class ControlServer: Sendable {
 
     func acceptLoop() {
         var fds = [pollfd(fd: listenFD, events: Int16(POLLIN), revents: 0), pollfd(fd: wake.read, events: Int16(POLLIN), revents: 0)]
+        var backoff = AcceptBackoff()
         while true {
             let rc = poll(&fds, 2, -1)
             if rc < 0 { if errno == EINTR { continue }; logger.error("poll failed: \(String(cString: strerror(errno)))"); return }
             if fds[1].revents != 0 { return }
             let client = accept(listenFD, nil, nil)
-            if client >= 0 { _ = fcntl(client, F_SETFD, FD_CLOEXEC) }
             if client < 0 {
-                if errno != EINTR && errno != EAGAIN && errno != ECONNABORTED { logger.warning("accept failed: \(String(cString: strerror(errno)))") }
+                let e = errno
+                if e == EINTR || e == EAGAIN || e == ECONNABORTED { continue }
+                // Out of descriptors (or anything else that lasts): the
+                // socket stays readable, so wait rather than spin.
+                let (pause, report) = backoff.failed(now: monotonicSeconds())
+                if let report { log(report, errno: e) }
+                if stopRequested(within: pause) { return }
                 continue
             }
+            _ = fcntl(client, F_SETFD, FD_CLOEXEC)
+            if let report = backoff.succeeded(now: monotonicSeconds()) { log(report, errno: 0) }
             guard let peer = PeerCredentials.of(socket: client) else {
                 logger.warning("closing a client whose credentials the kernel would not give")
                 close(client)
+                continue
+            }
+            if case let .refused(first) = cap.withLock({ $0.admit(uid: peer.uid) }) {
+                refuse(client, peer, logIt: first)
                 continue
             }
             live.withLock { _ = $0.insert(client) }
@@ -91,10 +108,49 @@ public final class ControlServer: Sendable {
             let t = Thread { [self] in
                 connection.run()
                 live.withLock { _ = $0.remove(client) }
+                cap.withLock { $0.release(uid: peer.uid) }
                 finished.leave()
             }
             t.name = "liaison-client"
             t.start()
+        }
+    }
+
+    /// Waits up to `milliseconds`; true when `stop()` was called meanwhile.
+    func stopRequested(within milliseconds: Int) -> Bool {
+        var wakeFD = pollfd(fd: wake.read, events: Int16(POLLIN), revents: 0)
+        return poll(&wakeFD, 1, Int32(milliseconds)) > 0
+    }
+
+    /// One user over `socket.max_connections_per_user`: tells the client why
+    /// and closes, on the accept thread (a new socket's buffer takes one
+    /// small frame without blocking). Their other connections go on.
+    func refuse(_ fd: Int32, _ peer: PeerCredentials, logIt: Bool) {
+        let limit = limits.maxPerUser
+        if logIt {
+            let who = PeerCredentials.userName(uid: peer.uid).map { "Unix user \($0) (uid \(peer.uid))" } ?? "uid \(peer.uid)"
+            logger.warning("\(who) holds \(limit) connections, the most socket.max_connections_per_user allows; refusing its new ones (logged again only after it is admitted once more)")
+        }
+        let error = LiaisonError(.tooManyConnections,
+            "your Unix user (uid \(peer.uid)) already has \(limit) connections open to liaisond, the most one user may hold (socket.max_connections_per_user in liaison.yaml); this one is closed. Close some, or ask ops to raise the limit")
+        if let bytes = try? Wire.frame(ErrorReply(id: nil, error: error)) {
+            _ = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT)) }
+        }
+        close(fd)
+    }
+
+    func log(_ report: AcceptBackoff.Report, errno e: Int32) {
+        switch report {
+        case .started:
+            var limit = rlimit()
+            getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit)
+            let open = cap.withLock { $0.total }
+            let hint = e == EMFILE || e == ENFILE ? " If it recurs, raise LimitNOFILE= in the unit or lower socket.max_connections_per_user." : ""
+            logger.error("accept failed: \(String(cString: strerror(e))) (\(open) connections open, descriptor limit \(limit.rlim_cur)); new clients wait in the listen queue. Retrying after a pause growing to 1 s; logged again once a minute while it lasts and when it ends.\(hint)")
+        case let .continuing(failures, seconds):
+            logger.error("accept still failing: \(failures) failed tries in \(Int(seconds)) s (\(String(cString: strerror(e))))")
+        case let .recovered(failures, seconds):
+            logger.notice("accept works again after \(failures) failed tries in \(String(format: "%.1f", seconds)) s")
         }
     }
 
@@ -121,6 +177,8 @@ public final class ControlServer: Sendable {
             return try router.handle(head.method, context, id, data)
         } catch let error as LiaisonError {
             if error.code == .internal { logger.error("\(error.message)") }
+            // A stranger has nothing more to ask: answered, then closed.
+            if error.code == .notALiaisonUser { context.hangUp = true }
             return (try? Wire.frame(ErrorReply(id: id, error: error))) ?? []
         } catch {
             logger.error("unexpected error: \(error)")

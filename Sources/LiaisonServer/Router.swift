@@ -8,6 +8,9 @@ public final class RequestContext: @unchecked Sendable {
     public let peer: PeerCredentials
     /// Set by a successful `hello`.
     public var user: Staff?
+    /// Set when the answer being sent is the last: the connection closes
+    /// after it (a `hello` refused with `not_a_liaison_user`).
+    var hangUp = false
     /// Files sent with upload.begin/append, by upload id; they live as long
     /// as the connection.
     var uploads: [String: (name: String, bytes: [UInt8])] = [:]

@@ -9,7 +9,7 @@ struct LiaisonCtl: ParsableCommand {
             Talks to liaisond over its control socket: --socket, else $LIAISON_SOCKET, else /run/liaison/liaison.sock.
             Every command that prints data takes --json; with --json a failure is {"error": {"code", "message", "details"}} \
             on stdout instead of a message on stderr.
-            Exit codes: 0 done, 1 refused (the message says why), 2 bad usage, 3 the daemon cannot be reached.
+            Exit codes: 0 done, 1 refused (the message says why), 2 bad usage, 3 the daemon cannot be reached (or holds too many of your connections).
             """,
         subcommands: [WhoAmI.self, StaffCommand.self, RosterCommand.self, StudentCommand.self, CaseCommand.self, ContactCommand.self, RulesCommand.self, Deadlines.self,
                       ClockCommand.self, Status.self, Backup.self, AuditCommand.self, PluginCommand.self, ChannelCommand.self, MessageCommand.self, TaskCommand.self, LetterCommand.self,

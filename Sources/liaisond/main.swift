@@ -146,7 +146,7 @@ let info = ServerInfo(name: "liaisond \(version)", startedAt: Date(), database: 
 let hostProgram = config.hostProgram
     ?? ((CommandLine.arguments[0] as NSString).deletingLastPathComponent as NSString).appendingPathComponent("liaison-channel-host")
 let dispatcher = ChannelDispatcher(engine: engine, channels: config.channels, hostProgram: hostProgram, logger: Logger(label: "liaisond.channels"))
-let server = ControlServer(listening: listenFD, engine: engine, info: info, channels: dispatcher, logger: log)
+let server = ControlServer(listening: listenFD, engine: engine, info: info, channels: dispatcher, limits: config.connectionLimits, logger: log)
 server.start()
 // Deadlines are re-armed from the store; any that passed while the daemon
 // was down fire now, once.
@@ -195,7 +195,9 @@ Notifier.ready(status: statusLine())
     }
     var needRestart: [String] = []
     if fresh.database != config.database { needRestart.append("database") }
-    if fresh.socketPath != config.socketPath || fresh.socketGroup != config.socketGroup { needRestart.append("socket") }
+    if fresh.socketPath != config.socketPath || fresh.socketGroup != config.socketGroup || fresh.connectionLimits != config.connectionLimits {
+        needRestart.append("socket")
+    }
     if fresh.timeZone != config.timeZone { needRestart.append("school.timezone") }
     if fresh.virtualClock != config.virtualClock || fresh.virtualClockStart != config.virtualClockStart { needRestart.append("clock") }
     if fresh.channels != config.channels || fresh.hostProgram != config.hostProgram { needRestart.append("channels (a new plugin file needs only `liaisonctl plugin reload`)") }

@@ -70,3 +70,15 @@ extension DaemonConfigTests {
         #expect(message("clock: sundial\n")?.hasPrefix("liaison.yaml:1:8: clock \"sundial\" is not system or virtual") == true)
     }
 }
+
+extension DaemonConfigTests {
+    @Test func connectionLimits() throws {
+        #expect(try parse("database: x.db\n").connectionLimits == ConnectionLimits(maxPerUser: 32, idleTimeoutSeconds: 300))
+        let c = try parse("socket:\n  max_connections_per_user: 4\n  idle_timeout_seconds: 2\n")
+        #expect(c.connectionLimits == ConnectionLimits(maxPerUser: 4, idleTimeoutSeconds: 2))
+        #expect(message("socket:\n  max_connections_per_user: 0\n")?.hasPrefix("liaison.yaml:2:29: socket.max_connections_per_user must be 1 or more") == true)
+        #expect(message("socket:\n  max_connections_per_user: many\n")?.hasPrefix("liaison.yaml:2:29: socket.max_connections_per_user must be a whole number") == true)
+        #expect(message("socket:\n  idle_timeout_seconds: 0\n")?.hasPrefix("liaison.yaml:2:25: socket.idle_timeout_seconds must be from 1 to 86400") == true)
+        #expect(message("socket:\n  idle_timeout_seconds: 1.5\n")?.hasPrefix("liaison.yaml:2:25: socket.idle_timeout_seconds must be a whole number") == true)
+    }
+}

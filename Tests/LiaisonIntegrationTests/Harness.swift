@@ -112,8 +112,9 @@ final class Daemon: @unchecked Sendable {
 
     /// `channels`: a channels: block (`Daemon.outbox(dir)` is the `make run`
     /// default); nil runs without channels, so every message becomes a
-    /// phone-call task at once (nothing could carry it).
-    init(demo: Bool = true, socketGroup: String? = nil, extra: String = "", channels: String? = nil) throws {
+    /// phone-call task at once (nothing could carry it). `socket`: more keys
+    /// of the socket: mapping, one `key: value` each.
+    init(demo: Bool = true, socketGroup: String? = nil, socket socketKeys: [String] = [], extra: String = "", channels: String? = nil) throws {
         dir = URL(fileURLWithPath: "/tmp").appendingPathComponent("liaison-it-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         chmod(dir.path, 0o755)
@@ -122,7 +123,7 @@ final class Daemon: @unchecked Sendable {
             database: \(dir.path)/liaison.db
             rules: \(Daemon.rulesDirectory)
             socket:
-              path: \(dir.path)/liaison.sock\(socketGroup.map { "\n  group: \($0)" } ?? "")
+              path: \(dir.path)/liaison.sock\(socketGroup.map { "\n  group: \($0)" } ?? "")\(socketKeys.map { "\n  \($0)" }.joined())
             demo_roster: \(demo)
             log_level: info
             \(extra)

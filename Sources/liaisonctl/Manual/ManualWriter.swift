@@ -72,7 +72,7 @@ struct ManualWriter {
         if all {
             r += """
                 .SH EXIT STATUS
-                0 done; 1 refused (the message says why); 2 bad usage; 3 liaisond cannot be reached.
+                0 done; 1 refused (the message says why); 2 bad usage; 3 liaisond cannot be reached (or holds too many of your connections).
                 With \\fB\\-\\-json\\fR a failure is {"error": {"code", "message", "details"}} on standard output.
                 .SH ENVIRONMENT
                 .TP

@@ -53,13 +53,14 @@ struct GlobalOptions: ParsableArguments {
 }
 
 /// Prints a refusal the way every command does, and returns the exit code
-/// to throw: 3 when the daemon cannot be reached, 1 otherwise. Without
+/// to throw: 3 when the daemon cannot be reached (or will not take another
+/// connection from this user now), 1 otherwise. Without
 /// --json the message and its details go to stderr; with --json the error
 /// object goes to stdout instead (docs/PROTOCOL.md, "liaisonctl"), so a
 /// script reads one JSON document whatever happened. The exit code is the same.
 func reportFailure(_ e: LiaisonError, json: Bool) -> ExitCode {
     printError(code: e.code.rawValue, message: e.message, details: e.details, json: json)
-    return ExitCode(e.code == .unavailable ? 3 : 1)
+    return ExitCode(e.code == .unavailable || e.code == .tooManyConnections ? 3 : 1)
 }
 
 /// What `--json` prints when a command fails: `{"error": {"code", "message", "details"}}`,
