@@ -194,3 +194,25 @@ final class Daemon: @unchecked Sendable {
         return path
     }
 }
+
+extension Daemon {
+    /// liaisonctl run as the Unix user nobody (uid 65534), from a copy in
+    /// the daemon's directory that nobody can execute, wherever the build
+    /// tree is: a second Unix user without creating one. Map nobody to a
+    /// staff member with `unix_user: nobody` to act as them.
+    func asNobody(_ args: [String]) throws -> Output {
+        let ctl = dir.appendingPathComponent("liaisonctl").path
+        if !FileManager.default.fileExists(atPath: ctl) {
+            try FileManager.default.copyItem(atPath: Binaries.liaisonctl, toPath: ctl)
+            chmod(ctl, 0o755)
+        }
+        // A child another test forks while the copy is being written holds
+        // it open for writing until it execs: ETXTBSY for a moment.
+        let deadline = Date().addingTimeInterval(Patience.seconds)
+        while true {
+            let o = try run("/usr/bin/setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", ctl] + args + ["--socket", socket])
+            if !(o.status == 126 && o.err.contains("Text file busy")) || Date() > deadline { return o }
+            usleep(50_000)
+        }
+    }
+}

@@ -12,20 +12,7 @@ import LiaisonProtocol
         try d.start()
         var st = stat()
         #expect(lstat(d.socket, &st) == 0 && st.st_gid == 65534)
-        // A copy nobody can execute, wherever the build tree is.
-        let ctl = d.dir.appendingPathComponent("liaisonctl").path
-        try FileManager.default.copyItem(atPath: Binaries.liaisonctl, toPath: ctl)
-        chmod(ctl, 0o755)
-        func asNobody(_ args: String...) throws -> Output {
-            // A child another test forks while the copy is being written
-            // holds it open for writing until it execs: ETXTBSY for a moment.
-            for _ in 0..<50 {
-                let o = try run("/usr/bin/setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", ctl] + args + ["--socket", d.socket])
-                if !(o.status == 126 && o.err.contains("Text file busy")) { return o }
-                usleep(100_000)
-            }
-            throw LiaisonError(.unavailable, "\(ctl) stayed busy")
-        }
+        func asNobody(_ args: String...) throws -> Output { try d.asNobody(args) }
 
         let stranger = try asNobody("case", "list")
         #expect(stranger.status == 1)

@@ -120,19 +120,7 @@ import LiaisonProtocol
 
     @Test func onlyTheOfficeAndTheAdministratorMayApply() throws {
         let (d, rules) = try daemonWithEditedRules(socketGroup: "nogroup")
-        // A copy of liaisonctl nobody can execute, wherever the build tree is.
-        let ctl = d.dir.appendingPathComponent("liaisonctl").path
-        try FileManager.default.copyItem(atPath: Binaries.liaisonctl, toPath: ctl)
-        chmod(ctl, 0o755)
-        func asNobody(_ args: String...) throws -> Output {
-            // Another test's child forked while the copy was written holds it open until it execs: ETXTBSY for a moment.
-            let deadline = Date().addingTimeInterval(30)
-            while true {
-                let o = try run("/usr/bin/setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", ctl] + args + ["--socket", d.socket])
-                if !(o.status == 126 && o.err.contains("Text file busy")) || Date() > deadline { return o }
-                usleep(50_000)
-            }
-        }
+        func asNobody(_ args: String...) throws -> Output { try d.asNobody(args) }
         func importStaff(nobodyAs role: String) throws {
             let staff = """
                 staff_id,name,role,college,unix_user,phone
