@@ -87,3 +87,26 @@ public struct StudentPage: Codable, Sendable, Equatable {
     public var next: String?
     public init(students: [Student], total: Int, next: String?) { self.students = students; self.total = total; self.next = next }
 }
+
+/// `student.export`: what Liaison holds about a student and their guardians, as one JSON document.
+public struct StudentExport: Codable, Sendable {
+    public var exportedAt: Date
+    public var exportedBy: String
+    /// The student, their guardians (with households' addresses), class, siblings and records.
+    public var student: StudentDetail
+    /// Every case, open or closed, with its timeline.
+    public var cases: [CaseDetail]
+    public var contacts: [ContactRecord]
+    /// Every message of their cases, to their guardians and to staff.
+    public var messages: [Message]
+    /// Their guardians' replies filed under their cases.
+    public var replies: [InboundReply]
+    /// Who read, copied or changed their data (this export included).
+    public var audit: [AuditEntry]
+
+    public init(exportedAt: Date, exportedBy: String, student: StudentDetail, cases: [CaseDetail], contacts: [ContactRecord],
+                messages: [Message], replies: [InboundReply], audit: [AuditEntry]) {
+        self.exportedAt = exportedAt; self.exportedBy = exportedBy; self.student = student; self.cases = cases
+        self.contacts = contacts; self.messages = messages; self.replies = replies; self.audit = audit
+    }
+}

@@ -94,3 +94,32 @@ extension Engine {
         return page
     }
 }
+
+extension Engine {
+    /// Everything held about one student and their guardians (issue 14.6,
+    /// PIPL Art. 45): the office's copy for the data subject, recorded in
+    /// the audit log before it is handed over.
+    public func studentExport(_ id: String, by actor: Staff) throws -> StudentExport {
+        let now = clock.now()
+        var export = try store.read { tx -> StudentExport in
+            let s = try requireStudent(id, tx)
+            let schoolClass = try tx.schoolClass(s.className)
+            let cases = try tx.cases(CaseFilter(studentID: id, limit: 1_000_000))
+            let detail = StudentDetail(student: s, guardians: try tx.guardians(ofStudent: id), counselor: try tx.staff(s.counselorID),
+                                       openCases: cases.filter { $0.state == .open }, contactsThisTerm: 0, term: calendar.term(containing: now),
+                                       schoolClass: schoolClass, teacher: try schoolClass.flatMap { try tx.staff($0.teacherID) },
+                                       siblings: try tx.siblings(of: id), records: try tx.records(studentID: id))
+            var messages: [Message] = [], replies: [InboundReply] = []
+            for c in cases {
+                messages += try tx.messages(MessageFilter(caseID: c.id, limit: 100_000))
+                replies += try tx.replies(unmatchedOnly: false, caseID: c.id, scope: .school, limit: 100_000, offset: 0)
+            }
+            return StudentExport(exportedAt: now, exportedBy: actor.id, student: detail,
+                                 cases: try cases.map { CaseDetail(record: $0, student: s, events: try tx.events(caseID: $0.id), now: now) },
+                                 contacts: try tx.contacts(studentID: id), messages: messages, replies: replies, audit: [])
+        }
+        try audit(.studentExport, by: actor, student: id, scope: .school, detail: "\(export.cases.count) cases, \(export.contacts.count) contacts")
+        export.audit = try store.read { try $0.auditEntries(AuditFilter(studentID: id, limit: 1_000_000)).entries }
+        return export
+    }
+}

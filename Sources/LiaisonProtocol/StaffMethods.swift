@@ -48,3 +48,9 @@ public struct StaffDetail: Codable, Sendable, Equatable {
         self.staff = staff; self.classes = classes; self.responsibility = responsibility
     }
 }
+
+extension Method {
+    /// Everything held about one student and their guardians (issue 14.6; PIPL Art. 45: a person's copy).
+    public static let studentExport = "student.export"
+}
+

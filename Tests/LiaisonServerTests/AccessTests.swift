@@ -89,7 +89,7 @@ struct Reply<R: Decodable>: Decodable { var result: R }
             Method.messageList: "{}", Method.messageShow: #"{"id":1}"#, Method.taskList: "{}",
             Method.messageReplies: "{}", Method.messagePlace: #"{"reply":1,"caseID":"\#(caseID)"}"#,
             Method.whoami: "{}", Method.staffList: "{}", Method.staffShow: #"{"id":"T0101"}"#,
-            Method.auditList: "{}", Method.auditVerify: "{}",
+            Method.auditList: "{}", Method.auditVerify: "{}", Method.studentExport: #"{"id":"\#(student)"}"#,
         ]
     }
 

@@ -24,6 +24,8 @@ public struct AuditAction: RawRepresentable, Hashable, Codable, Sendable, Expres
     // Copies that leave the daemon.
     public static let rosterExport: AuditAction = "roster.export"
     public static let serverBackup: AuditAction = "server.backup"
+    /// Everything held about one student and their guardians (`student.export`, the data subject's copy).
+    public static let studentExport: AuditAction = "student.export"
 
     // Changes made by staff (the event log holds what changed; the audit
     // row names the events, see docs/AUDIT.md).

@@ -71,6 +71,10 @@ extension Routes {
             d.openCases = try d.openCases.map { try engine.visible($0, to: ctx.actor) }
             return d
         }
+        // The data subject's copy (PIPL Art. 45), audited.
+        r.add(Method.studentExport, IDParams.self, Access.office.because("it copies everything held about a student and their guardians")) { ctx, p in
+            try engine.studentExport(p.id, by: ctx.actor)
+        }
         r.add(Method.studentList, StudentListParams.self, .filtered()) { ctx, p in
             let limit = p.limit ?? 100
             guard (1...1000).contains(limit) else { throw LiaisonError.invalid("limit \(limit) is out of range; ask for 1 to 1000 students a page") }
