@@ -48,6 +48,10 @@ extension ChannelDispatcher {
         let key = "channel-test:\(UUID().uuidString.lowercased())"
         let (probe, plugin, timeout, receipts) = try onThread { [self] () throws -> (Probe, String, TimeInterval, Bool) in
             guard let rt = channels[p.channel] else { throw unknown(p.channel) }
+            // Only to the channel's own test_recipients, whatever state it is in (issue 14.5).
+            if let refusal = TestRecipients.refusal(to: p.to, channel: p.channel, listed: rt.spec.testRecipients, channelPlace: rt.spec.source) {
+                throw refusal
+            }
             guard rt.state == .running, let host = rt.current else {
                 throw LiaisonError.conflict("channel \(p.channel) is \(rt.state.rawValue)\(rt.reason.isEmpty ? "" : ": \(rt.reason)"); `liaisonctl plugin status \(p.channel)` says more")
             }

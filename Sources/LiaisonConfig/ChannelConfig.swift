@@ -28,21 +28,27 @@ public struct ChannelSpec: Sendable, Equatable {
     /// minutes) is tried again after this long, doubling with each failure
     /// in a row up to 30 minutes.
     public var failedRetry: TimeInterval
+    /// `test_recipients`: the only addresses `channel test` may send to on
+    /// this channel; nil (no key) refuses every test.
+    public var testRecipients: TestRecipients?
     public var source: String
 
     public init(name: String, pluginPath: String, serves: [String], configJSON: String = "{}", retries: Int = 5,
                 backoff: TimeInterval = 10, ratePerMinute: Int = 0, quietHours: QuietHours? = QuietHours.default,
-                sendTimeout: TimeInterval = 30, maxResidentMiB: Int = 256, failedRetry: TimeInterval = 60, source: String = "") {
+                sendTimeout: TimeInterval = 30, maxResidentMiB: Int = 256, failedRetry: TimeInterval = 60,
+                testRecipients: TestRecipients? = nil, source: String = "") {
         self.name = name; self.pluginPath = pluginPath; self.serves = serves; self.configJSON = configJSON
         self.retries = retries; self.backoff = backoff; self.ratePerMinute = ratePerMinute; self.quietHours = quietHours
         self.sendTimeout = sendTimeout; self.maxResidentMiB = maxResidentMiB; self.failedRetry = failedRetry; self.source = source
+        self.testRecipients = testRecipients
     }
 
     public static let servable = ["sms", "wechat", "qq", "letter", "staff"]
 
     static func parse(name: String, _ node: YAMLNode, pluginDirectory: String) throws -> ChannelSpec {
         let m = try node.mapping(allowed: ["plugin", "serves", "config", "retries", "backoff_seconds", "rate_per_minute",
-                                           "quiet_hours", "send_timeout_seconds", "max_rss_mb", "failed_retry_seconds"], what: "channel \(name)")
+                                           "quiet_hours", "send_timeout_seconds", "max_rss_mb", "failed_retry_seconds",
+                                           "test_recipients"], what: "channel \(name)")
         guard let pluginNode = m["plugin"] else { throw node.error("channel \(name) needs plugin: (a name such as outbox, or a path)") }
         let plugin = try pluginNode.string("plugin")
         let path = plugin.contains("/") ? plugin : (pluginDirectory as NSString).appendingPathComponent("libliaison-channel-\(plugin).so")
@@ -75,6 +81,18 @@ public struct ChannelSpec: Sendable, Equatable {
                 guard let hours = QuietHours(text: text) else { throw q.error("quiet_hours \"\(text)\" is not HH:MM-HH:MM (school time) or none") }
                 spec.quietHours = hours
             }
+        }
+        if let t = m["test_recipients"] {
+            let usage = "write the addresses channel test may send to, e.g. test_recipients: [\"13800138000\", wx_ops_zhang]"
+            guard t.node.sequence != nil else { throw t.error("channel \(name) test_recipients must be a list; \(usage)") }
+            var list: [String] = []
+            for a in try t.sequence("test_recipients") {
+                guard let text = a.node.scalar?.string, !text.trimmingCharacters(in: .whitespaces).isEmpty else {
+                    throw a.error("channel \(name) test_recipients: each entry must be one address (a phone number, a WeCom user id, …); \(usage)")
+                }
+                list.append(text.trimmingCharacters(in: .whitespaces))
+            }
+            spec.testRecipients = TestRecipients(list, place: t.place)
         }
         return spec
     }

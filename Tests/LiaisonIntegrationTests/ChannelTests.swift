@@ -145,3 +145,57 @@ import Testing
         #expect(d.process?.isRunning == true && d.log.contains("restarts in"))
     }
 }
+
+/// `channel test` writes only to the channel's `test_recipients` (issue
+/// 14.5): ops, who see no personal data, cannot use it to send any text to
+/// any number. The outbox plugin writes a file per message it is given, so
+/// an empty directory is proof that nothing reached the channel.
+extension ChannelTests {
+    func outboxFiles(_ d: Daemon) -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: d.outboxDirectory)) ?? []).filter { !$0.hasPrefix(".") }
+    }
+
+    @Test func channelTestSendsOnlyToTheListedRecipientsInAnyFormOfTheNumber() throws {
+        let d = try Daemon(demo: false, channels: "")
+        try d.configure(Daemon.outbox(d.outboxDirectory, extra: #"    test_recipients: ["13800138000", wx_ops_zhang]"#))
+        try d.start()
+        _ = try d.pluginStatus("outbox") { $0.state == "running" }
+
+        // Not listed: refused as forbidden, naming the key and the channel, and nothing sent.
+        for to in ["13900139000", "wx_2023010101_f", "138001380000"] {
+            let refused = try d.ctl("channel", "test", "outbox", "--to", to, "--wait", "0")
+            #expect(refused.status == 1 && refused.err.contains("not among channel outbox's test_recipients (")
+                    && refused.err.contains("Nothing was sent"), "\(to): \(refused.out)\(refused.err)")
+        }
+        let json = try d.ctl("channel", "test", "outbox", "--to", "13900139000", "--json")
+        #expect(json.status == 1 && json.out.contains("\"forbidden\""), "\(json.out)\(json.err)")
+        #expect(outboxFiles(d).isEmpty, "\(outboxFiles(d))")
+
+        // Listed, written another way: the same number, so it goes.
+        let o = try d.ctl("channel", "test", "outbox", "--to", "+86 138 0013 8000", "--json")
+        #expect(o.status == 0, "\(o.out)\(o.err)")
+        let r = try Wire.decoder().decode(ChannelTestResult.self, from: Data(o.out.utf8))
+        #expect(r.outcome == "ok" && r.receipt == "delivered", "\(r)")
+        let files = poll({ outboxFiles(d) }) { !$0.isEmpty }
+        try #require(files.count == 1, "\(files)")
+        let text = try String(contentsOfFile: "\(d.outboxDirectory)/\(files[0])", encoding: .utf8)
+        #expect(text.contains("<+86 138 0013 8000>") && text.contains("Key: \(r.key)"), "\(text)")
+        // A listed WeCom-style id, exactly as written.
+        #expect(try d.ctl("channel", "test", "outbox", "--to", "wx_ops_zhang", "--wait", "0").status == 0)
+        #expect(poll({ outboxFiles(d) }) { $0.count == 2 }.count == 2)
+    }
+
+    @Test func aChannelWithoutTestRecipientsRefusesEveryTestAndSaysHowToAddThem() throws {
+        let d = try Daemon(demo: false, channels: "")
+        try d.configure(Daemon.outbox(d.outboxDirectory))
+        try d.start()
+        _ = try d.pluginStatus("outbox") { $0.state == "running" }
+        let refused = try d.ctl("channel", "test", "outbox", "--to", "13800138000", "--wait", "0")
+        #expect(refused.status == 1 && refused.err.contains("channel outbox has no test_recipients (\(d.configPath):")
+                && refused.err.contains("test_recipients: [\"13800138000\"]"), "\(refused.out)\(refused.err)")
+        // --json carries the code for scripts.
+        let json = try d.ctl("channel", "test", "outbox", "--to", "13800138000", "--json")
+        #expect(json.status == 1 && json.out.contains("\"forbidden\""), "\(json.out)\(json.err)")
+        #expect(outboxFiles(d).isEmpty, "\(outboxFiles(d))")
+    }
+}

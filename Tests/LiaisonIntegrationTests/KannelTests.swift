@@ -11,7 +11,8 @@ import Testing
 @Suite(.serialized, .enabled(if: KannelStack.installed, "Kannel is not installed: run Deploy/deps.sh"))
 struct KannelTests {
     /// A gateway for this daemon and a `sms` channel through it; `config`
-    /// adds or overrides keys of the channel's plugin configuration.
+    /// adds or overrides keys of the channel's plugin configuration. The
+    /// channel's `test_recipients` is the one number `channel test` sends to here.
     static func gateway(for d: Daemon, config: [String: String] = [:], channel: String = "") throws -> KannelStack {
         let secret = "cb-" + String(UInt32.random(in: 0...UInt32.max), radix: 36)
         let k = try KannelStack(dir: d.dir.appendingPathComponent("kannel").path, replySecret: secret)
@@ -24,6 +25,7 @@ struct KannelTests {
                 plugin: kannel
                 serves: [sms]
                 config: {\(keys.sorted { $0.key < $1.key }.map { "\($0.key): \"\($0.value)\"" }.joined(separator: ", "))}
+                test_recipients: ["13800138000"]
             \(channel)
             """)
         return k
@@ -144,16 +146,21 @@ struct KannelTests {
         // 146 UTF-16 units (𠮷 is two): three concatenated parts at the phone, one text here.
         let text = String(repeating: "家校联系通道测试：短信网关工作正常。", count: 8) + "𠮷"
         #expect(text.utf16.count > 134)
+        // A number not in test_recipients is refused before anything reaches Kannel.
+        let refused = try d.ctl("channel", "test", "sms", "--to", "13900139000", "--text", text, "--wait", "0")
+        #expect(refused.status == 1 && refused.err.contains("not among channel sms's test_recipients"), "\(refused.out)\(refused.err)")
         let o = try d.ctl("channel", "test", "sms", "--to", "13800138000", "--text", text, "--wait", "\(Int(Patience.seconds))", "--json")
         #expect(o.status == 0, "\(o.err)")
         let r = try Wire.decoder().decode(ChannelTestResult.self, from: Data(o.out.utf8))
         #expect(r.outcome == "ok" && r.receipt == "delivered" && r.receiptDetail.contains("DLR 1") && !r.providerID.isEmpty, "\(r)")
         let got = poll({ k.received() }) { !$0.isEmpty }
+        // Only the listed number's message reached the phones.
         #expect(got == [FakeSMS(from: k.sender, to: "13800138000", text: text)], "\(got)")
         // Nothing of it is in the outbox: a test is not a message to a family.
         #expect(try d.messages { _ in true }.isEmpty)
         // The human form says what happened.
-        let human = try d.ctl("channel", "test", "sms", "--to", "13800138000", "--wait", "\(Int(Patience.seconds))")
+        // (The listed number written the international way is the same number.)
+        let human = try d.ctl("channel", "test", "sms", "--to", "+86 138 0013 8000", "--wait", "\(Int(Patience.seconds))")
         #expect(human.status == 0 && human.out.contains("delivered after"), "\(human.out)\(human.err)")
         k.stop()
 

@@ -494,11 +494,17 @@ extension Daemon {
 extension WeComTests {
     /// `channel test` through WeCom, and no address that WeCom would read as
     /// many people: a test message, like any message, goes to one user.
+    /// The broadcast addresses are listed in test_recipients here so that the
+    /// plugin's own refusal is what is tested (a list with one in it must not
+    /// open a way to everyone); an unlisted user id never reaches the plugin.
     @Test func channelTestReachesWeComAndABroadcastAddressIsRefusedBeforeAnyCall() throws {
         let s = try WeComStandIn()
         let d = try Daemon(channels: "")
-        try d.configure(try d.wecomApp(s))
+        try d.configure(try d.wecomApp(s, settings: #"test_recipients: [\#(Self.father), "@all", "wx_a|wx_b", "wx a"]"#))
         try d.start()
+        let unlisted = try d.ctl("channel", "test", "wecom", "--to", "wx_2023010102_f", "--wait", "0")
+        #expect(unlisted.status == 1 && unlisted.err.contains("not among channel wecom's test_recipients"), "\(unlisted.out)\(unlisted.err)")
+        #expect(try s.log().filter { $0.path == "/cgi-bin/message/send" }.isEmpty)
         let o = try d.ctl("channel", "test", "wecom", "--to", Self.father, "--json")
         #expect(o.status == 0, "\(o.out)\(o.err)")
         let r = try Wire.decoder().decode(ChannelTestResult.self, from: Data(o.out.utf8))

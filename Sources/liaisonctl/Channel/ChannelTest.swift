@@ -9,12 +9,13 @@ struct ChannelTest: ParsableCommand {
         abstract: "Send one test message through a configured channel and report what became of it (ops: check a deployment).",
         discussion: """
             The message goes straight to the channel's running plugin host, outside the outbox: no case, no retry, no \
-            fallback. Exit status 0 when the channel took it (and, with receipts, when the receipt says delivered), 1 otherwise.
+            fallback. It goes only to an address listed in the channel's test_recipients in liaison.yaml (a phone number in any \
+            form: 13800138000, +86 138 0013 8000); any other is refused with nothing sent. Exit status 0 when the channel took it (and, with receipts, when the receipt says delivered), 1 otherwise.
             Example: liaisonctl channel test sms --to 13800138000
             """)
 
     @Argument(help: "The channel name, as in the daemon config (liaisonctl plugin list).") var channel: String
-    @Option(help: "The address the channel sends to: a phone number, a WeCom user id, a postal address.") var to: String
+    @Option(help: "The address the channel sends to: a phone number, a WeCom user id, a postal address; one of the channel's test_recipients.") var to: String
     @Option(help: "The text.") var text = "【Liaison】通道测试消息 / channel test message"
     @Option(help: "The subject, for channels that show one.") var subject = "Liaison 通道测试"
     @Option(name: .customLong("wait"), help: "Seconds to wait for a receipt after the send (0: do not wait).") var wait: Double = 10
