@@ -24,8 +24,7 @@ struct AuditList: ParsableCommand {
                 let why = [e.reason, e.detail].filter { !$0.isEmpty }.joined(separator: " — ")
                 t.add(["\(e.seq)", display.time(e.at), e.actor, e.action.rawValue, e.studentID ?? "—", e.caseID ?? "—", e.scope.rawValue, why])
             }
-            let more = page.next.map { "; next page: --after \($0)" } ?? ""
-            return (page.entries.isEmpty ? "no audit rows" : t.render()) + "\n\(page.entries.count) of \(page.total) rows\(more)"
+            return renderPage(t, shown: page.entries.count, total: page.total, noun: "audit rows", next: page.next.map { "\($0)" })
         }
     }
 }

@@ -21,8 +21,7 @@ struct CaseList: ParsableCommand {
             for c in page.cases {
                 t.add([c.id, c.state.rawValue, display.kind(c.kind), c.studentID, c.counselorID, display.time(c.openedAt), String(c.summary.prefix(30))])
             }
-            let more = page.next.map { "; next page: --after \($0)" } ?? ""
-            return t.render() + "\n\(page.cases.count) of \(page.total) cases\(more)"
+            return renderPage(t, shown: page.cases.count, total: page.total, noun: "cases", next: page.next)
         }
     }
 }

@@ -16,8 +16,7 @@ struct StaffList: ParsableCommand {
         try global.call(Method.staffList, StaffListParams(role: role, college: college, limit: limit, after: after), as: StaffPage.self) { page, _ in
             var t = TextTable(["id", "name", "role", "college", "unix user"])
             for s in page.staff { t.add([s.id, s.name, "\(s.role.rawValue) \(s.role.chineseName)", s.college, s.unixUser]) }
-            let more = page.next.map { "; next page: --after \($0)" } ?? ""
-            return (page.staff.isEmpty ? "no staff" : t.render()) + "\n\(page.staff.count) of \(page.total) staff\(more)"
+            return renderPage(t, shown: page.staff.count, total: page.total, noun: "staff", next: page.next)
         }
     }
 }

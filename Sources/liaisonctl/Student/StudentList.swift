@@ -17,8 +17,7 @@ struct StudentList: ParsableCommand {
         try global.call(Method.studentList, params, as: StudentPage.self) { page, _ in
             var t = TextTable(["id", "name", "class", "college", "counselor", "tier"])
             for s in page.students { t.add([s.id, s.name, s.className, s.college, s.counselorID, s.tier.chineseName]) }
-            let more = page.next.map { "; next page: --after \($0)" } ?? ""
-            return (page.students.isEmpty ? "no students" : t.render()) + "\n\(page.students.count) of \(page.total) students\(more)"
+            return renderPage(t, shown: page.students.count, total: page.total, noun: "students", next: page.next)
         }
     }
 }
