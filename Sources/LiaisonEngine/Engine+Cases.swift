@@ -22,6 +22,13 @@ extension Engine {
             // event; the case pins the rulebook version it was opened under.
             let (payload, effects) = CaseSteps.opening(book, caseID: id, student: student, facts: facts, at: now, calendar: calendar)
             events[0].payload.merge(payload) { a, _ in a }
+            // Who answered for the class when the case opened (issue 14.1): the
+            // case keeps it though classes.csv later hands the class to others.
+            events[0].payload["class"] = student.className
+            if let cls = try tx.schoolClass(student.className) {
+                events[0].payload["class_counselor"] = cls.counselorID
+                if !cls.teacherID.isEmpty { events[0].payload["class_teacher"] = cls.teacherID }
+            }
             if !isPinned(book) { try tx.pin(book) }
             let (recorded, seqs) = try Projector.recordNumbered(events, in: tx)
             let c = recorded!

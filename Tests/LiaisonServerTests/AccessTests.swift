@@ -154,6 +154,21 @@ struct Reply<R: Decodable>: Decodable { var result: R }
         #expect(page.staff.map(\.id) == ["T0101", "T0102", "T0103"] && page.total == 8 && page.next == "T0103")
     }
 
+    /// The case keeps who answered for the class when it opened; handing the
+    /// class to another teacher moves the students, not the case's history.
+    @Test func aCaseRemembersWhoAnsweredForTheClass() throws {
+        let w = try World()
+        let opened = { try #require(try w.engine.caseDetail(w.own.id, by: .administrator).events.first { $0.type == .caseOpened }) }
+        #expect(try opened().payload["class"] == "旅游2301班" && opened().payload["class_counselor"] == "T0101" && opened().payload["class_teacher"] == "B0101")
+        let handOver = try CSVReader.parse("class,college,counselor_id,teacher_id\n旅游2301班,旅游管理学院,T0102,\n", file: "classes.csv")
+        _ = try w.engine.importRoster(RosterFiles(classes: handOver), dryRun: false, by: .administrator)
+        #expect(try opened().payload["class_teacher"] == "B0101" && opened().payload["class_counselor"] == "T0101")
+        // The former class teacher no longer answers for the class's students.
+        let r = w.call(w.staff[.teacher]!, Method.caseShow, #"{"id":"\#(w.own.id)"}"#, as: CaseDetail.self)
+        guard case let .failure(e) = r else { Issue.record("the former teacher still reads the case"); return }
+        #expect(e.code == .forbidden)
+    }
+
     /// A staff import that makes someone administrator is an administrator's
     /// alone; the office is refused and nothing changes (issue 14).
     @Test func onlyAnAdministratorMakesAnAdministrator() throws {
