@@ -28,6 +28,10 @@ public struct Router: Sendable {
     typealias Handler = @Sendable (RequestContext, RequestID?, Data) throws -> [UInt8]
     var table: [String: Handler] = [:]
     public private(set) var access: [String: Access] = [:]
+    /// Told of every refusal (`forbidden`) of a known user: the audit log
+    /// records attempts too (issue 14.3), such as a staff import that
+    /// would make its author administrator.
+    var refused: (@Sendable (Staff, String, LiaisonError) -> Void)?
 
     public var methods: [String] { table.keys.sorted() }
 
@@ -53,8 +57,13 @@ public struct Router: Sendable {
         guard let handler = table[method] else {
             throw LiaisonError(.unknownMethod, "no method \"\(method)\"; the methods are \(methods.joined(separator: ", "))")
         }
-        if let user = context.user { try access[method]!.check(user, method: method) }
-        return try handler(context, id, data)
+        do {
+            if let user = context.user { try access[method]!.check(user, method: method) }
+            return try handler(context, id, data)
+        } catch let e as LiaisonError where e.code == .forbidden {
+            if let user = context.user { refused?(user, method, e) }
+            throw e
+        }
     }
 
     static func describe(_ error: DecodingError) -> String {

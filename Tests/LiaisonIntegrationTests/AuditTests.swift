@@ -45,23 +45,25 @@ import LiaisonProtocol
         let page = try d.json(AuditPage.self, "audit", "list")
         let rows = page.entries
         #expect(rows.map(\.action.rawValue) == ["roster.import", "case.open", "case.read", "student.read", "contact.read",
-                                                 "roster.export", "server.backup", "rules.apply", "case.open", "case.note", "case.read"], "\(rows.map(\.action))")
-        #expect(page.total == 11 && page.next == nil && rows.map(\.seq) == Array(1...11))
-        #expect(rows.map(\.actor) == ["root", "root", "root", "root", "root", "root", "root", "root", "T0102", "T0102", "T0102"])
+                                                 "roster.export", "server.backup", "rules.apply", "refused", "case.open", "case.note", "case.read"], "\(rows.map(\.action))")
+        #expect(page.total == 12 && page.next == nil && rows.map(\.seq) == Array(1...12))
+        #expect(rows.map(\.actor) == ["root", "root", "root", "root", "root", "root", "root", "root", "T0102", "T0102", "T0102", "T0102"])
+        // The refused attempt is recorded too, naming the method and the refusal, not the student's data.
+        #expect(rows[8].detail == "case.show" && rows[8].reason.contains("not among the students you answer for") && rows[8].studentID == nil)
         #expect(rows[2].studentID == "2023010101" && rows[2].caseID == c.id && rows[2].scope == .school)
-        #expect(rows[10].scope == .own && rows[10].studentID == "2023010201", "T0102 is the student's counselor")
+        #expect(rows[11].scope == .own && rows[11].studentID == "2023010201", "T0102 is the student's counselor")
         #expect(rows[6].detail.hasPrefix(backup) && rows[7].detail.hasPrefix("plan \(plan.plan) from "))
         // Listing is itself recorded, with its filter.
         let theirs = try d.json(AuditPage.self, "audit", "list", "--student", "2023010201", "--staff", "T0102", "--limit", "1")
-        #expect(theirs.total == 3 && theirs.entries.map(\.seq) == [9] && theirs.next == 9)
-        let rest = try d.json(AuditPage.self, "audit", "list", "--student", "2023010201", "--staff", "T0102", "--after", "9")
-        #expect(rest.entries.map(\.seq) == [10, 11] && rest.next == nil)
+        #expect(theirs.total == 3 && theirs.entries.map(\.seq) == [10] && theirs.next == 10)
+        let rest = try d.json(AuditPage.self, "audit", "list", "--student", "2023010201", "--staff", "T0102", "--after", "10")
+        #expect(rest.entries.map(\.seq) == [11, 12] && rest.next == nil)
         let since = try d.json(AuditPage.self, "audit", "list", "--since", "2000-01-01", "--limit", "3")
-        #expect(since.entries.first?.seq == 1 && since.total > 11 && since.next == 3)
+        #expect(since.entries.first?.seq == 1 && since.total > 12 && since.next == 3)
         let human = try d.ctl("audit", "list", "--staff", "root", "--limit", "2")
         #expect(human.status == 0 && human.out.contains("roster.import") && human.out.contains("2 of ") && human.out.contains("; next page: --after 2"),
                 "\(human.out)")
-        let reads = try d.json(AuditPage.self, "audit", "list", "--staff", "root", "--after", "11")
+        let reads = try d.json(AuditPage.self, "audit", "list", "--staff", "root", "--after", "12")
         #expect(reads.entries.allSatisfy { $0.action == .auditRead } && reads.entries.contains { $0.studentID == "2023010201" && $0.detail.contains("staff=T0102") })
         #expect(try d.ctl("audit", "list", "--limit", "0").status == 1)
 

@@ -49,8 +49,9 @@ struct Reply<R: Decodable>: Decodable { var result: R }
         }
 
         /// A request as `who`, the reply decoded as `R` (or the error).
-        func call<R: Decodable>(_ who: Staff, _ method: String, _ params: String, as: R.Type = Empty.self) -> Result<R, LiaisonError> {
-            let ctx = RequestContext(peer: PeerCredentials(pid: 1, uid: 1, gid: 1))
+        func call<R: Decodable>(_ who: Staff, _ method: String, _ params: String, as: R.Type = Empty.self,
+                                on connection: RequestContext? = nil) -> Result<R, LiaisonError> {
+            let ctx = connection ?? RequestContext(peer: PeerCredentials(pid: 1, uid: 1, gid: 1))
             ctx.user = who
             let data = Data("{\"id\":1,\"method\":\"\(method)\",\"params\":\(params)}".utf8)
             do {
@@ -181,6 +182,19 @@ struct Reply<R: Decodable>: Decodable { var result: R }
         let r = w.call(w.staff[.counselor]!, Method.rosterImport, #"{"dryRun":false}"#)
         guard case let .failure(refused) = r else { Issue.record("a counselor imported"); return }
         #expect(refused.code == .forbidden)
+        // Through the daemon's path, the office's attempt is refused and left in the audit log.
+        let office = w.staff[.office]!
+        let connection = RequestContext(peer: PeerCredentials(pid: 1, uid: 1, gid: 1))
+        let upload = try w.call(office, Method.uploadBegin, #"{"name":"staff.csv"}"#, as: UploadResult.self, on: connection).get()
+        let csv = Data("staff_id,name,role,college\nS9001,周洁,admin,学生工作处\n".utf8).base64EncodedString()
+        _ = try w.call(office, Method.uploadAppend, #"{"upload":"\#(upload.upload)","data":"\#(csv)"}"#, as: UploadResult.self, on: connection).get()
+        let attempt = w.call(office, Method.rosterImport, #"{"staff":"\#(upload.upload)","dryRun":false}"#, as: RosterImportResult.self, on: connection)
+        guard case let .failure(selfPromotion) = attempt else { Issue.record("the office made itself administrator"); return }
+        #expect(selfPromotion.code == .forbidden && selfPromotion.message.contains("S9001"))
+        #expect(try w.engine.store.read { try $0.staff("S9001") }?.role == .office)
+        let log = try w.engine.auditLog(AuditFilter(actor: "S9001"), by: .administrator).entries
+        #expect(log.contains { $0.action == .refused && $0.detail == Method.rosterImport && $0.reason.contains("administrator") }, "\(log)")
+        #expect(try w.engine.auditLog(AuditFilter(actor: "T0101"), by: .administrator).entries.contains { $0.action == .refused && $0.detail == Method.rosterImport })
         _ = try w.engine.importRoster(RosterFiles(staff: promote), dryRun: false, by: .administrator)
         #expect(try w.engine.store.read { try $0.staff("T0101") }?.role == .admin)
     }

@@ -26,6 +26,8 @@ public struct AuditAction: RawRepresentable, Hashable, Codable, Sendable, Expres
     public static let serverBackup: AuditAction = "server.backup"
     /// Everything held about one student and their guardians (`student.export`, the data subject's copy).
     public static let studentExport: AuditAction = "student.export"
+    /// A request refused as `forbidden`: the method in the detail, the refusal as the reason.
+    public static let refused: AuditAction = "refused"
 
     // Changes made by staff (the event log holds what changed; the audit
     // row names the events, see docs/AUDIT.md).

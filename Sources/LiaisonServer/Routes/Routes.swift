@@ -31,6 +31,10 @@ enum Routes {
         let table = AccessTable()
         addStaff(&r, engine, table)
         table.set(r.access)
+        // An attempt is recorded as much as an act; a refusal names no one's data.
+        r.refused = { who, method, e in
+            _ = try? engine.audit(.refused, by: who, scope: "refused", reason: e.message, detail: method)
+        }
         return r
     }
 
