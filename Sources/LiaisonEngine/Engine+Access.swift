@@ -18,7 +18,8 @@ extension Engine {
     @discardableResult
     public func checkStudent(_ id: String, for actor: Staff) throws -> Student {
         let student = try store.read { try requireStudent(id, $0) }
-        guard try responsibility(of: actor).covers(student) else { throw try responsibility(of: actor).refusal("student \(id)") }
+        let r = try responsibility(of: actor)
+        guard r.covers(student) else { throw r.refusal("student \(id)") }
         return student
     }
 

@@ -35,12 +35,13 @@ extension Engine {
                                       scope: scope, reason: reason, detail: detail))
     }
 
-    /// The scope to record when no access rule has decided one: how `actor`
-    /// relates to the student (`AuditScope.relation`, their class teacher
-    /// included); school when there is no student or it is not on the roster.
+    /// The scope to record: the one `actor`'s responsibility gives the
+    /// student (`Responsibility.auditScope`: own, college, school); school
+    /// when there is no student or it is not on the roster.
     public func relation(of actor: Staff, toStudent id: String?, _ tx: any StoreReader) throws -> AuditScope {
         guard let id, let student = try tx.student(id) else { return .school }
-        return AuditScope.relation(of: actor, to: student, classTeacherID: try tx.schoolClass(student.className)?.teacherID)
+        let classes = actor.role == .counselor || actor.role == .teacher ? try tx.classes(staffID: actor.id) : []
+        return Responsibility(staff: actor, classes: classes).auditScope(for: student)
     }
 
     /// A page of the audit log (`audit.list`, office and administrator).

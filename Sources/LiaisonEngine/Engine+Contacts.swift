@@ -62,7 +62,7 @@ extension Engine {
                                  schoolClass: schoolClass, teacher: try schoolClass.flatMap { try tx.staff($0.teacherID) }, siblings: try tx.siblings(of: id), records: try tx.records(studentID: id))
         }
         try audit(.studentRead, by: actor, student: id,
-                  scope: scope ?? AuditScope.relation(of: actor, to: detail.student, classTeacherID: detail.schoolClass?.teacherID), reason: reason)
+                  scope: scope ?? responsibility(of: actor).auditScope(for: detail.student), reason: reason)
         return detail
     }
 

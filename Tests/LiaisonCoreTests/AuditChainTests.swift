@@ -114,12 +114,15 @@ import Testing
 
     @Test func scopeIsTheActorsRelationToTheStudent() {
         let student = Student(id: "2023010101", name: "张三", college: "旅游管理学院", className: "旅游2301班", counselorID: "T0101")
-        #expect(AuditScope.relation(of: Staff(id: "T0101", name: "a", role: .counselor, college: "旅游管理学院"), to: student) == .own)
-        #expect(AuditScope.relation(of: Staff(id: "T0105", name: "b", role: .counselor, college: "旅游管理学院"), to: student,
-                                    classTeacherID: "T0105") == .own)
-        #expect(AuditScope.relation(of: Staff(id: "S0100", name: "c", role: .supervisor, college: "旅游管理学院"), to: student) == .college)
-        #expect(AuditScope.relation(of: Staff(id: "T0201", name: "d", role: .counselor, college: "艺术学院"), to: student) == .school)
-        #expect(AuditScope.relation(of: .administrator, to: student) == .school)
-        #expect(AuditScope.relation(of: .administrator, to: nil) == .school)
+        func scope(_ who: Staff, classes: [ClassRecord] = [], _ s: Student? = student) -> AuditScope {
+            Responsibility(staff: who, classes: classes).auditScope(for: s)
+        }
+        #expect(scope(Staff(id: "T0101", name: "a", role: .counselor, college: "旅游管理学院")) == .own)
+        #expect(scope(Staff(id: "T0105", name: "b", role: .teacher, college: "旅游管理学院"),
+                      classes: [ClassRecord(name: "旅游2301班", college: "旅游管理学院", counselorID: "T0101", teacherID: "T0105")]) == .own)
+        #expect(scope(Staff(id: "S0100", name: "c", role: .supervisor, college: "旅游管理学院")) == .college)
+        #expect(scope(Staff(id: "T0201", name: "d", role: .counselor, college: "艺术学院")) == .school)
+        #expect(scope(.administrator) == .school)
+        #expect(scope(.administrator, nil) == .school)
     }
 }

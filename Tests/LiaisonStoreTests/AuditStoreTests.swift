@@ -14,7 +14,9 @@ import LiaisonConfig
 @Suite struct AuditStoreTests {
     let clock = ManualClock(SchoolCalendar().parse("2026-11-29 09:00")!)
     let counselor = Staff(id: "T0101", name: "老师", role: .counselor, college: "旅游管理学院")
-    let colleague = Staff(id: "T0102", name: "同事", role: .counselor, college: "旅游管理学院")
+    /// The college's supervisor: the student is theirs by college (issue 14: a
+    /// fellow counselor no longer reads another's students at all).
+    let colleague = Staff(id: "S0100", name: "分管领导", role: .supervisor, college: "旅游管理学院")
     let stranger = Staff(id: "T0201", name: "外院", role: .counselor, college: "文化传媒学院")
 
     func engine() throws -> (Engine, SQLiteStore) {
@@ -47,7 +49,7 @@ import LiaisonConfig
         let rows = try all(store)
         #expect(rows.map(\.action) == [.caseOpen, .caseNote, .caseRead, .studentRead, .contactRead, .contactLog, .caseClose, .rosterExport, .serverBackup])
         #expect(rows.map(\.seq) == Array(1...9))
-        #expect(rows.map(\.actor) == ["T0101", "T0101", "T0102", "T0201", "T0101", "T0101", "root", "root", "root"])
+        #expect(rows.map(\.actor) == ["T0101", "T0101", "S0100", "T0201", "T0101", "T0101", "root", "root", "root"])
         // The scope recorded is the actor's relation to the student, or what the caller decided.
         #expect(rows.map(\.scope) == [.own, .own, .college, .school, .breakGlass, .own, .school, .school, .school])
         #expect(rows[4].reason == "家长来电")

@@ -36,6 +36,19 @@ public enum Responsibility: Sendable, Equatable {
         }
     }
 
+    /// What the audit log records of a read or change of `student` under
+    /// this responsibility: own (their students), college, school; school
+    /// when there is no student (a whole-roster export, a backup) or the
+    /// student is not covered (the engine's own work).
+    public func auditScope(for student: Student?) -> AuditScope {
+        guard let student, covers(student) else { return .school }
+        switch self {
+        case .students: return .own
+        case .college: return .college
+        case .school, .nobody: return .school
+        }
+    }
+
     /// For `whoami` and refusals: whose data this is.
     public var summary: String {
         switch self {

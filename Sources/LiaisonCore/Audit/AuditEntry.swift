@@ -1,15 +1,25 @@
 import Foundation
 
+/// A value that is a string from an open set: written as a literal, stored
+/// and hashed as its raw value, read back whatever it holds.
+public protocol OpenString: RawRepresentable, Hashable, Codable, Sendable, ExpressibleByStringLiteral, CustomStringConvertible
+    where RawValue == String {
+    init(rawValue: String)
+}
+
+extension OpenString {
+    public init(stringLiteral value: String) { self.init(rawValue: value) }
+    public var description: String { rawValue }
+}
+
 /// What an audit row records someone doing (PIPL Art. 51, 56): reading a
 /// case or a student's guardians and contacts, copying data out, changing
 /// it. An open set of strings, not an enum: a database written by a newer
 /// liaisond still reads, and verifying the chain never depends on knowing
 /// every action. The raw values are stored and hashed; never rename one.
-public struct AuditAction: RawRepresentable, Hashable, Codable, Sendable, ExpressibleByStringLiteral, CustomStringConvertible {
+public struct AuditAction: OpenString {
     public let rawValue: String
     public init(rawValue: String) { self.rawValue = rawValue }
-    public init(stringLiteral value: String) { rawValue = value }
-    public var description: String { rawValue }
 
     // Reads of personal data.
     /// A case's content: summary, steps, timeline (`case.show`).
@@ -45,29 +55,14 @@ public struct AuditAction: RawRepresentable, Hashable, Codable, Sendable, Expres
 /// (they counsel or teach the class), in the actor's college, anywhere in
 /// the school, or outside the actor's scope on purpose with a stated
 /// reason (`break-glass`). Open strings, like `AuditAction`.
-public struct AuditScope: RawRepresentable, Hashable, Codable, Sendable, ExpressibleByStringLiteral, CustomStringConvertible {
+public struct AuditScope: OpenString {
     public let rawValue: String
     public init(rawValue: String) { self.rawValue = rawValue }
-    public init(stringLiteral value: String) { rawValue = value }
-    public var description: String { rawValue }
 
     public static let own: AuditScope = "own"
     public static let college: AuditScope = "college"
     public static let school: AuditScope = "school"
     public static let breakGlass: AuditScope = "break-glass"
-
-    /// The narrowest scope that covers `actor` touching `student`: own when
-    /// they are the student's counselor or class teacher, college when the
-    /// student is in their college, else school; school when there is no
-    /// student (a whole-roster export, a backup). Until role scopes decide
-    /// access (AccessPolicy), this is what the audit records: the relation
-    /// that existed, so a read outside one's students shows as such.
-    public static func relation(of actor: Staff, to student: Student?, classTeacherID: String? = nil) -> AuditScope {
-        guard let student else { return .school }
-        if actor.id == student.counselorID || (classTeacherID.map { !$0.isEmpty && $0 == actor.id } ?? false) { return .own }
-        if !actor.college.isEmpty && actor.college == student.college { return .college }
-        return .school
-    }
 }
 
 /// What a caller asks to have recorded; the store seals it into the chain
