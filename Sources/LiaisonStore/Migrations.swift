@@ -230,6 +230,22 @@ enum Migrations {
                     BEGIN SELECT RAISE(ABORT, 'the audit log is append-only: rows go after the last one'); END;
                 """)
         }
+        m.registerMigration("2026-12-03 event payloads rewritten only by re-sealing or a retention purge") { db in
+            // The log stays append-only: who, when, what type, which case and
+            // student and which policy never change. A payload may be
+            // rewritten only inside the store's own rewrite (re-sealing it
+            // under a new key, or cutting personal data out of it when its
+            // retention ends), which sets the flag row 'events-rewrite' for
+            // the length of its transaction.
+            try db.execute(sql: """
+                DROP TRIGGER events_no_update;
+                CREATE TRIGGER events_no_update BEFORE UPDATE ON events
+                    WHEN NEW.seq IS NOT OLD.seq OR NEW.at IS NOT OLD.at OR NEW.actor IS NOT OLD.actor OR NEW.type IS NOT OLD.type
+                      OR NEW.case_id IS NOT OLD.case_id OR NEW.student_id IS NOT OLD.student_id OR NEW.policy IS NOT OLD.policy
+                      OR coalesce((SELECT value FROM sequences WHERE name = 'events-rewrite'), 0) <> 1
+                    BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
+                """)
+        }
         return m
     }
 }

@@ -65,6 +65,23 @@ struct SQLiteSession: StoreWriter {
     }
 
 
+    func rewritePayloads(_ payloads: [Int64: [String: String]]) throws {
+        guard !payloads.isEmpty else { return }
+        try withEventRewrite {
+            for (seq, payload) in payloads.sorted(by: { $0.key < $1.key }) {
+                try exec("UPDATE events SET payload = ? WHERE seq = ?", [FlatJSON.encode(payload), seq])
+            }
+        }
+    }
+
+    /// Lets `body` rewrite event payloads (the trigger `events_no_update`
+    /// reads the flag); the flag never outlives this transaction.
+    func withEventRewrite(_ body: () throws -> Void) throws {
+        try exec("INSERT OR REPLACE INTO sequences (name, value) VALUES ('events-rewrite', 1)", [])
+        defer { try? exec("DELETE FROM sequences WHERE name = 'events-rewrite'", []) }
+        try body()
+    }
+
     func events(caseID: String) throws -> [Event] {
         try all("SELECT * FROM events WHERE case_id = ? ORDER BY seq", [caseID]).map(Self.event)
     }

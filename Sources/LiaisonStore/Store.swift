@@ -155,6 +155,10 @@ public struct MessageFilter: Sendable {
 public protocol StoreWriter: StoreReader {
     /// Appends to the event log; returns the event's sequence number.
     @discardableResult func append(_ event: Event) throws -> Int64
+    /// Replaces the payloads of logged events (the rest of each event stays
+    /// as it was): for a retention purge, which cuts personal data out of
+    /// the log. Nothing else may change the log.
+    func rewritePayloads(_ payloads: [Int64: [String: String]]) throws
     /// Seals `draft` as the audit log's next row (after the last row, in
     /// this transaction: the single writer makes reading the last hash and
     /// appending one step) and appends it. Rolled back with the caller's work.
