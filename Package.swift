@@ -23,6 +23,8 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        // AES-GCM and HMAC for personal data at rest (issue 14.4; docs/DEPLOY.md "The data key").
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // Domain values and pure rules. Foundation only.
@@ -30,7 +32,8 @@ let package = Package(
         .target(name: "LiaisonConfig", dependencies: ["LiaisonCore", "Yams"]),
         // Small POSIX helpers Core must not hold (GB18030 through iconv).
         .target(name: "LiaisonPosix"),
-        .target(name: "LiaisonStore", dependencies: ["LiaisonCore", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "LiaisonStore", dependencies: ["LiaisonCore", .product(name: "GRDB", package: "GRDB.swift"),
+                                                    .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "LiaisonProtocol", dependencies: ["LiaisonCore"]),
         .target(name: "LiaisonEngine", dependencies: ["LiaisonCore", "LiaisonStore", "LiaisonConfig", .product(name: "Logging", package: "swift-log")]),
         .target(name: "LiaisonServer", dependencies: ["LiaisonProtocol", "LiaisonEngine", "LiaisonPosix", .product(name: "Logging", package: "swift-log")]),

@@ -5,6 +5,10 @@ import LiaisonCore
 /// default). Relative paths are taken from the directory the daemon starts in.
 public struct DaemonConfig: Sendable, Equatable {
     public var database: String = "/var/lib/liaison/liaison.db"
+    /// `data_key`: the key file personal data is sealed under (nil: `data.key`
+    /// beside the database), or `none`. Under systemd the credential
+    /// `liaison-data-key` wins (DataKeySource).
+    public var dataKey: String?
     public var socketPath: String = "/run/liaison/liaison.sock"
     /// The directory of rulebooks, one YAML file per case kind.
     public var rulesDirectory: String = "/etc/liaison/rules"
@@ -51,9 +55,13 @@ public struct DaemonConfig: Sendable, Equatable {
     public static func parse(_ root: YAMLNode) throws -> DaemonConfig {
         var c = DaemonConfig()
         c.file = root.file
-        let top = try root.mapping(allowed: ["database", "socket", "rules", "school", "demo_roster", "log_level", "clock",
+        let top = try root.mapping(allowed: ["database", "data_key", "socket", "rules", "school", "demo_roster", "log_level", "clock",
                                                       "templates", "plugins", "channels"], what: "the daemon config")
         if let v = top["database"] { c.database = try v.string("database") }
+        if let v = top["data_key"] {
+            c.dataKey = try v.string("data_key")
+            if c.dataKey!.isEmpty { throw v.error("data_key must name a key file, or be none (nothing sealed: for benchmarks only)") }
+        }
         if let v = top["rules"] { c.rulesDirectory = try v.string("rules") }
         if let socket = top["socket"] {
             let s = try socket.mapping(allowed: ["path", "group", "max_connections_per_user", "idle_timeout_seconds"], what: "socket")

@@ -246,6 +246,26 @@ enum Migrations {
                     BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
                 """)
         }
+        m.registerMigration("2026-12-03 sealing: data keys, guardians found by keyed hash") { db in
+            // Personal data is sealed under data keys (Sealer): each key held
+            // has a row with a value only it opens, so a wrong key is refused
+            // at start; retired_at is set when no value is sealed under it any
+            // more. Replies find their guardian by a keyed hash of the address
+            // (guardian_lookup), filled by the store when it opens: a phone
+            // number sealed under a random nonce cannot be an index.
+            try db.execute(sql: """
+                CREATE TABLE data_keys (
+                    id TEXT PRIMARY KEY, check_value TEXT NOT NULL, added_at INTEGER NOT NULL, retired_at INTEGER,
+                    lookups INTEGER NOT NULL DEFAULT 0  -- 1 once every guardian_lookup hash is under this key
+                ) WITHOUT ROWID;
+                CREATE TABLE guardian_lookup (
+                    hash TEXT NOT NULL, guardian_id TEXT NOT NULL, PRIMARY KEY (hash, guardian_id)
+                ) WITHOUT ROWID;
+                CREATE INDEX guardian_lookup_by_guardian ON guardian_lookup(guardian_id);
+                DROP INDEX guardians_by_phone;
+                DROP INDEX guardians_by_phone2;
+                """)
+        }
         return m
     }
 }

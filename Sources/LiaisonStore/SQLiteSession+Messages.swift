@@ -13,18 +13,19 @@ extension SQLiteSession {
         """
     static let selectMessages = "SELECT \(messageColumns) FROM outbox"
 
-    static func message(_ r: Row) -> Message {
+    func message(_ r: Row) throws -> Message {
         var m = Message(id: r[0], caseID: r[1], stepID: r[2], recipientRole: r[3], recipientID: r[4], recipientName: r[5], topic: r[6],
-                        urgent: (r[7] as Int) != 0, fields: (try? FlatJSON.decode(r[8] as String)) ?? [:],
-                        routes: MessageRoute.decode(r[9]), body: r[10], idempotencyKey: r[11], createdAt: date(r[12] as Int64))
+                        urgent: (r[7] as Int) != 0, fields: (try? FlatJSON.decode(try open(r[8] as String, .messageFields))) ?? [:],
+                        routes: MessageRoute.decode(try open(r[9] as String, .messageRoutes)), body: try open(r[10] as String, .messageBody),
+                        idempotencyKey: r[11], createdAt: Self.date(r[12] as Int64))
         m.routeIndex = r[13]
         m.channel = r[14]
         m.attempts = r[15]
-        m.nextAt = date(r[16] as Int64)
+        m.nextAt = Self.date(r[16] as Int64)
         m.providerID = r[17]
         m.state = MessageState(rawValue: r[18]) ?? .pending
-        m.note = r[19]
-        m.updatedAt = date(r[20] as Int64)
+        m.note = try open(r[19] as String, .messageNote)
+        m.updatedAt = Self.date(r[20] as Int64)
         return m
     }
 
@@ -34,8 +35,8 @@ extension SQLiteSession {
                 routes, route_index, channel, attempts, next_at, provider_id, body, idempotency_key, state, note, created_at, updated_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, '', 0, ?, '', ?, ?, 'pending', ?, ?, ?)
             """, [m.caseID, m.stepID, m.recipientRole, m.recipientID, m.recipientName, m.topic, m.urgent ? 1 : 0,
-                  FlatJSON.encode(m.fields), MessageRoute.encode(m.routes), Self.ms(m.nextAt), m.body, m.idempotencyKey,
-                  m.note, Self.ms(m.createdAt), Self.ms(m.createdAt)])
+                  seal(FlatJSON.encode(m.fields), .messageFields), seal(MessageRoute.encode(m.routes), .messageRoutes), Self.ms(m.nextAt),
+                  seal(m.body, .messageBody), m.idempotencyKey, seal(m.note, .messageNote), Self.ms(m.createdAt), Self.ms(m.createdAt)])
         return db.changesCount == 1 ? db.lastInsertedRowID : nil
     }
 
@@ -43,7 +44,7 @@ extension SQLiteSession {
         try exec("""
             UPDATE outbox SET state = ?, route_index = ?, channel = ?, attempts = ?, next_at = ?, provider_id = ?, body = ?,
                 note = ?, updated_at = ? WHERE id = ?
-            """, [m.state.rawValue, m.routeIndex, m.channel, m.attempts, Self.ms(m.nextAt), m.providerID, m.body, m.note,
+            """, [m.state.rawValue, m.routeIndex, m.channel, m.attempts, Self.ms(m.nextAt), m.providerID, seal(m.body, .messageBody), seal(m.note, .messageNote),
                   Self.ms(m.updatedAt), m.id])
     }
 
@@ -51,25 +52,26 @@ extension SQLiteSession {
         try exec("""
             INSERT OR REPLACE INTO message_attempts (message_id, n, channel, address, started_at, finished_at, outcome, provider_id, error)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, [a.messageID, a.number, a.channel, a.address, Self.ms(a.startedAt), a.finishedAt.map(Self.ms), a.outcome, a.providerID, a.error])
+            """, [a.messageID, a.number, a.channel, seal(a.address, .attemptAddress), Self.ms(a.startedAt), a.finishedAt.map(Self.ms), a.outcome,
+                  a.providerID, seal(a.error, .attemptError)])
     }
 
     func record(_ r: MessageReceipt) throws {
         try exec("INSERT INTO message_receipts (message_id, at, channel, receipt, provider_id, detail) VALUES (?, ?, ?, ?, ?, ?)",
-                 [r.messageID, Self.ms(r.at), r.channel, r.receipt, r.providerID, r.detail])
+                 [r.messageID, Self.ms(r.at), r.channel, r.receipt, r.providerID, seal(r.detail, .receiptDetail)])
     }
 
     func record(_ r: InboundReply) throws -> Int64 {
         try exec("""
             INSERT INTO replies (at, channel, from_address, text, guardian_id, case_id, step_id, message_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """, [Self.ms(r.at), r.channel, r.from, r.text, r.guardianID, r.caseID, r.stepID, r.messageID])
+            """, [Self.ms(r.at), r.channel, seal(r.from, .replyFrom), seal(r.text, .replyText), r.guardianID, r.caseID, r.stepID, r.messageID])
         return db.lastInsertedRowID
     }
 
     func record(_ t: PersonTask) throws -> Int64 {
         try exec("""
             INSERT INTO tasks (case_id, step_id, message_id, assignee, kind, text, created_at, done_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """, [t.caseID, t.stepID, t.messageID, t.assignee, t.kind, t.text, Self.ms(t.createdAt), t.doneAt.map(Self.ms)])
+            """, [t.caseID, t.stepID, t.messageID, t.assignee, t.kind, seal(t.text, .taskText), Self.ms(t.createdAt), t.doneAt.map(Self.ms)])
         return db.lastInsertedRowID
     }
 
@@ -119,13 +121,13 @@ extension SQLiteSession {
         if let s = f.state { sql += " AND state = ?"; args += [s.rawValue] }
         sql += " ORDER BY id DESC LIMIT ?"
         args += [f.limit]
-        return try all(sql, args).map(Self.message).reversed()
+        return try all(sql, args).map(message).reversed()
     }
 
-    func message(_ id: Int64) throws -> Message? { try one(Self.selectMessages + " WHERE id = ?", [id]).map(Self.message) }
-    func message(key: String) throws -> Message? { try one(Self.selectMessages + " WHERE idempotency_key = ?", [key]).map(Self.message) }
+    func message(_ id: Int64) throws -> Message? { try one(Self.selectMessages + " WHERE id = ?", [id]).map(message) }
+    func message(key: String) throws -> Message? { try one(Self.selectMessages + " WHERE idempotency_key = ?", [key]).map(message) }
     func message(providerID: String, channel: String) throws -> Message? {
-        try one(Self.selectMessages + " WHERE provider_id = ? AND channel = ? ORDER BY id DESC LIMIT 1", [providerID, channel]).map(Self.message)
+        try one(Self.selectMessages + " WHERE provider_id = ? AND channel = ? ORDER BY id DESC LIMIT 1", [providerID, channel]).map(message)
     }
 
     func messageHead(key: String, providerID: String, channel: String) throws -> MessageHead? {
@@ -143,39 +145,40 @@ extension SQLiteSession {
             UPDATE outbox SET provider_id = ?, note = CASE state WHEN 'sending' THEN ? ELSE note END,
                 state = CASE state WHEN 'sending' THEN 'sent' ELSE state END, updated_at = ?
             WHERE id = ?
-            """, [providerID, note, Self.ms(at), id])
+            """, [providerID, seal(note, .messageNote), Self.ms(at), id])
     }
 
     func markDelivered(_ id: Int64, note: String, at: Date) throws {
-        try exec("UPDATE outbox SET state = 'delivered', note = ?, updated_at = ? WHERE id = ?", [note, Self.ms(at), id])
+        try exec("UPDATE outbox SET state = 'delivered', note = ?, updated_at = ? WHERE id = ?", [seal(note, .messageNote), Self.ms(at), id])
     }
 
     func attempts(messageID: Int64) throws -> [MessageAttempt] {
         try all("SELECT * FROM message_attempts WHERE message_id = ? ORDER BY n", [messageID]).map { r in
-            MessageAttempt(messageID: r["message_id"], number: r["n"], channel: r["channel"], address: r["address"],
+            MessageAttempt(messageID: r["message_id"], number: r["n"], channel: r["channel"], address: try open(r, "address", .attemptAddress),
                            startedAt: Self.date(r["started_at"] as Int64), finishedAt: Self.date(r["finished_at"] as Int64?),
-                           outcome: r["outcome"], providerID: r["provider_id"], error: r["error"])
+                           outcome: r["outcome"], providerID: r["provider_id"], error: try open(r, "error", .attemptError))
         }
     }
 
     func receipts(messageID: Int64) throws -> [MessageReceipt] {
         try all("SELECT * FROM message_receipts WHERE message_id = ? ORDER BY id", [messageID]).map { r in
             MessageReceipt(messageID: r["message_id"], at: Self.date(r["at"] as Int64), channel: r["channel"], receipt: r["receipt"],
-                           providerID: r["provider_id"], detail: r["detail"])
+                           providerID: r["provider_id"], detail: try open(r, "detail", .receiptDetail))
         }
     }
 
-    static func reply(_ r: Row) -> InboundReply {
-        InboundReply(id: r["id"], at: Self.date(r["at"] as Int64), channel: r["channel"], from: r["from_address"], text: r["text"],
+    func reply(_ r: Row) throws -> InboundReply {
+        InboundReply(id: r["id"], at: Self.date(r["at"] as Int64), channel: r["channel"], from: try open(r, "from_address", .replyFrom),
+                     text: try open(r, "text", .replyText),
                      guardianID: r["guardian_id"], caseID: r["case_id"], stepID: r["step_id"], messageID: r["message_id"])
     }
 
     func replies(messageID: Int64) throws -> [InboundReply] {
-        try all("SELECT * FROM replies WHERE message_id = ? ORDER BY id", [messageID]).map(Self.reply)
+        try all("SELECT * FROM replies WHERE message_id = ? ORDER BY id", [messageID]).map(reply)
     }
 
     func reply(_ id: Int64) throws -> InboundReply? {
-        try one("SELECT * FROM replies WHERE id = ?", [id]).map(Self.reply)
+        try one("SELECT * FROM replies WHERE id = ?", [id]).map(reply)
     }
 
     func replies(unmatchedOnly: Bool, caseID: String?, scope: Responsibility, limit: Int, offset: Int) throws -> [InboundReply] {
@@ -187,7 +190,7 @@ extension SQLiteSession {
         if let caseID { sql += " AND case_id = ?"; args += [caseID] }
         sql += " ORDER BY id DESC LIMIT ? OFFSET ?"
         args += [limit, offset]
-        return try all(sql, args).map(Self.reply)
+        return try all(sql, args).map(reply)
     }
 
     func placeReply(_ id: Int64, caseID: String, stepID: String, messageID: Int64?) throws {
@@ -202,14 +205,14 @@ extension SQLiteSession {
         let inScope = scope.caseIDCondition("case_id")
         let rows = try caseID.map { try all("SELECT * FROM tasks WHERE \(inScope.sql) AND case_id = ? ORDER BY id", inScope.arguments + [$0]) }
             ?? all("SELECT * FROM tasks WHERE \(inScope.sql) AND done_at IS NULL ORDER BY id", inScope.arguments)
-        return rows.map { r in
+        return try rows.map { r in
             PersonTask(id: r["id"], caseID: r["case_id"], stepID: r["step_id"], messageID: r["message_id"], assignee: r["assignee"],
-                       kind: r["kind"], text: r["text"], createdAt: Self.date(r["created_at"] as Int64), doneAt: Self.date(r["done_at"] as Int64?))
+                       kind: r["kind"], text: try open(r, "text", .taskText), createdAt: Self.date(r["created_at"] as Int64), doneAt: Self.date(r["done_at"] as Int64?))
         }
     }
 
     func dueMessages(upTo date: Date, limit: Int) throws -> [Message] {
-        try all(Self.selectMessages + " WHERE state = 'pending' AND next_at <= ? ORDER BY next_at, id LIMIT ?", [Self.ms(date), limit]).map(Self.message)
+        try all(Self.selectMessages + " WHERE state = 'pending' AND next_at <= ? ORDER BY next_at, id LIMIT ?", [Self.ms(date), limit]).map(message)
     }
 
     func nextMessageDue() throws -> Date? {
@@ -218,7 +221,12 @@ extension SQLiteSession {
 
     func guardians(address: String) throws -> [Guardian] {
         guard !address.isEmpty else { return [] }
-        return try all(Self.selectGuardians + " WHERE g.phone = ?1 OR g.phone2 = ?1 OR g.wechat = ?1 OR g.qq = ?1 ORDER BY g.id, l.student_id", [address]).map(Self.guardian)
+        // By keyed hash (one per key held while a rotation runs), never by opening every row.
+        let hashes = sealer.lookupHashes(address)
+        return try all(Self.selectGuardians + """
+             WHERE g.id IN (SELECT guardian_id FROM guardian_lookup WHERE hash IN (\(hashes.map { _ in "?" }.joined(separator: ","))))
+            ORDER BY g.id, l.student_id
+            """, StatementArguments(hashes)).map(guardian)
     }
 
     func recentMessages(toGuardian id: String, limit: Int) throws -> [Message] {
@@ -226,7 +234,7 @@ extension SQLiteSession {
             \(Self.selectMessages) WHERE recipient_role = 'guardian' AND state IN ('sending', 'sent', 'delivered')
                 AND (recipient_id = ?1 OR instr('+' || recipient_id || '+', '+' || ?1 || '+') > 0)
             ORDER BY id DESC LIMIT ?2
-            """, [id, limit]).map(Self.message)
+            """, [id, limit]).map(message)
     }
 
     func messageCounts() throws -> [MessageState: Int] {

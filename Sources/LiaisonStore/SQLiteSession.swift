@@ -7,6 +7,13 @@ import LiaisonCore
 /// schema is the contract, not a Codable synthesis.
 struct SQLiteSession: StoreWriter {
     let db: Database
+    /// Personal data is sealed on the way in and opened on the way out
+    /// (issue 14.4); the rest of the engine never sees a sealed value.
+    let sealer: Sealer
+
+    func seal(_ value: String, _ column: SealedColumn) -> String { sealer.seal(value, column) }
+    func open(_ r: Row, _ name: String, _ column: SealedColumn) throws -> String { try sealer.open(r[name], column) }
+    func open(_ value: String, _ column: SealedColumn) throws -> String { try sealer.open(value, column) }
 
     // MARK: statements
 
@@ -33,7 +40,7 @@ struct SQLiteSession: StoreWriter {
     // MARK: events
 
     func append(_ event: Event) throws -> Int64 {
-        let payload = FlatJSON.encode(event.payload)
+        let payload = seal(FlatJSON.encode(event.payload), .eventPayload)
         try exec("""
             INSERT INTO events (at, actor, type, case_id, student_id, policy, payload) VALUES (?, ?, ?, ?, ?, ?, ?)
             """, [Self.ms(event.at), event.actor, event.type.rawValue, event.caseID, event.studentID,
@@ -69,7 +76,7 @@ struct SQLiteSession: StoreWriter {
         guard !payloads.isEmpty else { return }
         try withEventRewrite {
             for (seq, payload) in payloads.sorted(by: { $0.key < $1.key }) {
-                try exec("UPDATE events SET payload = ? WHERE seq = ?", [FlatJSON.encode(payload), seq])
+                try exec("UPDATE events SET payload = ? WHERE seq = ?", [seal(FlatJSON.encode(payload), .eventPayload), seq])
             }
         }
     }
@@ -83,18 +90,18 @@ struct SQLiteSession: StoreWriter {
     }
 
     func events(caseID: String) throws -> [Event] {
-        try all("SELECT * FROM events WHERE case_id = ? ORDER BY seq", [caseID]).map(Self.event)
+        try all("SELECT * FROM events WHERE case_id = ? ORDER BY seq", [caseID]).map(event)
     }
 
-    static func event(_ r: Row) throws -> Event {
-        let payloadText: String = r["payload"]
+    func event(_ r: Row) throws -> Event {
+        let payloadText = try open(r, "payload", .eventPayload)
         let payload = try FlatJSON.decode(payloadText)
         let policy: String = r["policy"]
         let typeText: String = r["type"]
         guard let type = EventType(rawValue: typeText) else {
             throw LiaisonError(.internal, "event \(r["seq"] as Int64) has unknown type \(typeText); is this database from a newer liaisond?")
         }
-        return Event(seq: r["seq"], at: date(r["at"] as Int64), actor: r["actor"], type: type, caseID: r["case_id"],
+        return Event(seq: r["seq"], at: Self.date(r["at"] as Int64), actor: r["actor"], type: type, caseID: r["case_id"],
                      studentID: r["student_id"], policy: policy.split(separator: ",").map(String.init), payload: payload)
     }
 
@@ -111,7 +118,7 @@ struct SQLiteSession: StoreWriter {
         try exec("""
             INSERT OR REPLACE INTO students (id, name, gender, college, major, class_name, counselor_id, tier, phone, birth_date)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, [s.id, s.name, s.gender, s.college, s.major, s.className, s.counselorID, s.tier.rawValue, s.phone, s.birthDate])
+            """, [s.id, s.name, s.gender, s.college, s.major, s.className, s.counselorID, s.tier.rawValue, seal(s.phone, .studentPhone), s.birthDate])
     }
 
     /// The person, and a link to each of their students (links are only
@@ -120,7 +127,9 @@ struct SQLiteSession: StoreWriter {
         try exec("""
             INSERT OR REPLACE INTO guardians (id, name, phone, wechat, qq, preference, phone2, household_id)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """, [g.id, g.name, g.phone, g.wechat, g.qq, g.preference.map(\.rawValue).joined(separator: ">"), g.phone2, g.householdID])
+            """, [g.id, g.name, seal(g.phone, .guardianPhone), seal(g.wechat, .guardianWeChat), seal(g.qq, .guardianQQ),
+                  g.preference.map(\.rawValue).joined(separator: ">"), seal(g.phone2, .guardianPhone2), g.householdID])
+        try saveLookup(guardianID: g.id, addresses: [g.phone, g.phone2, g.wechat, g.qq])
         for link in g.students {
             try exec("INSERT OR REPLACE INTO guardian_students (guardian_id, student_id, relation) VALUES (?, ?, ?)",
                      [g.id, link.studentID, link.relation])
@@ -128,7 +137,7 @@ struct SQLiteSession: StoreWriter {
     }
 
     func save(_ h: HouseholdRecord) throws {
-        try exec("INSERT OR REPLACE INTO households (id, address) VALUES (?, ?)", [h.id, h.address])
+        try exec("INSERT OR REPLACE INTO households (id, address) VALUES (?, ?)", [h.id, seal(h.address, .householdAddress)])
     }
 
     func save(_ c: ClassRecord) throws {
@@ -140,19 +149,19 @@ struct SQLiteSession: StoreWriter {
     func save(_ r: StudentRecord) throws {
         try exec("""
             INSERT OR REPLACE INTO student_records (key, student_id, kind, title, level, date, reasons, document) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """, [r.key, r.studentID, r.kind.rawValue, r.title, r.level, r.date, r.reasons, r.document])
+            """, [r.key, r.studentID, r.kind.rawValue, r.title, r.level, r.date, seal(r.reasons, .recordReasons), r.document])
     }
 
     func save(_ s: Staff) throws {
         try exec("""
             INSERT OR REPLACE INTO staff (id, name, role, college, unix_user, phone) VALUES (?, ?, ?, ?, ?, ?)
-            """, [s.id, s.name, s.role.rawValue, s.college, s.unixUser, s.phone])
+            """, [s.id, s.name, s.role.rawValue, s.college, s.unixUser, seal(s.phone, .staffPhone)])
     }
 
-    static func student(_ r: Row) -> Student {
+    func student(_ r: Row) throws -> Student {
         Student(id: r["id"], name: r["name"], gender: r["gender"], college: r["college"], major: r["major"],
                 className: r["class_name"], counselorID: r["counselor_id"], tier: Tier(rawValue: r["tier"]) ?? .general,
-                phone: r["phone"], birthDate: r["birth_date"])
+                phone: try open(r, "phone", .studentPhone), birthDate: r["birth_date"])
     }
 
     /// A guardian as the guardian of one student: the person, the link and the household's address.
@@ -162,23 +171,24 @@ struct SQLiteSession: StoreWriter {
         FROM guardian_students l JOIN guardians g ON g.id = l.guardian_id LEFT JOIN households h ON h.id = g.household_id
         """
 
-    static func guardian(_ r: Row) -> Guardian {
-        Guardian(id: r["id"], studentID: r["student_id"], name: r["name"], relation: r["relation"], phone: r["phone"],
-                 wechat: r["wechat"], qq: r["qq"], address: r["address"], preference: preference(r["preference"]),
-                 phone2: r["phone2"], householdID: r["household_id"])
+    func guardian(_ r: Row) throws -> Guardian {
+        Guardian(id: r["id"], studentID: r["student_id"], name: r["name"], relation: r["relation"], phone: try open(r, "phone", .guardianPhone),
+                 wechat: try open(r, "wechat", .guardianWeChat), qq: try open(r, "qq", .guardianQQ),
+                 address: try open(r, "address", .householdAddress), preference: Self.preference(r["preference"]),
+                 phone2: try open(r, "phone2", .guardianPhone2), householdID: r["household_id"])
     }
 
     static func preference(_ text: String) -> [ContactChannel] {
         text.split(separator: ">").compactMap { ContactChannel(rawValue: String($0)) }
     }
 
-    static func staff(_ r: Row) -> Staff {
+    func staff(_ r: Row) throws -> Staff {
         Staff(id: r["id"], name: r["name"], role: StaffRole(rawValue: r["role"]) ?? .counselor, college: r["college"],
-              unixUser: r["unix_user"], phone: r["phone"])
+              unixUser: r["unix_user"], phone: try open(r, "phone", .staffPhone))
     }
 
     func student(_ id: String) throws -> Student? {
-        try one("SELECT * FROM students WHERE id = ?", [id]).map(Self.student)
+        try one("SELECT * FROM students WHERE id = ?", [id]).map(student)
     }
 
     func students(className: String?, counselorID: String?, scope: Responsibility, after: String?, limit: Int) throws -> (students: [Student], total: Int) {
@@ -191,19 +201,19 @@ struct SQLiteSession: StoreWriter {
         var page = filter
         if let after { page += " AND id > ?"; args += [after] }
         args += [limit]
-        return (try all("SELECT * FROM students WHERE 1" + page + " ORDER BY id LIMIT ?", args).map(Self.student), total)
+        return (try all("SELECT * FROM students WHERE 1" + page + " ORDER BY id LIMIT ?", args).map(student), total)
     }
 
     func guardians(ofStudent id: String) throws -> [Guardian] {
-        try all(Self.selectGuardians + " WHERE l.student_id = ? ORDER BY g.id", [id]).map(Self.guardian)
+        try all(Self.selectGuardians + " WHERE l.student_id = ? ORDER BY g.id", [id]).map(guardian)
     }
 
     func staff(_ id: String) throws -> Staff? {
-        try one("SELECT * FROM staff WHERE id = ?", [id]).map(Self.staff)
+        try one("SELECT * FROM staff WHERE id = ?", [id]).map(staff)
     }
 
     func staff(unixUser: String) throws -> Staff? {
-        try one("SELECT * FROM staff WHERE unix_user = ?", [unixUser]).map(Self.staff)
+        try one("SELECT * FROM staff WHERE unix_user = ?", [unixUser]).map(staff)
     }
 
     func siblings(of studentID: String) throws -> [Student] {
@@ -212,7 +222,7 @@ struct SQLiteSession: StoreWriter {
                 SELECT o.student_id FROM guardian_students mine JOIN guardian_students o ON o.guardian_id = mine.guardian_id
                 WHERE mine.student_id = ?1)
             ORDER BY id
-            """, [studentID]).map(Self.student)
+            """, [studentID]).map(student)
     }
 
     func staffPage(role: StaffRole?, college: String?, after: String?, limit: Int) throws -> (staff: [Staff], total: Int) {
@@ -223,7 +233,7 @@ struct SQLiteSession: StoreWriter {
         let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM staff WHERE 1" + filter, arguments: args) ?? 0
         if let after { filter += " AND id > ?"; args += [after] }
         args += [limit]
-        return (try all("SELECT * FROM staff WHERE 1" + filter + " ORDER BY id LIMIT ?", args).map(Self.staff), total)
+        return (try all("SELECT * FROM staff WHERE 1" + filter + " ORDER BY id LIMIT ?", args).map(staff), total)
     }
 
     func classes(staffID: String) throws -> [ClassRecord] {
@@ -235,17 +245,17 @@ struct SQLiteSession: StoreWriter {
     }
 
     func records(studentID: String) throws -> [StudentRecord] {
-        try all("SELECT * FROM student_records WHERE student_id = ? ORDER BY date, key", [studentID]).compactMap(Self.studentRecord)
+        try all("SELECT * FROM student_records WHERE student_id = ? ORDER BY date, key", [studentID]).compactMap(studentRecord)
     }
 
     static func schoolClass(_ r: Row) -> ClassRecord {
         ClassRecord(name: r["name"], college: r["college"], major: r["major"], grade: r["grade"], counselorID: r["counselor_id"], teacherID: r["teacher_id"])
     }
 
-    static func studentRecord(_ r: Row) -> StudentRecord? {
+    func studentRecord(_ r: Row) throws -> StudentRecord? {
         guard let kind = RecordKind(rawValue: r["kind"]) else { return nil }
         return StudentRecord(studentID: r["student_id"], kind: kind, title: r["title"], level: r["level"], date: r["date"],
-                             reasons: r["reasons"], document: r["document"])
+                             reasons: try open(r, "reasons", .recordReasons), document: r["document"])
     }
 
     func roster() throws -> Roster {
@@ -255,16 +265,17 @@ struct SQLiteSession: StoreWriter {
             links[r["guardian_id"], default: []].append(GuardianLink(studentID: r["student_id"], relation: r["relation"]))
         }
         let guardians = try all("SELECT * FROM guardians ORDER BY id", []).map { r in
-            RosterGuardian(id: r["id"], name: r["name"], phone: r["phone"], phone2: r["phone2"], wechat: r["wechat"], qq: r["qq"],
+            RosterGuardian(id: r["id"], name: r["name"], phone: try open(r, "phone", .guardianPhone), phone2: try open(r, "phone2", .guardianPhone2),
+                           wechat: try open(r, "wechat", .guardianWeChat), qq: try open(r, "qq", .guardianQQ),
                            preference: Self.preference(r["preference"]), householdID: r["household_id"], students: links[r["id"]] ?? [])
         }
         return Roster(
-            students: try all("SELECT * FROM students ORDER BY id", []).map(Self.student),
+            students: try all("SELECT * FROM students ORDER BY id", []).map(student),
             guardians: guardians,
-            households: try all("SELECT * FROM households ORDER BY id", []).map { HouseholdRecord(id: $0["id"], address: $0["address"]) },
-            staff: try all("SELECT * FROM staff ORDER BY id", []).map(Self.staff),
+            households: try all("SELECT * FROM households ORDER BY id", []).map { HouseholdRecord(id: $0["id"], address: try open($0, "address", .householdAddress)) },
+            staff: try all("SELECT * FROM staff ORDER BY id", []).map(staff),
             classes: try all("SELECT * FROM classes ORDER BY name", []).map(Self.schoolClass),
-            records: try all("SELECT * FROM student_records ORDER BY student_id, date, key", []).compactMap(Self.studentRecord))
+            records: try all("SELECT * FROM student_records ORDER BY student_id, date, key", []).compactMap(studentRecord))
     }
 
     // MARK: cases
@@ -275,18 +286,18 @@ struct SQLiteSession: StoreWriter {
             INSERT OR REPLACE INTO cases (id, kind, student_id, counselor_id, state, summary, occurred_at, opened_at,
                 opened_by, updated_at, closed_at, closed_by, resolution, note_count, rulebook_version, steps, facts)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, [c.id, c.kind.rawValue, c.studentID, c.counselorID, c.state.rawValue, c.summary,
+            """, [c.id, c.kind.rawValue, c.studentID, c.counselorID, c.state.rawValue, seal(c.summary, .caseSummary),
                              Self.ms(c.occurredAt), Self.ms(c.openedAt), c.openedBy, Self.ms(c.updatedAt),
-                             c.closedAt.map(Self.ms), c.closedBy, c.resolution, c.noteCount, c.rulebookVersion, steps,
+                             c.closedAt.map(Self.ms), c.closedBy, c.resolution.map { seal($0, .caseResolution) }, c.noteCount, c.rulebookVersion, steps,
                              c.facts.isEmpty ? "{}" : FlatJSON.encode(c.facts.payload)])
     }
 
-    static func caseRecord(_ r: Row) -> CaseRecord {
+    func caseRecord(_ r: Row) throws -> CaseRecord {
         var c = CaseRecord(id: r["id"], kind: CaseKind(rawValue: r["kind"]) ?? .accident, studentID: r["student_id"],
-                   counselorID: r["counselor_id"], state: CaseState(rawValue: r["state"]) ?? .open, summary: r["summary"],
-                   occurredAt: date(r["occurred_at"] as Int64), openedAt: date(r["opened_at"] as Int64),
-                   openedBy: r["opened_by"], updatedAt: date(r["updated_at"] as Int64),
-                   closedAt: date(r["closed_at"] as Int64?), closedBy: r["closed_by"], resolution: r["resolution"],
+                   counselorID: r["counselor_id"], state: CaseState(rawValue: r["state"]) ?? .open, summary: try open(r, "summary", .caseSummary),
+                   occurredAt: Self.date(r["occurred_at"] as Int64), openedAt: Self.date(r["opened_at"] as Int64),
+                   openedBy: r["opened_by"], updatedAt: Self.date(r["updated_at"] as Int64),
+                   closedAt: Self.date(r["closed_at"] as Int64?), closedBy: r["closed_by"], resolution: try (r["resolution"] as String?).map { try open($0, .caseResolution) },
                    noteCount: r["note_count"])
         c.rulebookVersion = r["rulebook_version"]
         let steps: String = r["steps"]
@@ -297,7 +308,7 @@ struct SQLiteSession: StoreWriter {
     }
 
     func caseRecord(_ id: String) throws -> CaseRecord? {
-        try one("SELECT * FROM cases WHERE id = ?", [id]).map(Self.caseRecord)
+        try one("SELECT * FROM cases WHERE id = ?", [id]).map(caseRecord)
     }
 
     func cases(_ f: CaseFilter) throws -> [CaseRecord] { try casePage(f).cases }
@@ -319,7 +330,7 @@ struct SQLiteSession: StoreWriter {
         }
         sql += " ORDER BY opened_at DESC, id DESC LIMIT ?"
         args += [f.limit]
-        return (try all("SELECT * FROM cases" + sql, args).map(Self.caseRecord), total)
+        return (try all("SELECT * FROM cases" + sql, args).map(caseRecord), total)
     }
 
     // MARK: contacts
@@ -329,7 +340,7 @@ struct SQLiteSession: StoreWriter {
             INSERT OR REPLACE INTO contacts (id, student_id, guardian_id, channel, topics, summary, feedback, contacted_at, recorded_by, term)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, [c.id, c.studentID, c.guardianID, c.channel.rawValue, c.topics.map(\.rawValue).joined(separator: ","),
-                             c.summary, c.feedback, Self.ms(c.contactedAt), c.recordedBy, c.term])
+                             seal(c.summary, .contactSummary), seal(c.feedback, .contactFeedback), Self.ms(c.contactedAt), c.recordedBy, c.term])
     }
 
     func contacts(studentID: String) throws -> [ContactRecord] {
@@ -338,7 +349,7 @@ struct SQLiteSession: StoreWriter {
             return ContactRecord(id: r["id"], studentID: r["student_id"], guardianID: r["guardian_id"],
                                  channel: ContactChannel(rawValue: r["channel"]) ?? .phone,
                                  topics: topics.split(separator: ",").compactMap { ContactTopic(rawValue: String($0)) },
-                                 summary: r["summary"], feedback: r["feedback"], contactedAt: Self.date(r["contacted_at"] as Int64),
+                                 summary: try open(r, "summary", .contactSummary), feedback: try open(r, "feedback", .contactFeedback), contactedAt: Self.date(r["contacted_at"] as Int64),
                                  recordedBy: r["recorded_by"], term: r["term"])
         }
     }
@@ -425,9 +436,9 @@ extension SQLiteSession {
 
     func staff(role: StaffRole, college: String?) throws -> [Staff] {
         if let college {
-            return try all("SELECT * FROM staff WHERE role = ? AND college = ? ORDER BY id", [role.rawValue, college]).map(Self.staff)
+            return try all("SELECT * FROM staff WHERE role = ? AND college = ? ORDER BY id", [role.rawValue, college]).map(staff)
         }
-        return try all("SELECT * FROM staff WHERE role = ? ORDER BY id", [role.rawValue]).map(Self.staff)
+        return try all("SELECT * FROM staff WHERE role = ? ORDER BY id", [role.rawValue]).map(staff)
     }
 }
 

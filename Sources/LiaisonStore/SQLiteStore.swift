@@ -9,10 +9,16 @@ public final class SQLiteStore: Store, @unchecked Sendable {
     let pool: DatabasePool
     let committer: GroupCommitter
     public let path: String
+    /// Seals personal data under the data key (issue 14.4).
+    public let sealer: Sealer
 
-    /// Opens (creating if needed) and migrates the database at `path`.
-    public init(path: String) throws {
+    /// Opens (creating if needed) and migrates the database at `path`;
+    /// with a keyring, checks it against the keys the database was sealed
+    /// with (`DataKeyRefusal`) and seals what an older database holds in
+    /// plaintext before anyone reads it.
+    public init(path: String, sealer: Sealer = .plaintext) throws {
         self.path = path
+        self.sealer = sealer
         var config = Configuration()
         config.busyMode = .timeout(5)
         config.label = "liaison"
@@ -33,12 +39,13 @@ public final class SQLiteStore: Store, @unchecked Sendable {
             throw LiaisonError(.unavailable, "\(path): cannot open the database: \(error.message ?? "\(error)") (SQLite code \(error.resultCode.rawValue))")
         }
         committer = GroupCommitter(pool: pool)
+        try openKeys()
     }
 
     public func write<T>(_ body: (any StoreWriter) throws -> T) throws -> T {
         try withoutActuallyEscaping(body) { body in
             var result: T?
-            try withoutActuallyEscaping({ (db: Database) throws in result = try body(SQLiteSession(db: db)) }) { work in
+            try withoutActuallyEscaping({ (db: Database) throws in result = try body(SQLiteSession(db: db, sealer: self.sealer)) }) { work in
                 try committer.submit(work)
             }
             return result!
@@ -46,7 +53,7 @@ public final class SQLiteStore: Store, @unchecked Sendable {
     }
 
     public func read<T>(_ body: (any StoreReader) throws -> T) throws -> T {
-        try translate { try pool.read { db in try body(SQLiteSession(db: db)) } }
+        try translate { try pool.read { db in try body(SQLiteSession(db: db, sealer: self.sealer)) } }
     }
 
     public func probeWriter() throws {

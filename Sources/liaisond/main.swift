@@ -94,8 +94,22 @@ for path in [config.database] + (activation.socket == nil ? [config.socketPath] 
 let lock: DaemonLock
 do { lock = try DaemonLock.acquire(database: config.database) } catch { fail("\(error)") }
 
+// Personal data is sealed under the data key (issue 14.4). A missing or
+// wrong key is EX_CONFIG, never a start in plaintext.
+let keySource = DataKeySource.resolve(configured: config.dataKey, database: config.database,
+                                      environment: ProcessInfo.processInfo.environment)
 let store: SQLiteStore
-do { store = try SQLiteStore(path: config.database) } catch { fail("\(error)") }
+do {
+    let keyring = try keySource.load(sealedWith: try SQLiteStore.sealedKeyIDs(path: config.database))
+    store = try SQLiteStore(path: config.database, sealer: Sealer(keyring: keyring))
+} catch let refusal as DataKeyRefusal {
+    fail("\(refusal)", code: 78)
+} catch { fail("\(error)") }
+if store.sealer.isSealing {
+    log.info("personal data is sealed under data key \(store.sealer.keyring!.current.id) from \(keySource.description)")
+} else {
+    log.warning("data_key: none in \(config.file): personal data is stored in plaintext. Only for benchmarks; never in production")
+}
 let clock: any WallClock
 if config.virtualClock {
     let calendar = SchoolCalendar(timeZone: config.timeZone)
