@@ -18,10 +18,12 @@ set -euo pipefail
 # python3:        the WeCom API stand-in the wecom tests talk to
 # libcups2-dev:   the letter channel submits PDFs to a CUPS queue (cupsDoFileRequest)
 # groff-base:     groff, to check that the generated liaisonctl man pages render
+# binutils:       strings, to show that no phone number or case text is left in
+#                 the database, its WAL or a backup (sealing, issue 14.4)
 packages=(libsystemd-dev libsqlite3-dev pkg-config systemd util-linux
           kannel kannel-extras libcairo2-dev libpango1.0-dev fonts-noto-cjk
           poppler-utils cups-daemon cups-client python3
-          libcups2-dev groff-base)
+          libcups2-dev groff-base binutils)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -530,3 +530,13 @@ public struct AuditListParams: Codable, Sendable {
         self.student = student; self.staff = staff; self.since = since; self.limit = limit; self.after = after
     }
 }
+
+// MARK: the data key
+
+extension Method {
+    /// The data keys and how many values each seals. Result: `KeyStatus`.
+    public static let keyStatus = "key.status"
+    /// A new data key (key file) or the credential's newest, and every value
+    /// re-sealed under it in batches. Result: `KeyRotation`.
+    public static let keyRotate = "key.rotate"
+}

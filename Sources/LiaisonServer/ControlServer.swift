@@ -16,10 +16,12 @@ public struct ServerInfo: Sendable {
     /// The rules directory `rules.plan` (without a candidate set) and
     /// `rules.apply` read; nil: those refuse (a server without one).
     public var rules: RuleSource?
+    /// The data key (`key.status`, `key.rotate`); nil: those refuse.
+    public var keys: DataKeys?
 
-    public init(name: String, startedAt: Date, database: String, socketActivated: Bool, rules: RuleSource? = nil) {
+    public init(name: String, startedAt: Date, database: String, socketActivated: Bool, rules: RuleSource? = nil, keys: DataKeys? = nil) {
         self.name = name; self.startedAt = startedAt; self.database = database
-        self.socketActivated = socketActivated; self.rules = rules
+        self.socketActivated = socketActivated; self.rules = rules; self.keys = keys
     }
 }
 

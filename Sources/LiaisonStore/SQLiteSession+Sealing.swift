@@ -45,12 +45,13 @@ extension SQLiteSession {
         let stale = table.columns.map { "(coalesce(\($0.column), '') <> '' AND substr(\($0.column), 1, \(prefix.utf8.count)) <> ?)" }
             .joined(separator: " OR ")
         var sql = "SELECT \(keyList), \(table.columns.map(\.column).joined(separator: ", ")) FROM \(table.name) WHERE "
-        var args = StatementArguments(table.columns.map { _ in prefix })
+        var args = StatementArguments()
         if let after {
             sql += "(\(keyList)) > (\(after.map { _ in "?" }.joined(separator: ", "))) AND "
             args += StatementArguments(after)
         }
         sql += "(\(stale)) ORDER BY \(keyList) LIMIT ?"
+        args += StatementArguments(table.columns.map { _ in prefix })
         args += [limit]
         let rows = try Row.fetchAll(db, sql: sql, arguments: args)
         let update = "UPDATE \(table.name) SET \(table.columns.map { "\($0.column) = ?" }.joined(separator: ", ")) WHERE "

@@ -9,23 +9,6 @@ public struct DataKeyRefusal: Error, CustomStringConvertible, Sendable {
     public init(_ description: String) { self.description = description }
 }
 
-/// The keys a database knows and how many values each seals (`key status`).
-public struct KeyStatus: Codable, Sendable, Equatable {
-    public struct Key: Codable, Sendable, Equatable {
-        public var id: String
-        public var addedAt: Date
-        public var retiredAt: Date?
-        /// Sealed values under this key now.
-        public var values: Int
-        public var current: Bool
-        public var inKeyFile: Bool
-    }
-    public var sealing: Bool
-    public var keys: [Key]
-    /// Values not sealed at all (a database made with `data_key: none`).
-    public var plaintextValues: Int
-}
-
 extension SQLiteStore {
     /// The ids of the keys a database file was sealed with, read without
     /// opening it for writing; empty for a new file or one never sealed.
@@ -74,14 +57,7 @@ extension SQLiteStore {
                 throw DataKeyRefusal("\(path) holds values sealed under data key \(row.id), which the key file does not hold (it holds \(keyring.keys.map(\.id).joined(separator: ", "))). Put key \(row.id) back into the key file; remove a key only after `liaisonctl key rotate` has retired it")
             }
         }
-        let known = Set(rows.map(\.id))
-        let now = SQLiteSession.ms(Date())
-        try committer.submit { db in
-            for key in keyring.keys where !known.contains(key.id) {
-                try db.execute(sql: "INSERT INTO data_keys (id, check_value, added_at) VALUES (?, ?, ?)",
-                               arguments: [key.id, Sealer.seal(Sealer.checkText, .keyCheck, key), now])
-            }
-        }
+        try recordKeys()
         if rows.isEmpty {
             // A database from before sealing (or a new one): seal what it
             // holds, then rebuild the file so no plaintext page is left behind.
@@ -89,6 +65,19 @@ extension SQLiteStore {
             if resealed > 0 { try compact() }
         }
         if !(try keyRows().first { $0.id == keyring.current.id }?.lookups ?? false) { try relookupAll() }
+    }
+
+    /// The keys of the keyring the database has not seen get their check values.
+    public func recordKeys() throws {
+        guard let keyring = sealer.keyring else { return }
+        let known = Set(try keyRows().map(\.id))
+        let now = SQLiteSession.ms(Date())
+        try committer.submit { db in
+            for key in keyring.keys where !known.contains(key.id) {
+                try db.execute(sql: "INSERT INTO data_keys (id, check_value, added_at) VALUES (?, ?, ?)",
+                               arguments: [key.id, Sealer.seal(Sealer.checkText, .keyCheck, key), now])
+            }
+        }
     }
 
     /// Re-seals, batch by batch, every value not under the current key

@@ -12,7 +12,7 @@ struct LiaisonCtl: ParsableCommand {
             Exit codes: 0 done, 1 refused (the message says why), 2 bad usage, 3 the daemon cannot be reached (or holds too many of your connections).
             """,
         subcommands: [WhoAmI.self, StaffCommand.self, RosterCommand.self, StudentCommand.self, CaseCommand.self, ContactCommand.self, RulesCommand.self, Deadlines.self,
-                      ClockCommand.self, Status.self, Backup.self, AuditCommand.self, PluginCommand.self, ChannelCommand.self, MessageCommand.self, TaskCommand.self, LetterCommand.self,
+                      ClockCommand.self, Status.self, Backup.self, KeyCommand.self, AuditCommand.self, PluginCommand.self, ChannelCommand.self, MessageCommand.self, TaskCommand.self, LetterCommand.self,
                       GenerateManual.self])
 }
 
@@ -65,6 +65,11 @@ struct ContactCommand: ParsableCommand {
 struct RulesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "rules", abstract: "Incident rulebooks: validate, read, plan and apply them.",
                                                     subcommands: [RulesCheck.self, RulesShow.self, RulesPlan.self, RulesApply.self])
+}
+
+struct KeyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "key", abstract: "The data key personal data is sealed under: status and rotation (ops).",
+                                                    subcommands: [KeyStatusCommand.self, KeyRotate.self])
 }
 
 struct AuditCommand: ParsableCommand {

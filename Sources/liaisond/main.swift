@@ -155,7 +155,8 @@ let socketName = activation.socket == nil ? config.socketPath : "the activated s
 // rules plan (without a directory) and rules apply read the rules directory as a reload does.
 let ruleSource = RuleSource(rules: config.rulesDirectory, templates: config.templatesDirectory)
 let info = ServerInfo(name: "liaisond \(version)", startedAt: Date(), database: config.database,
-                      socketActivated: activation.socket != nil, rules: ruleSource)
+                      socketActivated: activation.socket != nil, rules: ruleSource,
+                      keys: DataKeys(store: store, source: keySource))
 // Channel plugins run in liaison-channel-host processes beside liaisond.
 let hostProgram = config.hostProgram
     ?? ((CommandLine.arguments[0] as NSString).deletingLastPathComponent as NSString).appendingPathComponent("liaison-channel-host")

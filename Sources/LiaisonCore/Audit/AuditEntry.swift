@@ -43,6 +43,8 @@ public struct AuditAction: OpenString {
     // row names the events, see docs/AUDIT.md).
     public static let rosterImport: AuditAction = "roster.import"
     public static let rulesApply: AuditAction = "rules.apply"
+    /// Personal data re-sealed under a new data key (`key rotate`): the keys, never the data.
+    public static let keyRotate: AuditAction = "key.rotate"
     public static let caseOpen: AuditAction = "case.open"
     public static let caseNote: AuditAction = "case.note"
     public static let caseStep: AuditAction = "case.step"
