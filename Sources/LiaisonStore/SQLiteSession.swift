@@ -86,6 +86,12 @@ struct SQLiteSession: StoreWriter {
         try all("SELECT * FROM events WHERE case_id = ? ORDER BY seq", [caseID]).map(Self.event)
     }
 
+    func events(types: [EventType]) throws -> [Event] {
+        guard !types.isEmpty else { return [] }
+        let marks = Array(repeating: "?", count: types.count).joined(separator: ", ")
+        return try all("SELECT * FROM events WHERE type IN (\(marks)) ORDER BY seq", StatementArguments(types.map(\.rawValue))).map(Self.event)
+    }
+
     static func event(_ r: Row) throws -> Event {
         let payloadText: String = r["payload"]
         let payload = try FlatJSON.decode(payloadText)
