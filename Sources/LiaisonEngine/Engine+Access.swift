@@ -23,26 +23,49 @@ extension Engine {
         return student
     }
 
+    /// A read of one student's data (`case show`, `student show`, `contact
+    /// list`, `message show`): in scope, or out of it by break-glass when
+    /// the method lets the actor's role (`mayBreakGlass`, from its
+    /// `Access`) and a valid reason is given (`BreakGlass.decide`).
+    public func checkStudentRead(_ id: String, for actor: Staff, reason: String?, mayBreakGlass: Bool, what: String? = nil) throws -> BreakGlass.Grant {
+        let student = try store.read { try requireStudent(id, $0) }
+        return try BreakGlass.decide(what ?? "student \(id)", student: student, responsibility: try responsibility(of: actor),
+                                     mayBreakGlass: mayBreakGlass, reason: reason)
+    }
+
     /// The case's student must be one `actor` answers for.
     public func checkCase(_ id: String, for actor: Staff) throws {
+        _ = try checkCaseRead(id, for: actor, reason: nil, mayBreakGlass: false)
+    }
+
+    /// `checkStudentRead` for the case's student.
+    public func checkCaseRead(_ id: String, for actor: Staff, reason: String?, mayBreakGlass: Bool) throws -> BreakGlass.Grant {
         guard let c = try store.read({ try $0.caseRecord(id) }) else {
             throw LiaisonError.notFound("no case \(id); `liaisonctl case list` shows the cases you answer for")
         }
-        let r = try responsibility(of: actor)
-        guard let s = try store.read({ try $0.student(c.studentID) }), r.covers(s) else { throw r.refusal("case \(id)'s student") }
+        guard try store.read({ try $0.student(c.studentID) }) != nil else {
+            throw try responsibility(of: actor).refusal("case \(id)'s student")
+        }
+        return try checkStudentRead(c.studentID, for: actor, reason: reason, mayBreakGlass: mayBreakGlass, what: "case \(id)'s student")
     }
 
     /// A message belongs to a case; its case's student decides.
     public func checkMessage(_ id: Int64, for actor: Staff) throws {
+        _ = try checkMessageRead(id, for: actor, reason: nil, mayBreakGlass: false)
+    }
+
+    /// `checkCaseRead` for the message's case. A message of no case (a
+    /// break-glass notice to staff) is the office's (and root's).
+    public func checkMessageRead(_ id: Int64, for actor: Staff, reason: String?, mayBreakGlass: Bool) throws -> BreakGlass.Grant {
         guard let m = try store.read({ try $0.message(id) }) else {
             throw LiaisonError.notFound("no message \(id); `liaisonctl message list` lists them")
         }
         guard !m.caseID.isEmpty else {
-            // Not about a case (a channel test): no student's data in it beyond the address.
+            // Not about a case (a notice to staff): no guardian's data in it.
             guard try responsibility(of: actor) == .school else { throw LiaisonError(.forbidden, "message \(id) belongs to no case; the Student Affairs Office can see it") }
-            return
+            return .inScope
         }
-        try checkCase(m.caseID, for: actor)
+        return try checkCaseRead(m.caseID, for: actor, reason: reason, mayBreakGlass: mayBreakGlass)
     }
 }
 
@@ -57,6 +80,14 @@ extension Engine {
         let (list, total) = try store.read { try $0.staffPage(role: role, college: college, after: after, limit: limit + 1) }
         let page = Array(list.prefix(limit))
         return (page, total, list.count > limit ? page.last?.id : nil)
+    }
+
+    /// `staff`'s assignments, past and present, from the roster events in
+    /// the log (`AssignmentHistory`): classes they were counselor or class
+    /// teacher of, students.csv's counselor_id counted by class, each with
+    /// its dates and who imported the change.
+    public func assignments(of staff: Staff) throws -> [StaffAssignment] {
+        AssignmentHistory.of(staff.id, in: try store.read { try $0.events(types: AssignmentHistory.eventTypes) })
     }
 
     public func requireStaff(_ id: String) throws -> Staff {
@@ -76,11 +107,13 @@ extension Engine {
         return SensitiveCase.mayRead(actor, case: c, student: s)
     }
 
-    /// The case as `actor` may see it (the read audited): a sensitive case's
-    /// texts withheld from those who may not read them.
-    public func caseDetail(_ id: String, for actor: Staff) throws -> CaseDetail {
-        let d = try caseDetail(id, by: actor)
-        return try readsContent(of: d.record, actor) ? d : SensitiveCase.withhold(d)
+    /// The case as `actor` may see it (the read audited, under `grant`): a
+    /// sensitive case's texts withheld from those who may not read them. A
+    /// break-glass read shows what the office sees: the reason for it is
+    /// the content (and the counselor is told).
+    public func caseDetail(_ id: String, for actor: Staff, grant: BreakGlass.Grant = .inScope) throws -> CaseDetail {
+        let d = try caseDetail(id, by: actor, scope: grant.scope, reason: grant.reason)
+        return try grant.isBreakGlass || readsContent(of: d.record, actor) ? d : SensitiveCase.withhold(d)
     }
 
     /// The case as `actor` may see it.

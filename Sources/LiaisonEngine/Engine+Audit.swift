@@ -17,22 +17,30 @@ import Logging
 ///   own that joins the group commit, before answering. If the row cannot
 ///   be written the read fails: nothing is shown unrecorded.
 extension Engine {
-    /// Records one audited act in a write of its own (after a read).
+    /// Records one audited act in a write of its own (after a read). A
+    /// break-glass row takes its notices to the student's counselor and
+    /// supervisors along, in the same transaction (`tellOfBreakGlass`): no
+    /// break-glass read is answered unrecorded or untold.
     @discardableResult
     public func audit(_ action: AuditAction, by actor: Staff, student: String? = nil, case caseID: String? = nil,
                       scope: AuditScope, reason: String = "", detail: String = "") throws -> AuditEntry {
-        let draft = AuditDraft(at: clock.now(), actor: actor.id, action: action, studentID: student, caseID: caseID,
-                               scope: scope, reason: reason, detail: detail)
-        return try store.write { try $0.appendAudit(draft) }
+        let entry = try store.write { tx in
+            try audit(action, by: actor, student: student, case: caseID, scope: scope, reason: reason, detail: detail, in: tx)
+        }
+        if scope == .breakGlass { committed() }  // the notices wait in the outbox
+        return entry
     }
 
     /// Records one audited act inside a write the caller holds: it commits,
-    /// or rolls back, with the change it records.
+    /// or rolls back, with the change it records (and, for break-glass, the
+    /// notices it sends).
     @discardableResult
     public func audit(_ action: AuditAction, by actor: Staff, student: String? = nil, case caseID: String? = nil,
                       scope: AuditScope, reason: String = "", detail: String = "", in tx: any StoreWriter) throws -> AuditEntry {
-        try tx.appendAudit(AuditDraft(at: clock.now(), actor: actor.id, action: action, studentID: student, caseID: caseID,
-                                      scope: scope, reason: reason, detail: detail))
+        let entry = try tx.appendAudit(AuditDraft(at: clock.now(), actor: actor.id, action: action, studentID: student, caseID: caseID,
+                                                  scope: scope, reason: reason, detail: detail))
+        if scope == .breakGlass { try tellOfBreakGlass(entry, by: actor, tx) }
+        return entry
     }
 
     /// The scope to record: the one `actor`'s responsibility gives the

@@ -158,12 +158,21 @@ extension Engine {
 
     public func messages(_ filter: MessageFilter) throws -> [Message] { try store.read { try $0.messages(filter) } }
 
-    public func messageDetail(_ id: Int64) throws -> MessageDetail {
-        try store.read { tx in
+    /// One message with its attempts, receipts and replies: a guardian's
+    /// addresses and what was sent, so the read is recorded (`message.read`)
+    /// under `scope` (nil: the actor's relation to the case's student) with
+    /// `reason`, before it is returned.
+    public func messageDetail(_ id: Int64, by actor: Staff, scope: AuditScope? = nil, reason: String = "") throws -> MessageDetail {
+        let (detail, studentID, granted) = try store.read { tx -> (MessageDetail, String?, AuditScope) in
             guard let m = try tx.message(id) else { throw LiaisonError.notFound("no message \(id); `liaisonctl message list` shows the messages") }
-            return MessageDetail(message: m, attempts: try tx.attempts(messageID: id), receipts: try tx.receipts(messageID: id),
-                                 replies: try tx.replies(messageID: id))
+            let studentID = m.caseID.isEmpty ? nil : try tx.caseRecord(m.caseID)?.studentID
+            return (MessageDetail(message: m, attempts: try tx.attempts(messageID: id), receipts: try tx.receipts(messageID: id),
+                                  replies: try tx.replies(messageID: id)),
+                    studentID, try scope ?? relation(of: actor, toStudent: studentID, tx))
         }
+        try audit(.messageRead, by: actor, student: studentID, case: detail.message.caseID.isEmpty ? nil : detail.message.caseID,
+                  scope: granted, reason: reason, detail: "message \(id)")
+        return detail
     }
 
     public func tasks(caseID: String?, scope: Responsibility = .school) throws -> [PersonTask] {

@@ -77,6 +77,17 @@ public struct IDParams: Codable, Sendable {
     public init(id: String) { self.id = id }
 }
 
+/// `case.show` and `student.show`: the id, and why, for a read outside the
+/// caller's responsibility (break-glass: the office and administrators;
+/// audited, and the student's counselor and supervisors told). `reason` is
+/// optional, so older clients' requests still decode; in scope it is only
+/// recorded.
+public struct ReadParams: Codable, Sendable {
+    public var id: String
+    public var reason: String?
+    public init(id: String, reason: String? = nil) { self.id = id; self.reason = reason }
+}
+
 public struct StudentListParams: Codable, Sendable {
     public var className: String?
     public var counselor: String?
@@ -154,7 +165,9 @@ public struct ContactLogParams: Codable, Sendable {
 
 public struct ContactListParams: Codable, Sendable {
     public var student: String
-    public init(student: String) { self.student = student }
+    /// Break-glass, as in `ReadParams`.
+    public var reason: String?
+    public init(student: String, reason: String? = nil) { self.student = student; self.reason = reason }
 }
 
 extension Method {
@@ -479,7 +492,9 @@ public struct MessageListParams: Codable, Sendable {
 
 public struct MessageShowParams: Codable, Sendable {
     public var id: Int64
-    public init(id: Int64) { self.id = id }
+    /// Break-glass, as in `ReadParams`.
+    public var reason: String?
+    public init(id: Int64, reason: String? = nil) { self.id = id; self.reason = reason }
 }
 
 public struct TaskListParams: Codable, Sendable {

@@ -39,13 +39,27 @@ public struct StaffPage: Codable, Sendable, Equatable {
     public init(staff: [Staff], total: Int, next: String?) { self.staff = staff; self.total = total; self.next = next }
 }
 
-/// `staff.show`: a member of staff, their classes and whose data they see.
+/// `staff.show`: a member of staff, their classes and whose data they see,
+/// and their assignments past and present from the event log.
 public struct StaffDetail: Codable, Sendable, Equatable {
     public var staff: Staff
     public var classes: [ClassRecord]
     public var responsibility: String
-    public init(staff: Staff, classes: [ClassRecord], responsibility: String) {
-        self.staff = staff; self.classes = classes; self.responsibility = responsibility
+    /// Oldest first; `to` null while it holds. Absent from an older
+    /// liaisond's answer (read as empty).
+    public var assignments: [StaffAssignment]
+    public init(staff: Staff, classes: [ClassRecord], responsibility: String, assignments: [StaffAssignment] = []) {
+        self.staff = staff; self.classes = classes; self.responsibility = responsibility; self.assignments = assignments
+    }
+
+    enum CodingKeys: String, CodingKey { case staff, classes, responsibility, assignments }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        staff = try c.decode(Staff.self, forKey: .staff)
+        classes = try c.decode([ClassRecord].self, forKey: .classes)
+        responsibility = try c.decode(String.self, forKey: .responsibility)
+        assignments = try c.decodeIfPresent([StaffAssignment].self, forKey: .assignments) ?? []
     }
 }
 

@@ -2,7 +2,8 @@ import LiaisonCore
 import LiaisonEngine
 
 /// Who a connection is: the Unix user maps to a staff record (root is the
-/// administrator). What they may do is declared with each method
+/// Unix superuser, `Staff.administrator`: it passes every role check and
+/// answers for every student, docs/ACCESS.md). What they may do is declared with each method
 /// (`Router.add`'s `Access`) and whose data they see is their
 /// `Responsibility` (issue 14).
 public struct Authorizer: Sendable {

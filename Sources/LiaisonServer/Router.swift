@@ -15,10 +15,18 @@ public final class RequestContext: @unchecked Sendable {
     /// as the connection.
     var uploads: [String: (name: String, bytes: [UInt8])] = [:]
     static let maxUploadBytes = 64 * 1024 * 1024
+    /// The declared access of the request being answered (set by
+    /// `Router.handle`): a handler asks it whether the caller may break
+    /// the glass, so the route's declaration stays the one that decides.
+    var access: Access?
 
     init(peer: PeerCredentials) { self.peer = peer }
 
     public var actor: Staff { user! }
+
+    /// Whether this request's method lets the caller read a student out of
+    /// scope with a reason (`Access.breakGlass`).
+    var mayBreakGlass: Bool { access?.allowsBreakGlass(actor) ?? false }
 }
 
 /// One route table: method name → who may call it and how its result is
@@ -59,6 +67,8 @@ public struct Router: Sendable {
         }
         do {
             if let user = context.user { try access[method]!.check(user, method: method) }
+            context.access = access[method]
+            defer { context.access = nil }
             return try handler(context, id, data)
         } catch let e as LiaisonError where e.code == .forbidden {
             if let user = context.user { refused?(user, method, e) }
@@ -85,13 +95,22 @@ extension Router {
     /// docs/ACCESS.md's table: each method, the roles that may call it and
     /// how its result is scoped, as the routes declare them (a test keeps
     /// the file equal to this).
+    /// A role allowed on a student-scoped or filtered method but answering
+    /// for no student (an administrator) is marked: `--reason` where it may
+    /// read by break-glass only, `∅` where its list is always empty.
     public var accessMatrix: String {
         let roles = StaffRole.allCases
         var out = "| method | " + roles.map { "\($0.rawValue) \($0.chineseName)" }.joined(separator: " | ") + " | scope |\n"
         out += "|---|" + roles.map { _ in ":-:|" }.joined() + "---|\n"
         for m in methods {
             let a = access[m]!
-            out += "| `\(m)` | " + roles.map { a.roles.contains($0) ? "✓" : "" }.joined(separator: " | ") + " | \(a.scope.rawValue) |\n"
+            let cells = roles.map { role -> String in
+                guard a.roles.contains(role) else { return "" }
+                guard Responsibility.coversNoStudent(role), a.scope == .student || a.scope == .filtered else { return "✓" }
+                return a.breakGlass.contains(role) ? "--reason" : a.scope == .filtered ? "∅" : "✓"
+            }
+            let scope = a.scope.rawValue + (a.breakGlass.isEmpty ? "" : ", break-glass")
+            out += "| `\(m)` | " + cells.joined(separator: " | ") + " | \(scope) |\n"
         }
         return out
     }

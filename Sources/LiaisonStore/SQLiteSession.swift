@@ -93,6 +93,12 @@ struct SQLiteSession: StoreWriter {
         try all("SELECT * FROM events WHERE case_id = ? ORDER BY seq", [caseID]).map(event)
     }
 
+    func events(types: [EventType]) throws -> [Event] {
+        guard !types.isEmpty else { return [] }
+        let marks = Array(repeating: "?", count: types.count).joined(separator: ", ")
+        return try all("SELECT * FROM events WHERE type IN (\(marks)) ORDER BY seq", StatementArguments(types.map(\.rawValue))).map(event)
+    }
+
     func event(_ r: Row) throws -> Event {
         let payloadText = try open(r, "payload", .eventPayload)
         let payload = try FlatJSON.decode(payloadText)

@@ -15,7 +15,7 @@ extension Responsibility {
             return (sql + ")", StatementArguments([id.isEmpty ? "\u{0}" : id] + classes.sorted()))
         case let .college(c): return ("\(prefix)college = ?", [c])
         case .school: return ("1", [])
-        case .nobody: return ("0", [])
+        case .nobody, .breakGlassOnly: return ("0", [])
         }
     }
 

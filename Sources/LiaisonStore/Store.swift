@@ -71,6 +71,9 @@ public protocol StoreReader {
     func caseRecord(_ id: String) throws -> CaseRecord?
     func cases(_ filter: CaseFilter) throws -> [CaseRecord]
     func events(caseID: String) throws -> [Event]
+    /// Every event of these types, by seq (a scan of the log: for rare
+    /// questions such as a member of staff's assignment history).
+    func events(types: [EventType]) throws -> [Event]
     func contacts(studentID: String) throws -> [ContactRecord]
     func counts() throws -> StoreCounts
     /// The earliest deadline not yet fired.

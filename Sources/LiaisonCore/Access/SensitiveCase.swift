@@ -15,11 +15,13 @@ public enum SensitiveCase {
         rulebook?.sensitive ?? (kind == .psychologicalCrisis)
     }
 
-    /// Whether `who` may read the content of a sensitive case of `student`.
-    /// (The administrator is included until break-glass is built.)
+    /// Whether `who` may read the content of a sensitive case of `student`
+    /// in their own right. (An administrator reads it only by break-glass,
+    /// which shows what the office sees; root sees it as the office does.)
     public static func mayRead(_ who: Staff, case c: CaseRecord, student: Student) -> Bool {
         switch who.role {
-        case .office, .admin: true
+        case .office: true
+        case .admin: who.isSuperuser
         case .supervisor: !who.college.isEmpty && who.college == student.college
         case .counselor: c.counselorID == who.id
         case .teacher, .ops: false

@@ -28,6 +28,9 @@ public struct AuditAction: OpenString {
     public static let studentRead: AuditAction = "student.read"
     /// A student's contact records with their parents (`contact.list`).
     public static let contactRead: AuditAction = "contact.read"
+    /// One message with its routes (a guardian's numbers and addresses) and
+    /// what was sent (`message.show`).
+    public static let messageRead: AuditAction = "message.read"
     /// The audit log itself, which says whose data was looked at (`audit.list`).
     public static let auditRead: AuditAction = "audit.read"
 

@@ -14,6 +14,7 @@ extension RosterParser {
         if !account.isEmpty, account.range(of: "^[a-z_][a-z0-9_-]{0,31}$", options: .regularExpression) == nil {
             problem(row, "unix_user", "\"\(account)\" is not a Unix login name")
         }
+        if id == "root" { problem(row, "staff_id", "root is the Unix superuser's id in the event and audit logs; give this person another id") }
         if account == "root" { problem(row, "unix_user", "root is always the administrator; leave unix_user empty or name a personal account") }
         let phone = phone(row, "phone")
         guard let id, let name, let role else { return nil }

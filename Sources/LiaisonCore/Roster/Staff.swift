@@ -41,6 +41,13 @@ public struct Staff: Codable, Sendable, Equatable, Hashable {
 
     /// The identity of the Unix root user: the administrator.
     public static let administrator = Staff(id: "root", name: "管理员", role: .admin, unixUser: "root")
+
+    /// Whether this is the Unix superuser (uid 0), not a member of staff
+    /// whose role is admin: root passes every role check and sees every
+    /// student, since it owns the database, its key and the daemon's files
+    /// (docs/ACCESS.md). No roster row can be it: staff.csv refuses
+    /// `unix_user: root` and the staff id `root`.
+    public var isSuperuser: Bool { self == Staff.administrator }
 }
 
 /// The whole roster, as imported or as currently held: the five files of

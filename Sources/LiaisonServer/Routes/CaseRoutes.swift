@@ -37,9 +37,9 @@ extension Routes {
             f.studentID = p.student
             return try engine.casePage(f, for: ctx.actor)
         }
-        r.add(Method.caseShow, IDParams.self, .student()) { ctx, p in
-            try engine.checkCase(p.id, for: ctx.actor)
-            return try engine.caseDetail(p.id, for: ctx.actor)
+        r.add(Method.caseShow, ReadParams.self, .studentRead) { ctx, p in
+            let grant = try engine.checkCaseRead(p.id, for: ctx.actor, reason: p.reason, mayBreakGlass: ctx.mayBreakGlass)
+            return try engine.caseDetail(p.id, for: ctx.actor, grant: grant)
         }
         r.add(Method.caseNote, CaseNoteParams.self, .student()) { ctx, p in
             try engine.checkCase(p.id, for: ctx.actor)
@@ -68,9 +68,9 @@ extension Routes {
                                          summary: p.summary, feedback: p.feedback ?? "",
                                          contactedAt: try instant(p.contactedAt, field: "contactedAt", engine), by: ctx.actor)
         }
-        r.add(Method.contactList, ContactListParams.self, .student()) { ctx, p in
-            try engine.checkStudent(p.student, for: ctx.actor)
-            return try engine.contacts(studentID: p.student, by: ctx.actor)
+        r.add(Method.contactList, ContactListParams.self, .studentRead) { ctx, p in
+            let grant = try engine.checkStudentRead(p.student, for: ctx.actor, reason: p.reason, mayBreakGlass: ctx.mayBreakGlass)
+            return try engine.contacts(studentID: p.student, by: ctx.actor, scope: grant.scope, reason: grant.reason)
         }
     }
 }

@@ -31,9 +31,9 @@ extension Routes {
             return try engine.messages(MessageFilter(caseID: p.caseID, state: state, scope: try engine.responsibility(of: ctx.actor),
                                                      limit: min(max(p.limit ?? 200, 1), 5000)))
         }
-        r.add(Method.messageShow, MessageShowParams.self, .student()) { ctx, p in
-            try engine.checkMessage(p.id, for: ctx.actor)
-            return try engine.messageDetail(p.id)
+        r.add(Method.messageShow, MessageShowParams.self, .studentRead) { ctx, p in
+            let grant = try engine.checkMessageRead(p.id, for: ctx.actor, reason: p.reason, mayBreakGlass: ctx.mayBreakGlass)
+            return try engine.messageDetail(p.id, by: ctx.actor, scope: grant.scope, reason: grant.reason)
         }
         r.add(Method.taskList, TaskListParams.self, .filtered()) { ctx, p in
             try engine.tasks(caseID: p.caseID, scope: try engine.responsibility(of: ctx.actor))

@@ -21,7 +21,7 @@ extension Routes {
             }
             return try engine.rulebook(kind)
         }
-        r.add(Method.rulesPlan, RulesPlanParams.self, Access(Access.caseworkers, .service)) { _, p in
+        r.add(Method.rulesPlan, RulesPlanParams.self, Access(Access.caseworkers.union([.admin]), .service)) { _, p in
             let directory = info.rules?.rulesDirectory ?? ""
             guard let candidate = p.rulebooks else {
                 let books = try ruleSource(info).load().rulebooks

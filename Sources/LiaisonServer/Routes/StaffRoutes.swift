@@ -8,8 +8,10 @@ extension Routes {
     static func addStaff(_ r: inout Router, _ engine: Engine, _ table: AccessTable) {
         r.add(Method.whoami, Empty.self, .anyone) { ctx, _ in
             let me = ctx.actor
-            return WhoAmIResult(staff: me, responsibility: try engine.responsibility(of: me).summary, classes: try engine.classes(of: me),
-                                may: table.methods(for: me.role))
+            let scope = try engine.responsibility(of: me).summary
+                + (me.isSuperuser ? " (the Unix superuser: every method, since it holds the database, its key and the files)" : "")
+            return WhoAmIResult(staff: me, responsibility: scope, classes: try engine.classes(of: me),
+                                may: table.methods(for: me))
         }
         r.add(Method.staffList, StaffListParams.self, Access.office.because("it lists every member of staff and their roles")) { _, p in
             let limit = p.limit ?? 100
@@ -24,7 +26,8 @@ extension Routes {
         }
         r.add(Method.staffShow, IDParams.self, Access.office.because("it shows a member of staff's role and classes")) { _, p in
             let s = try engine.requireStaff(p.id)
-            return StaffDetail(staff: s, classes: try engine.classes(of: s), responsibility: try engine.responsibility(of: s).summary)
+            return StaffDetail(staff: s, classes: try engine.classes(of: s), responsibility: try engine.responsibility(of: s).summary,
+                               assignments: try engine.assignments(of: s))
         }
     }
 }
@@ -36,7 +39,7 @@ final class AccessTable: @unchecked Sendable {
 
     func set(_ a: [String: Access]) { lock.withLock { access = a } }
 
-    func methods(for role: StaffRole) -> [String] {
-        lock.withLock { access.filter { $0.value.roles.contains(role) }.keys.sorted() }
+    func methods(for who: Staff) -> [String] {
+        lock.withLock { access.filter { $0.value.allows(who) }.keys.sorted() }
     }
 }

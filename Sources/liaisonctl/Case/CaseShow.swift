@@ -8,10 +8,13 @@ struct CaseShow: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "show", abstract: "A case and the timeline of its events.")
 
     @Argument(help: "Case id, e.g. C2026-0001.") var id: String
+    @Option(help: ArgumentHelp("Why you read this outside the students you answer for (break-glass, the office and administrators only).",
+                                discussion: "A few words: who asked and why. Recorded in the audit log with scope break-glass, and the student's counselor and college supervisors are told who read what and why. For a student you answer for it is only recorded."))
+    var reason: String?
     @OptionGroup var global: GlobalOptions
 
     func run() throws {
-        try global.call(Method.caseShow, IDParams(id: id), as: CaseDetail.self) { d, display in
+        try global.call(Method.caseShow, ReadParams(id: id, reason: reason), as: CaseDetail.self) { d, display in
             let c = d.record
             var pairs = [("case", c.id), ("kind", display.kind(c.kind)), ("state", c.state.rawValue),
                          ("student", "\(c.studentID) \(d.student?.name ?? "") \(d.student?.className ?? "")"),

@@ -8,10 +8,13 @@ struct MessageShow: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "show", abstract: "One message: every attempt, channel, provider id, receipt and reply.")
 
     @Argument(help: "The message id (message list shows it).") var id: Int64
+    @Option(help: ArgumentHelp("Why you read this outside the students you answer for (break-glass, the office and administrators only).",
+                                discussion: "A few words: who asked and why. Recorded in the audit log with scope break-glass, and the student's counselor and college supervisors are told who read what and why. For a student you answer for it is only recorded."))
+    var reason: String?
     @OptionGroup var global: GlobalOptions
 
     func run() throws {
-        try global.call(Method.messageShow, MessageShowParams(id: id), as: MessageDetail.self) { d, display in
+        try global.call(Method.messageShow, MessageShowParams(id: id, reason: reason), as: MessageDetail.self) { d, display in
             let m = d.message
             var out = display.fields([
                 ("message", "\(m.id)"), ("case", "\(m.caseID) step \(m.stepID)"), ("to", "\(m.recipientName) (\(m.recipientRole) \(m.recipientID))"),

@@ -20,6 +20,19 @@ struct StaffShow: ParsableCommand {
                 for c in d.classes { t.add([c.name, c.college, c.grade, c.counselorID, c.teacherID]) }
                 out += ["", t.render()]
             }
+            // Past and present, from the roster's events in the log.
+            out += ["", "assignments (from the event log)"]
+            if d.assignments.isEmpty {
+                out.append("none: no class or student has named \(d.staff.id) as counselor or class teacher")
+            } else {
+                var t = TextTable(["as", "class", "by", "from", "set by", "to", "ended by"])
+                for a in d.assignments {
+                    let basis = a.basis == .class ? "classes.csv" : "students.csv (\(a.students) student\(a.students == 1 ? "" : "s"))"
+                    t.add(["\(a.role.rawValue) \(a.role.chineseName)", a.className, basis, display.time(a.from), a.setBy,
+                           a.to == nil ? "now" : display.time(a.to), a.endedBy ?? "—"])
+                }
+                out.append(t.render())
+            }
             return out.joined(separator: "\n")
         }
     }

@@ -7,10 +7,13 @@ struct StudentShow: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "show", abstract: "A student, their guardians with channel addresses and preference order, counselor, class teacher, tier, siblings and records.")
 
     @Argument(help: "Student id.") var id: String
+    @Option(help: ArgumentHelp("Why you read this outside the students you answer for (break-glass, the office and administrators only).",
+                                discussion: "A few words: who asked and why. Recorded in the audit log with scope break-glass, and the student's counselor and college supervisors are told who read what and why. For a student you answer for it is only recorded."))
+    var reason: String?
     @OptionGroup var global: GlobalOptions
 
     func run() throws {
-        try global.call(Method.studentShow, IDParams(id: id), as: StudentDetail.self) { d, display in
+        try global.call(Method.studentShow, ReadParams(id: id, reason: reason), as: StudentDetail.self) { d, display in
             let s = d.student
             var out = [display.fields([
                 ("学号 id", s.id), ("姓名 name", "\(s.name) \(s.gender)"), ("学院 college", s.college), ("专业 major", s.major),
