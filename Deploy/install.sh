@@ -167,6 +167,19 @@ else
   echo "config $confdir/liaison.yaml $(sha256sum < "$top/Config/liaison.yaml" | cut -d' ' -f1)" >> "$m"
 fi
 
+# The data key (DEPLOY.md, "The data key"): made once, root's alone, handed
+# to liaisond by the unit's LoadCredential=. Never in the manifest: an
+# uninstall keeps it, as it keeps the data it opens.
+if [ -e "$DESTDIR$confdir/data-key" ]; then
+  say "keeping the existing $confdir/data-key"
+else
+  mkdirs "$confdir" 0750
+  (umask 077; { echo "# Liaison's data key (DEPLOY.md): keep a copy apart from the backups."; \
+                echo "k1 $(head -c 32 /dev/urandom | base64)"; } > "$DESTDIR$confdir/data-key")
+  root && chown root:root "$DESTDIR$confdir/data-key"
+  say "made a new data key at $confdir/data-key: copy it somewhere safe, away from the backups"
+fi
+
 # Rulebooks, likewise: the shipped set only where there is none.
 if [ -e "$DESTDIR$confdir/rules" ]; then
   say "keeping the existing $confdir/rules"

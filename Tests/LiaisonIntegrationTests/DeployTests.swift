@@ -25,7 +25,7 @@ import LiaisonProtocol
             ("/usr/lib/systemd/system/liaisond.service", 0o644), ("/usr/lib/systemd/system/liaisond.socket", 0o644),
             ("/usr/lib/sysusers.d/liaison.conf", 0o644), ("/usr/lib/tmpfiles.d/liaison.conf", 0o644),
             ("/usr/lib/systemd/catalog/liaison.catalog", 0o644), ("/usr/share/doc/liaison/DEPLOY.md", 0o644),
-            ("/etc/liaison/liaison.yaml", 0o640), ("/etc/liaison", 0o750),
+            ("/etc/liaison/liaison.yaml", 0o640), ("/etc/liaison", 0o750), ("/etc/liaison/data-key", 0o600),
             ("/usr/bin/liaison-channel-host", 0o755), ("/usr/lib/liaison/plugins/libliaison-channel-outbox.so", 0o644),
             ("/usr/lib/liaison/plugins/libliaison-channel-log.so", 0o644), ("/etc/liaison/templates/messages/incident-notice.yaml", 0o640),
             ("/usr/lib/liaison/plugins/libliaison-channel-kannel.so", 0o644), ("/usr/lib/liaison/plugins/libliaison-channel-wecom.so", 0o644),
@@ -39,6 +39,10 @@ import LiaisonProtocol
         }
         let unit = try String(contentsOfFile: dest + "/usr/lib/systemd/system/liaisond.service", encoding: .utf8)
         #expect(unit.contains("ExecStart=/usr/bin/liaisond --config /etc/liaison/liaison.yaml --no-virtual-clock"))
+        #expect(unit.contains("LoadCredential=liaison-data-key:/etc/liaison/data-key"))
+        // The data key: one fresh key, read as liaisond reads it.
+        let key = try String(contentsOfFile: dest + "/etc/liaison/data-key", encoding: .utf8)
+        #expect(key.split(separator: "\n").filter { $0.hasPrefix("k1 ") }.count == 1 && key.split(separator: "\n").last.map { $0.count > 40 } == true)
         // The installed plugins pass the daemon's own file check.
         if getuid() == 0 {
             #expect(PluginFileCheck.problem(path: dest + "/usr/lib/liaison/plugins/libliaison-channel-outbox.so") == nil)
@@ -49,24 +53,27 @@ import LiaisonProtocol
         let again = try run("/bin/bash", [script, "--bin-dir", Binaries.dir.path], env: ["DESTDIR": dest])
         #expect(again.status == 0 && again.err.contains("keeping the existing /etc/liaison/liaison.yaml"))
         #expect(try String(contentsOfFile: dest + "/etc/liaison/liaison.yaml", encoding: .utf8) == "# mine\n")
+        #expect(again.err.contains("keeping the existing /etc/liaison/data-key"))
+        #expect(try String(contentsOfFile: dest + "/etc/liaison/data-key", encoding: .utf8) == key, "a second install never replaces the key")
 
-        // Uninstall keeps the edited config (and its directory), removes the rest.
+        // Uninstall keeps the edited config and the data key (and their directory), removes the rest.
         let un = try run("/bin/bash", [script, "--uninstall"], env: ["DESTDIR": dest])
         #expect(un.status == 0 && un.err.contains("keeping /etc/liaison/liaison.yaml"), "\(un.err)")
         let left = try FileManager.default.subpathsOfDirectory(atPath: dest).sorted()
-        #expect(left == ["etc", "etc/liaison", "etc/liaison/liaison.yaml"], "left behind: \(left)")
+        #expect(left == ["etc", "etc/liaison", "etc/liaison/data-key", "etc/liaison/liaison.yaml"], "left behind: \(left)")
     }
 }
 
 extension InstallTests {
-    @Test func anUntouchedInstallUninstallsToNothing() throws {
+    /// Only the data key stays: without it the data left in /var/lib/liaison cannot be read.
+    @Test func anUntouchedInstallUninstallsToItsDataKey() throws {
         let dest = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("destdir-\(UUID().uuidString.prefix(8))").path
         try FileManager.default.createDirectory(atPath: dest, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dest) }
         let script = projectRoot.appendingPathComponent("Deploy/install.sh").path
         #expect(try run("/bin/bash", [script, "--bin-dir", Binaries.dir.path], env: ["DESTDIR": dest]).status == 0)
         #expect(try run("/bin/bash", [script, "--uninstall"], env: ["DESTDIR": dest]).status == 0)
-        #expect(try FileManager.default.subpathsOfDirectory(atPath: dest).isEmpty)
+        #expect(try FileManager.default.subpathsOfDirectory(atPath: dest).sorted() == ["etc", "etc/liaison", "etc/liaison/data-key"])
     }
 }
 

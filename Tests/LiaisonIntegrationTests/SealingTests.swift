@@ -123,4 +123,26 @@ import LiaisonProtocol
         #expect(try d.json(CaseDetail.self, "case", "show", c.id).record.summary == "右腿骨折 leg-fracture-ZK4")
         #expect(try d.json(StudentDetail.self, "student", "show", "2023010101").guardians.map(\.phone).contains("+8613900000001"))
     }
+
+    /// Under systemd the key is the credential liaison-data-key in
+    /// $CREDENTIALS_DIRECTORY: used as it is, never created, never written.
+    @Test func underSystemdTheKeyIsTheCredentialAndNeverMade() throws {
+        let d = try Daemon()
+        let credentials = d.dir.appendingPathComponent("credentials").path
+        try FileManager.default.createDirectory(atPath: credentials, withIntermediateDirectories: true)
+        let none = try run("/usr/bin/timeout", [String(Int(Patience.seconds)), Binaries.liaisond, "--config", d.configPath],
+                           env: ["CREDENTIALS_DIRECTORY": credentials])
+        #expect(none.status == 78 && none.err.contains("LoadCredential=liaison-data-key:/etc/liaison/data-key"), "\(none.status) \(none.err)")
+        #expect(!FileManager.default.fileExists(atPath: credentials + "/liaison-data-key") && !FileManager.default.fileExists(atPath: d.dir.appendingPathComponent("data.key").path))
+
+        try ("k7 " + Data(repeating: 9, count: 32).base64EncodedString() + "\n").write(toFile: credentials + "/liaison-data-key", atomically: true, encoding: .utf8)
+        chmod(credentials + "/liaison-data-key", 0o400)
+        try d.start(env: ["CREDENTIALS_DIRECTORY": credentials])
+        #expect(!FileManager.default.fileExists(atPath: d.dir.appendingPathComponent("data.key").path))
+        let status = try d.json(KeyStatus.self, "key", "status")
+        #expect(status.sealing && status.keys.map(\.id) == ["k7"] && status.keys[0].values > 0)
+        // Rotation needs a new key in the credential's source, which liaisond cannot write: it says how.
+        let rotate = try d.ctl("key", "rotate")
+        #expect(rotate.status == 1 && rotate.err.contains("already sealed under k7") && rotate.err.contains("systemctl restart liaisond"), "\(rotate.err)")
+    }
 }
