@@ -37,8 +37,9 @@ let templatesDirectory = FileManager.default.currentDirectoryPath + "/Config/tem
 
 // LIAISON_BENCH_ONLY=channels / sms / letters / roster: just those figures.
 let only = ProcessInfo.processInfo.environment["LIAISON_BENCH_ONLY"]
-if only == "channels" || only == "sms" || only == "letters" || only == "roster" {
+if only == "channels" || only == "sms" || only == "letters" || only == "roster" || only == "sealing" {
     let channels = only == "sms" ? try smsSection(binDir: binDir, dir: dir, rulesDirectory: rulesDirectory, rounds: rounds)
+        : only == "sealing" ? try sealingSection(binDir: binDir, dir: dir, rulesDirectory: rulesDirectory, templatesDirectory: templatesDirectory, rounds: rounds)
         : only == "letters" ? try letterSection(dir: dir, rounds: rounds)
         : only == "roster" ? try rosterSection(binDir: binDir, dir: dir, rulesDirectory: rulesDirectory, templatesDirectory: templatesDirectory)
         : try channelSection(binDir: binDir, dir: dir, rulesDirectory: rulesDirectory, rounds: rounds)
@@ -66,32 +67,7 @@ let daemon = try startDaemon(binDir: binDir, dir: dir, rulesDirectory: rulesDire
 defer { kill(daemon.processIdentifier, SIGTERM); daemon.waitUntilExit() }
 
 /// `clients` threads, each with its own connection, open `total` cases.
-func daemonRound(clients: Int, total: Int) throws -> Figures {
-    let perClient = total / clients
-    let connections = try (0..<clients).map { _ in try LiaisonClient.connect(socketPath: socketPath, client: "bench") }
-    let latencies = UnsafeMutableBufferPointer<Double>.allocate(capacity: perClient * clients)
-    defer { latencies.deallocate() }
-    let group = DispatchGroup()
-    let start = nowNS()
-    for (i, c) in connections.enumerated() {
-        group.enter()
-        let box = UncheckedBox(c)
-        let slice = UncheckedBox(latencies)
-        Thread {
-            for j in 0..<perClient {
-                let t0 = nowNS()
-                _ = try! box.value.call(Method.caseOpen, CaseOpenParams(kind: "accident", student: "2023010101", summary: "bench \(i)-\(j)"),
-                                        as: CaseRecord.self)
-                slice.value[i * perClient + j] = Double(nowNS() - t0) / 1e6
-            }
-            group.leave()
-        }.start()
-    }
-    group.wait()
-    let seconds = Double(nowNS() - start) / 1e9
-    let sorted = latencies.sorted()
-    return Figures(perSecond: Double(perClient * clients) / seconds, p50ms: percentile(sorted, 0.5), p99ms: percentile(sorted, 0.99))
-}
+func daemonRound(clients: Int, total: Int) throws -> Figures { try openCasesRound(socket: socketPath, clients: clients, total: total) }
 
 final class UncheckedBox<T>: @unchecked Sendable {
     let value: T
@@ -178,6 +154,7 @@ let channels = try channelSection(binDir: binDir, dir: dir, rulesDirectory: rule
 let sms = try smsSection(binDir: binDir, dir: dir, rulesDirectory: rulesDirectory, rounds: rounds)
 let letters = try letterSection(dir: dir, rounds: rounds)
 let roster = try rosterSection(binDir: binDir, dir: dir, rulesDirectory: rulesDirectory, templatesDirectory: templatesDirectory)
+let sealing = try sealingSection(binDir: binDir, dir: dir, rulesDirectory: rulesDirectory, templatesDirectory: templatesDirectory, rounds: rounds)
 
 let r = medianFigures(raw), d1 = medianFigures(one), d16 = medianFigures(sixteen)
 let e1 = medianFigures(engine1), e16 = medianFigures(engine16)
@@ -200,6 +177,7 @@ channels.lines.forEach { print($0) }
 sms.lines.forEach { print($0) }
 letters.lines.forEach { print($0) }
 roster.lines.forEach { print($0) }
+sealing.lines.forEach { print($0) }
 let json: [String: Double] = [
     "raw_tps": r.perSecond, "raw_p50_ms": r.p50ms,
     "daemon1_ops": d1.perSecond, "daemon1_p50_ms": d1.p50ms, "daemon1_p99_ms": d1.p99ms,
@@ -211,4 +189,4 @@ let json: [String: Double] = [
 ]
 let enc = JSONEncoder()
 enc.outputFormatting = .sortedKeys
-print(String(decoding: try enc.encode(json.merging(channels.json) { a, _ in a }.merging(sms.json) { a, _ in a }.merging(letters.json) { a, _ in a }.merging(roster.json) { a, _ in a }), as: UTF8.self))
+print(String(decoding: try enc.encode(json.merging(channels.json) { a, _ in a }.merging(sms.json) { a, _ in a }.merging(letters.json) { a, _ in a }.merging(roster.json) { a, _ in a }.merging(sealing.json) { a, _ in a }), as: UTF8.self))

@@ -1,0 +1,105 @@
+import Foundation
+import Glibc
+import LiaisonClient
+import LiaisonCore
+import LiaisonProtocol
+
+// Sealing's cost (issue 14.4): the same work against two daemons in one
+// run, one sealing personal data under a key and one with `data_key: none`,
+// rounds interleaved so that the machine's noise falls on both alike.
+// Goal: sealed / plaintext ≥ 0.9 for case open at 16 clients and for a
+// counselor's student list.
+
+/// `clients` threads, each with its own connection, open `total` cases.
+func openCasesRound(socket: String, clients: Int, total: Int) throws -> Figures {
+    let perClient = total / clients
+    let connections = try (0..<clients).map { _ in try LiaisonClient.connect(socketPath: socket, client: "bench") }
+    let latencies = UnsafeMutableBufferPointer<Double>.allocate(capacity: perClient * clients)
+    defer { latencies.deallocate() }
+    let group = DispatchGroup()
+    let start = nowNS()
+    for (i, c) in connections.enumerated() {
+        group.enter()
+        let box = UncheckedBox(c)
+        let slice = UncheckedBox(latencies)
+        Thread {
+            for j in 0..<perClient {
+                let t0 = nowNS()
+                _ = try! box.value.call(Method.caseOpen, CaseOpenParams(kind: "accident", student: "2023010101", summary: "bench \(i)-\(j)"),
+                                        as: CaseRecord.self)
+                slice.value[i * perClient + j] = Double(nowNS() - t0) / 1e6
+            }
+            group.leave()
+        }.start()
+    }
+    group.wait()
+    let seconds = Double(nowNS() - start) / 1e9
+    let sorted = latencies.sorted()
+    return Figures(perSecond: Double(perClient * clients) / seconds, p50ms: percentile(sorted, 0.5), p99ms: percentile(sorted, 0.99))
+}
+
+/// `total` requests of one counselor's students (T0101's, 40 with their
+/// phones, each opened from its sealed column) on one connection.
+func studentListRound(socket: String, total: Int) throws -> Figures {
+    let c = try LiaisonClient.connect(socketPath: socket, client: "bench")
+    var lat: [Double] = []
+    lat.reserveCapacity(total)
+    let start = nowNS()
+    for _ in 0..<total {
+        let t0 = nowNS()
+        let page = try c.call(Method.studentList, StudentListParams(counselor: "T0101", limit: 100), as: StudentPage.self)
+        precondition(!page.students.isEmpty && page.students.allSatisfy { !$0.phone.hasPrefix("sealed1:") })
+        lat.append(Double(nowNS() - t0) / 1e6)
+    }
+    let seconds = Double(nowNS() - start) / 1e9
+    lat.sort()
+    return Figures(perSecond: Double(total) / seconds, p50ms: percentile(lat, 0.5), p99ms: percentile(lat, 0.99))
+}
+
+func sealingSection(binDir: URL, dir: URL, rulesDirectory: String, templatesDirectory: String, rounds: Int) throws
+    -> (lines: [String], json: [String: Double]) {
+    let ops = Int(ProcessInfo.processInfo.environment["LIAISON_BENCH_OPS"] ?? "") ?? 1600
+    var daemons: [(name: String, socket: String, process: Process)] = []
+    defer { for d in daemons { kill(d.process.processIdentifier, SIGTERM); d.process.waitUntilExit() } }
+    for (name, key) in [("sealed", ""), ("plaintext", "data_key: none")] {
+        let work = dir.appendingPathComponent("sealing-\(name)")
+        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        let p = try startDaemon(binDir: binDir, dir: work, rulesDirectory: rulesDirectory, templatesDirectory: templatesDirectory, """
+            \(key)
+            demo_roster: true
+            plugins:
+              directory: \(binDir.path)
+            channels:
+              outbox:
+                plugin: outbox
+                serves: [sms, wechat, qq, letter, staff]
+                config: {directory: \(work.path)/outbox, receipts: true}
+            """)
+        daemons.append((name, work.appendingPathComponent("liaison.sock").path, p))
+    }
+    for d in daemons { _ = try openCasesRound(socket: d.socket, clients: 4, total: 200) }  // warm up
+    var open: [String: [Figures]] = [:], list: [String: [Figures]] = [:]
+    for _ in 0..<rounds {
+        for d in daemons {
+            open[d.name, default: []].append(try openCasesRound(socket: d.socket, clients: 16, total: ops))
+            list[d.name, default: []].append(try studentListRound(socket: d.socket, total: ops))
+        }
+    }
+    func med(_ xs: [Figures]) -> Figures {
+        Figures(perSecond: median(xs.map(\.perSecond)), p50ms: median(xs.map(\.p50ms)), p99ms: median(xs.map(\.p99ms)))
+    }
+    let os = med(open["sealed"]!), op = med(open["plaintext"]!), ls = med(list["sealed"]!), lp = med(list["plaintext"]!)
+    func line(_ what: String, _ f: Figures) -> String {
+        what.padding(toLength: 38, withPad: " ", startingAt: 0) + String(format: "%10.0f %9.3f %9.3f", f.perSecond, f.p50ms, f.p99ms)
+    }
+    return ([
+        "sealing: median of \(rounds) interleaved rounds of \(ops) requests (goal sealed/plaintext >= 0.9)",
+        line("case open, 16 clients, sealed", os), line("case open, 16 clients, plaintext", op),
+        line("student list T0101 (40), sealed", ls), line("student list T0101 (40), plaintext", lp),
+        String(format: "ratio sealed/plaintext: case open(16) = %.2f   student list = %.2f", os.perSecond / op.perSecond, ls.perSecond / lp.perSecond),
+    ], [
+        "sealed_open16_ops": os.perSecond, "plain_open16_ops": op.perSecond, "ratio_sealed_open16": os.perSecond / op.perSecond,
+        "sealed_list_ops": ls.perSecond, "plain_list_ops": lp.perSecond, "ratio_sealed_list": ls.perSecond / lp.perSecond,
+        "sealed_open16_p99_ms": os.p99ms, "plain_open16_p99_ms": op.p99ms,
+    ])
+}
