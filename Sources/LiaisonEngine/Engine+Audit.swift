@@ -52,6 +52,21 @@ extension Engine {
         return Responsibility(staff: actor, classes: classes).auditScope(for: student)
     }
 
+    /// A page of a list that shows personal data is one row (issue 14.3):
+    /// which list, how many rows and what filter, under the caller's scope.
+    /// No student is named (a page names many; the rows say who looked at
+    /// lists, `audit list --staff`). An empty page showed nothing.
+    public func auditList(_ method: String, by actor: Staff, rows: Int, filter: [String?] = []) throws {
+        guard rows > 0 else { return }
+        let scope: AuditScope = switch try responsibility(of: actor) {
+        case .students: .own
+        case .college: .college
+        default: .school
+        }
+        let said = filter.compactMap { $0 }.filter { !$0.isEmpty }
+        try audit(.listRead, by: actor, scope: scope, detail: "\(method): \(rows) rows" + (said.isEmpty ? "" : "; " + said.joined(separator: " ")))
+    }
+
     /// A page of the audit log (`audit.list`, office and administrator).
     /// Reading it is itself recorded (`audit.read`): the log says whose data
     /// was looked at.

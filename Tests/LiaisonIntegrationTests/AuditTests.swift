@@ -12,6 +12,31 @@ import LiaisonProtocol
 @Suite struct AuditTests {
     struct ErrorObject: Decodable { var error: WireError }
 
+    /// A page of a list that shows personal data is one row: which list,
+    /// how many rows and the filter, under the caller's scope; an empty
+    /// page showed nothing and leaves none.
+    @Test func listsOfPersonalDataLeaveOneRowAPage() throws {
+        let d = try Daemon(demo: false, socketGroup: "nogroup")
+        try d.start()
+        let files = [try d.write("students.csv", Fixtures.students), try d.write("guardians.csv", Fixtures.guardians),
+                     try d.write("staff.csv", Fixtures.staff)]
+        #expect(try d.ctl(["roster", "import"] + files).status == 0)
+        let c = try d.json(CaseRecord.self, "case", "open", "study-aversion", "--student", "2023010201", "--summary", "连续旷课")
+        // Nobody is counselor T0102, whose one student is 2023010201.
+        for args in [["student", "list", "--counselor", "T0102"], ["case", "list"], ["message", "list", "--case", c.id], ["task", "list"],
+                     ["case", "list", "--kind", "fraud-victim"]] {
+            let o = try d.asNobody(args)
+            #expect(o.status == 0, "\(args): \(o.err)")
+        }
+        let rows = try d.json(AuditPage.self, "audit", "list", "--staff", "T0102").entries
+        #expect(rows.allSatisfy { $0.action == .listRead && $0.scope == .own && $0.studentID == nil }, "\(rows)")
+        let details = rows.map(\.detail)
+        #expect(details.contains("student.list: 1 rows; counselor=T0102") && details.contains("case.list: 1 rows"), "\(details)")
+        #expect(details.contains { $0.hasPrefix("message.list: ") && $0.hasSuffix("case=\(c.id)") }, "\(details)")
+        #expect(!details.contains { $0.contains("fraud-victim") }, "an empty page leaves no row")
+        #expect(!details.contains { $0.contains("连续旷课") || $0.contains("13900000003") })
+    }
+
     @Test func actionsLeaveRowsOnlyTheOfficeReadsThemAndAnEditedRowIsNamed() throws {
         let d = try Daemon(socketGroup: "nogroup")
         try d.start()

@@ -33,6 +33,9 @@ public struct AuditAction: OpenString {
     public static let messageRead: AuditAction = "message.read"
     /// The audit log itself, which says whose data was looked at (`audit.list`).
     public static let auditRead: AuditAction = "audit.read"
+    /// A page of a list that shows personal data (students' numbers, case
+    /// summaries, messages, parents' replies, tasks): which list and how many rows.
+    public static let listRead: AuditAction = "list.read"
 
     // Copies that leave the daemon.
     public static let rosterExport: AuditAction = "roster.export"

@@ -35,7 +35,11 @@ extension Routes {
             }
             if p.mine == true { f.involving = ctx.actor.id }
             f.studentID = p.student
-            return try engine.casePage(f, for: ctx.actor)
+            let page = try engine.casePage(f, for: ctx.actor)
+            try engine.auditList(Method.caseList, by: ctx.actor, rows: page.cases.count,
+                                 filter: [p.state.map { "state=\($0)" }, p.kind.map { "kind=\($0)" }, p.student.map { "student=\($0)" },
+                                          p.mine == true ? "mine" : nil, p.after.map { "after=\($0)" }])
+            return page
         }
         r.add(Method.caseShow, ReadParams.self, .studentRead) { ctx, p in
             let grant = try engine.checkCaseRead(p.id, for: ctx.actor, reason: p.reason, mayBreakGlass: ctx.mayBreakGlass)

@@ -28,21 +28,28 @@ extension Routes {
                 }
                 state = v
             }
-            return try engine.messages(MessageFilter(caseID: p.caseID, state: state, scope: try engine.responsibility(of: ctx.actor),
-                                                     limit: min(max(p.limit ?? 200, 1), 5000)))
+            let list = try engine.messages(MessageFilter(caseID: p.caseID, state: state, scope: try engine.responsibility(of: ctx.actor),
+                                                         limit: min(max(p.limit ?? 200, 1), 5000)))
+            try engine.auditList(Method.messageList, by: ctx.actor, rows: list.count, filter: [p.caseID.map { "case=\($0)" }, p.state.map { "state=\($0)" }])
+            return list
         }
         r.add(Method.messageShow, MessageShowParams.self, .studentRead) { ctx, p in
             let grant = try engine.checkMessageRead(p.id, for: ctx.actor, reason: p.reason, mayBreakGlass: ctx.mayBreakGlass)
             return try engine.messageDetail(p.id, by: ctx.actor, scope: grant.scope, reason: grant.reason)
         }
         r.add(Method.taskList, TaskListParams.self, .filtered()) { ctx, p in
-            try engine.tasks(caseID: p.caseID, scope: try engine.responsibility(of: ctx.actor))
+            let list = try engine.tasks(caseID: p.caseID, scope: try engine.responsibility(of: ctx.actor))
+            try engine.auditList(Method.taskList, by: ctx.actor, rows: list.count, filter: [p.caseID.map { "case=\($0)" }])
+            return list
         }
         r.add(Method.messageReplies, MessageRepliesParams.self, .filtered()) { ctx, p in
             let limit = p.limit ?? 100
             guard (1...1000).contains(limit), (p.offset ?? 0) >= 0 else { throw LiaisonError.invalid("limit is 1 to 1000 and offset 0 or more") }
-            return try engine.replies(unmatchedOnly: p.unmatched ?? false, caseID: p.caseID, scope: try engine.responsibility(of: ctx.actor),
-                                      limit: limit, offset: p.offset ?? 0)
+            let list = try engine.replies(unmatchedOnly: p.unmatched ?? false, caseID: p.caseID, scope: try engine.responsibility(of: ctx.actor),
+                                          limit: limit, offset: p.offset ?? 0)
+            try engine.auditList(Method.messageReplies, by: ctx.actor, rows: list.count,
+                                 filter: [p.caseID.map { "case=\($0)" }, p.unmatched == true ? "unmatched" : nil])
+            return list
         }
         r.add(Method.messagePlace, MessagePlaceParams.self, .student()) { ctx, p in
             try engine.checkCase(p.caseID, for: ctx.actor)

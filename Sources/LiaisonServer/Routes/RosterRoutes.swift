@@ -89,8 +89,11 @@ extension Routes {
         r.add(Method.studentList, StudentListParams.self, .filtered()) { ctx, p in
             let limit = p.limit ?? 100
             guard (1...1000).contains(limit) else { throw LiaisonError.invalid("limit \(limit) is out of range; ask for 1 to 1000 students a page") }
-            return try engine.students(className: p.className, counselorID: p.counselor, scope: try engine.responsibility(of: ctx.actor),
-                                       after: p.after, limit: limit)
+            let page = try engine.students(className: p.className, counselorID: p.counselor, scope: try engine.responsibility(of: ctx.actor),
+                                           after: p.after, limit: limit)
+            try engine.auditList(Method.studentList, by: ctx.actor, rows: page.students.count,
+                                 filter: [p.className.map { "class=\($0)" }, p.counselor.map { "counselor=\($0)" }, p.after.map { "after=\($0)" }])
+            return page
         }
     }
 }

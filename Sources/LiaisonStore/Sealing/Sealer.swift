@@ -42,7 +42,7 @@ public final class Sealer: Sendable {
 
     static func seal(_ value: String, _ column: SealedColumn, _ key: DataKey) -> String {
         // Sealing fails only for an invalid key or nonce size, both fixed here.
-        let box = try! AES.GCM.seal(Data(value.utf8), using: key.key, authenticating: Data(column.rawValue.utf8))
+        let box = try! AES.GCM.seal(Data(value.utf8), using: key.key, authenticating: column.associatedData)
         return prefix + key.id + ":" + box.combined!.base64EncodedString()
     }
 
@@ -68,7 +68,7 @@ public final class Sealer: Sendable {
         }
         guard let combined = Data(base64Encoded: String(rest[rest.index(after: colon)...])),
               let box = try? AES.GCM.SealedBox(combined: combined),
-              let plain = try? AES.GCM.open(box, using: key.key, authenticating: Data(column.rawValue.utf8)) else {
+              let plain = try? AES.GCM.open(box, using: key.key, authenticating: column.associatedData) else {
             throw LiaisonError(.internal, "a value in \(column.rawValue) does not open under key \(id): the database was changed outside liaisond, or the key is not the one it was sealed with")
         }
         return String(decoding: plain, as: UTF8.self)
@@ -128,5 +128,9 @@ public enum SealedColumn: String, Sendable, CaseIterable {
     case keyCheck = "data_keys.check_value"
 
     public var table: String { String(rawValue.prefix { $0 != "." }) }
+
+    /// The column's name as AES-GCM's associated data, made once per column.
+    var associatedData: Data { Self.associated[self]! }
+    static let associated: [SealedColumn: Data] = Dictionary(uniqueKeysWithValues: allCases.map { ($0, Data($0.rawValue.utf8)) })
     public var column: String { String(rawValue.drop { $0 != "." }.dropFirst()) }
 }
