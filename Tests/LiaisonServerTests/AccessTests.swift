@@ -91,6 +91,7 @@ struct Reply<R: Decodable>: Decodable { var result: R }
             Method.messageReplies: "{}", Method.messagePlace: #"{"reply":1,"caseID":"\#(caseID)"}"#,
             Method.whoami: "{}", Method.staffList: "{}", Method.staffShow: #"{"id":"T0101"}"#,
             Method.auditList: "{}", Method.auditVerify: "{}", Method.studentExport: #"{"id":"\#(student)"}"#,
+            Method.retentionPlan: "{}", Method.retentionPurge: "{}",
         ]
     }
 

@@ -28,6 +28,7 @@ enum Routes {
         addSteps(&r, engine)
         addChannels(&r, engine, channels)
         addAudit(&r, engine)
+        addRetention(&r, engine)
         let table = AccessTable()
         addStaff(&r, engine, table)
         table.set(r.access)
