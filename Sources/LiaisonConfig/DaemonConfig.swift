@@ -41,6 +41,10 @@ public struct DaemonConfig: Sendable, Equatable {
     public var hostProgram: String?
     /// Configured channels, in the order written.
     public var channels: [ChannelSpec] = []
+    /// `retention:`: how long each class of personal data is kept after a
+    /// student leaves, what leaving is, when the daily purge runs
+    /// (docs/RETENTION.md). Applied again on SIGHUP.
+    public var retention = RetentionPolicy()
     /// The file this came from.
     public var file = ""
 
@@ -56,7 +60,7 @@ public struct DaemonConfig: Sendable, Equatable {
         var c = DaemonConfig()
         c.file = root.file
         let top = try root.mapping(allowed: ["database", "data_key", "socket", "rules", "school", "demo_roster", "log_level", "clock",
-                                                      "templates", "plugins", "channels"], what: "the daemon config")
+                                                      "templates", "plugins", "channels", "retention"], what: "the daemon config")
         if let v = top["database"] { c.database = try v.string("database") }
         if let v = top["data_key"] {
             c.dataKey = try v.string("data_key")
@@ -133,6 +137,7 @@ public struct DaemonConfig: Sendable, Equatable {
                 c.channels.append(try ChannelSpec.parse(name: name, YAMLNode(node: v, file: ch.file), pluginDirectory: c.pluginDirectory))
             }
         }
+        if let v = top["retention"] { c.retention = try parseRetention(v) }
         if let v = top["demo_roster"] { c.demoRoster = try v.bool("demo_roster") }
         if let v = top["clock"] { try parseClock(v, into: &c) }
         if let v = top["log_level"] {
@@ -142,6 +147,45 @@ public struct DaemonConfig: Sendable, Equatable {
             }
         }
         return c
+    }
+
+    /// `retention:` (docs/RETENTION.md): a period per class, `leaving:` and
+    /// `daily_at:`; a key not given keeps its default.
+    static func parseRetention(_ v: YAMLNode) throws -> RetentionPolicy {
+        var p = RetentionPolicy()
+        let keys = RetentionClass.allCases.map(\.rawValue) + ["leaving", "daily_at"]
+        let m = try v.mapping(allowed: keys, what: "retention")
+        for c in RetentionClass.allCases {
+            guard let node = m[c.rawValue] else { continue }
+            let text = try node.string("retention.\(c.rawValue)")
+            guard let period = RetentionPeriod(text: text) else {
+                throw node.error("retention.\(c.rawValue) \"\(text)\" is not a period; write it as 3 years, 18 months, 90 days, or never (kept after the student leaves; default \(RetentionPolicy.defaultPeriods[c]!))")
+            }
+            p.periods[c] = period
+        }
+        if let node = m["leaving"] {
+            var leaving: Set<LeavingRecord> = []
+            for item in try node.sequence("retention.leaving") {
+                let text = try item.string("retention.leaving")
+                guard let l = LeavingRecord.named(text) else {
+                    throw item.error("\"\(text)\" in retention.leaving is not a record that ends a student's time at the school; use \(LeavingRecord.usageList)")
+                }
+                leaving.insert(l)
+            }
+            p.leaving = leaving
+        }
+        if let node = m["daily_at"] {
+            let text = try node.string("retention.daily_at")
+            if text == "none" {
+                p.dailyAt = nil
+            } else {
+                guard let t = DailyTime(text: text) else {
+                    throw node.error("retention.daily_at \"\(text)\" is not a time of day; write it as \"03:30\" (school time, quoted), or none for no daily purge")
+                }
+                p.dailyAt = t
+            }
+        }
+        return p
     }
 
     /// `clock: system`, `clock: virtual`, or `clock: {virtual: true, start: "2026-09-07 08:00"}`

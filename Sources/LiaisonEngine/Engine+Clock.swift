@@ -12,14 +12,24 @@ extension Engine {
         guard target >= clock.now() else {
             throw LiaisonError.invalid("the clock only moves forward (it is \(Event.timestamp(clock.now()))); deadlines already fired cannot be unfired")
         }
+        // The daily retention purge runs once on the way, at the latest of
+        // its times passed, as a daemon that was down catches up once.
+        var purgeAt = try dueDailySlot(at: target)
         while let next = try nextDeadline(), next.due <= target {
+            if let p = purgeAt, p < next.due { runDailyPurge(at: p, clock); purgeAt = nil }
             if next.due > clock.now() { clock.set(next.due) }
             try fireDueDeadlines()
         }
+        if let p = purgeAt { runDailyPurge(at: p, clock) }
         clock.set(target)
         try store.write { try $0.setVirtualNow(target) }
         notifyCommitObservers()  // messages waiting for this time (retries, quiet hours)
         return target
+    }
+
+    func runDailyPurge(at slot: Date, _ clock: VirtualClock) {
+        if slot > clock.now() { clock.set(slot) }
+        do { try runDailyPurgeIfDue() } catch { logger.error("the daily retention purge failed: \(error); it runs again at the next move of the clock") }
     }
 }
 

@@ -25,6 +25,8 @@ public final class Engine: Sendable {
     /// What the channels can prove, as the dispatcher last published it
     /// (`setChannelAbilities`); empty: no channel at all.
     let abilities = Mutex(ChannelAbilities())
+    /// The retention policy and the one-purge-at-a-time lock (Engine+Retention).
+    let retention = RetentionState()
 
     /// Called after every commit that may have scheduled deadlines or queued
     /// messages (the message dispatcher wakes on it).

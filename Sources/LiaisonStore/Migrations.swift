@@ -266,6 +266,16 @@ enum Migrations {
                 DROP INDEX guardians_by_phone2;
                 """)
         }
+        m.registerMigration("2026-12-04 retention: replies by case and guardian, household events") { db in
+            // A retention purge finds a student's replies through their
+            // cases and guardians, and a household's events (which name no
+            // student) among the few household events.
+            try db.execute(sql: """
+                CREATE INDEX replies_by_case ON replies(case_id);
+                CREATE INDEX replies_by_guardian ON replies(guardian_id) WHERE case_id = '';
+                CREATE INDEX events_households ON events(seq) WHERE type IN ('household.added', 'household.changed');
+                """)
+        }
         return m
     }
 }

@@ -18,6 +18,9 @@ public protocol Store: Sendable {
     func backup(to path: String) throws -> Int64
     /// Bytes on disk, the write-ahead log included.
     func sizeOnDisk() -> Int64
+    /// Copies the write-ahead log into the database and truncates it: what
+    /// a retention purge emptied leaves no old page image behind.
+    func checkpoint() throws
 }
 
 public struct CaseFilter: Sendable {
@@ -117,6 +120,15 @@ public protocol StoreReader {
     func auditEntries(_ filter: AuditFilter) throws -> (entries: [AuditEntry], total: Int)
     /// Walks the whole audit log through `AuditChain.Verifier`: intact, or the first bad row.
     func verifyAudit() throws -> AuditVerification
+    // Retention (issue 14.6): SQLiteSession+Retention.swift.
+    /// Every student's status changes and sanctions: their leaving is read from them.
+    func standingRecords() throws -> [StudentRecord]
+    /// What the store still holds about a student that a retention period
+    /// can end (ids, states, dates, the events not cut yet): never content.
+    func retentionHoldings(studentID: String) throws -> [HeldItem]
+    func events(seqs: [Int64]) throws -> [Event]
+    /// When the daily purge last ran (its scheduled instant).
+    func lastDailyPurge() throws -> Date?
 }
 
 /// Which audit rows `audit.list` wants.
@@ -162,6 +174,12 @@ public protocol StoreWriter: StoreReader {
     /// as it was): for a retention purge, which cuts personal data out of
     /// the log. Nothing else may change the log.
     func rewritePayloads(_ payloads: [Int64: [String: String]]) throws
+    /// Empties the personal columns of these items' rows (retention; their
+    /// events go through `rewritePayloads`).
+    func purgeRows(_ items: [HeldItem]) throws
+    /// While on, space freed in this connection's writes is overwritten with zeros.
+    func secureDelete(_ on: Bool) throws
+    func setLastDailyPurge(_ d: Date) throws
     /// Seals `draft` as the audit log's next row (after the last row, in
     /// this transaction: the single writer makes reading the last hash and
     /// appending one step) and appends it. Rolled back with the caller's work.

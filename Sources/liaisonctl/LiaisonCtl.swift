@@ -12,7 +12,7 @@ struct LiaisonCtl: ParsableCommand {
             Exit codes: 0 done, 1 refused (the message says why), 2 bad usage, 3 the daemon cannot be reached (or holds too many of your connections).
             """,
         subcommands: [WhoAmI.self, StaffCommand.self, RosterCommand.self, StudentCommand.self, CaseCommand.self, ContactCommand.self, RulesCommand.self, Deadlines.self,
-                      ClockCommand.self, Status.self, Backup.self, KeyCommand.self, AuditCommand.self, PluginCommand.self, ChannelCommand.self, MessageCommand.self, TaskCommand.self, LetterCommand.self,
+                      ClockCommand.self, Status.self, Backup.self, KeyCommand.self, AuditCommand.self, RetentionCommand.self, PluginCommand.self, ChannelCommand.self, MessageCommand.self, TaskCommand.self, LetterCommand.self,
                       GenerateManual.self])
 }
 
@@ -75,4 +75,9 @@ struct KeyCommand: ParsableCommand {
 struct AuditCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "audit", abstract: "The audit log: who read, copied or changed whose data (PIPL; office, administrator).",
                                                     subcommands: [AuditList.self, AuditVerify.self])
+}
+
+struct RetentionCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "retention", abstract: "Personal data kept no longer than needed: plan and run the purge (PIPL; office, administrator).",
+                                                    subcommands: [RetentionPlanCommand.self, RetentionPurgeCommand.self])
 }

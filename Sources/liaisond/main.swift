@@ -64,6 +64,10 @@ if checkOnly {
     print(config.school.name == nil
           ? "school.name: not set; parents' messages are signed with each student's college as the roster writes it"
           : "school: \(config.school.name!); parents' SMS are signed 【\(config.school.signature(college: ""))】")
+    let r = config.retention
+    print("retention: " + RetentionClass.allCases.map { "\($0.rawValue) \(r.period($0))" }.joined(separator: ", ")
+          + " after leaving (\(LeavingRecord.allCases.filter(r.leaving.contains).map(\.rawValue).joined(separator: ", "))); "
+          + (r.dailyAt.map { "purged daily at \($0) school time" } ?? "no daily purge"))
     for c in config.channels {
         print("channel \(c.name): \(PluginFileCheck.problem(path: c.pluginPath).map { "REFUSED: \($0)" } ?? "plugin file ok (\(c.pluginPath))")")
     }
@@ -134,6 +138,8 @@ let engine = Engine(store: store, clock: clock,
 // Rulebooks changed while the daemon was down are installed like a reload.
 do { try engine.installRulebooks(rulebooks); try engine.installTemplates(templates) } catch { fail("\(error)", code: 78) }
 engine.installSchool(config.school)
+// Retention periods (docs/RETENTION.md); the daily purge's schedule starts at the first start.
+do { try engine.configureRetention(config.retention) } catch { fail("cannot start the retention schedule: \(error)") }
 if config.school.name == nil {
     log.warning("school.name is not set in \(config.file): parents' messages are signed with each student's college as the roster writes it (a code such as C01 in many rosters); set school.name and school.short_name")
 }
@@ -167,6 +173,9 @@ server.start()
 // was down fire now, once.
 let scheduler = DeadlineScheduler(engine: engine, logger: Logger(label: "liaisond.scheduler"))
 scheduler.start()
+// The daily retention purge, on its own thread (a virtual clock runs it on `clock advance` instead).
+let retentionScheduler = RetentionScheduler(engine: engine, logger: Logger(label: "liaisond.retention"))
+retentionScheduler.start()
 
 @Sendable func statusLine() -> String {
     let c = try? engine.counts()
@@ -201,6 +210,8 @@ Notifier.ready(status: statusLine())
         // New messages are signed with the new name; those already queued keep theirs.
         engine.installSchool(fresh.school)
         config.school = fresh.school
+        try engine.configureRetention(fresh.retention)
+        config.retention = fresh.retention
         config.rulesDirectory = fresh.rulesDirectory
         config.templatesDirectory = fresh.templatesDirectory
         ruleSource.set(rules: fresh.rulesDirectory, templates: fresh.templatesDirectory)
@@ -235,6 +246,7 @@ while true {
 }
 Notifier.stopping()
 scheduler.stop()
+retentionScheduler.stop()
 server.stop()
 dispatcher.stop()
 try? store.close()

@@ -84,3 +84,27 @@ extension DaemonConfigTests {
         #expect(message("socket:\n  idle_timeout_seconds: 1.5\n")?.hasPrefix("liaison.yaml:2:25: socket.idle_timeout_seconds must be a whole number") == true)
     }
 }
+
+extension DaemonConfigTests {
+    /// `retention:` (issue 14.6, docs/RETENTION.md): a period per class,
+    /// what leaving is, when the daily purge runs; mistakes name their place.
+    @Test func retention() throws {
+        #expect(try parse("database: x.db\n").retention == RetentionPolicy())
+        let c = try parse("""
+            retention:
+              case_content: 5 years
+              contacts: 18 months
+              messages: never
+              leaving: [withdrawal, 毕业, transfer]
+              daily_at: "02:15"
+            """)
+        #expect(c.retention.period(.caseContent) == .years(5) && c.retention.period(.contacts) == .months(18))
+        #expect(c.retention.period(.messages) == .never && c.retention.period(.contactDetails) == .years(1))
+        #expect(c.retention.leaving == [.withdrawal, .graduation, .transfer] && c.retention.dailyAt == DailyTime(hour: 2, minute: 15))
+        #expect(try parse("retention:\n  daily_at: none\n").retention.dailyAt == nil)
+        #expect(message("retention:\n  case_content: forever\n")?.hasPrefix("liaison.yaml:2:17: retention.case_content \"forever\" is not a period") == true)
+        #expect(message("retention:\n  leaving: [withdrawal, suspension]\n")?.hasPrefix("liaison.yaml:2:25: \"suspension\" in retention.leaving") == true)
+        #expect(message("retention:\n  daily_at: \"25:00\"\n")?.hasPrefix("liaison.yaml:2:13: retention.daily_at \"25:00\" is not a time of day") == true)
+        #expect(message("retention:\n  notes: 1 year\n")?.hasPrefix("liaison.yaml:2:3: unknown key \"notes\" in retention") == true)
+    }
+}

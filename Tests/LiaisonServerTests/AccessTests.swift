@@ -97,6 +97,7 @@ struct Reply<R: Decodable>: Decodable { var result: R }
             Method.whoami: "{}", Method.staffList: "{}", Method.staffShow: #"{"id":"T0101"}"#,
             Method.auditList: "{}", Method.auditVerify: "{}", Method.studentExport: #"{"id":"\#(student)"}"#,
             Method.keyStatus: "{}", Method.keyRotate: "{}",
+            Method.retentionPlan: "{}", Method.retentionPurge: "{}",
         ]
     }
 

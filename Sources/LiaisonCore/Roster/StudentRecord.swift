@@ -37,8 +37,10 @@ public enum AwardLevel: String, Codable, Sendable, CaseIterable, Comparable, Bil
 }
 
 /// A change of a student's standing (学籍异动), effective on its date.
+/// Graduation (毕业) ends the student's time at the school as withdrawal
+/// does: a retention period counts from it (docs/RETENTION.md).
 public enum StatusChange: String, Codable, Sendable, CaseIterable, Bilingual {
-    case suspension, resumption, withdrawal, transfer, majorChange = "major-change", retention
+    case suspension, resumption, withdrawal, transfer, majorChange = "major-change", retention, graduation
 
     public var chineseName: String {
         switch self {
@@ -48,6 +50,7 @@ public enum StatusChange: String, Codable, Sendable, CaseIterable, Bilingual {
         case .transfer: "转学"
         case .majorChange: "转专业"
         case .retention: "保留学籍"
+        case .graduation: "毕业"
         }
     }
 }

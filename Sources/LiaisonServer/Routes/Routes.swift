@@ -29,6 +29,7 @@ enum Routes {
         addChannels(&r, engine, channels)
         addAudit(&r, engine)
         addKeys(&r, engine, info.keys)
+        addRetention(&r, engine)
         let table = AccessTable()
         addStaff(&r, engine, table)
         table.set(r.access)

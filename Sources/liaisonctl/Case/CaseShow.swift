@@ -19,14 +19,14 @@ struct CaseShow: ParsableCommand {
             var pairs = [("case", c.id), ("kind", display.kind(c.kind)), ("state", c.state.rawValue),
                          ("student", "\(c.studentID) \(d.student?.name ?? "") \(d.student?.className ?? "")"),
                          ("counselor", c.counselorID), ("occurred", display.time(c.occurredAt)),
-                         ("opened", "\(display.time(c.openedAt)) by \(c.openedBy)"), ("summary", c.summary),
+                         ("opened", "\(display.time(c.openedAt)) by \(c.openedBy)"), ("summary", Self.purged(d) ?? c.summary),
                          ("policy", c.kind.policyIDs.joined(separator: ", "))]
             if let level = c.facts.sanctionLevel { pairs.append(("sanction", "\(level.chineseName) (\(level.rawValue))")) }
             if let effective = c.facts.effectiveAt { pairs.append(("effective", display.time(effective))) }
             if c.facts.unreachable { pairs.append(("warning", "no guardian could be reached by any channel or phone when it opened")) }
             if c.state == .closed {
                 pairs.append(("closed", "\(display.time(c.closedAt)) by \(c.closedBy ?? "?")"))
-                pairs.append(("resolution", c.resolution ?? ""))
+                pairs.append(("resolution", Self.purged(d) ?? c.resolution ?? ""))
             }
             var steps = TextTable(["step", "status", "due", "set by", "left", "evidence", "escalations"])
             for s in c.steps {
@@ -45,9 +45,19 @@ struct CaseShow: ParsableCommand {
         }
     }
 
+    /// `(purged: case_content 2029-07-01)` when a retention purge emptied the case's texts.
+    static func purged(_ d: CaseDetail) -> String? {
+        guard d.record.summary.isEmpty, let mark = d.events.first(where: { $0.type == .caseOpened })?.payload[RetentionCut.marker] else { return nil }
+        return "(purged: \(mark), docs/RETENTION.md)"
+    }
+
     static func timeline(_ events: [Event], _ display: Display) -> String {
         var t = TextTable(["when", "who", "event", "policy", "detail"])
-        for e in events { t.add([display.time(e.at), e.actor, e.type.rawValue, e.policy.joined(separator: ","), detail(e, display)]) }
+        for e in events {
+            // A retention purge emptied its texts (docs/RETENTION.md): say so.
+            let cut = e.payload[RetentionCut.marker].map { " [purged: \($0)]" } ?? ""
+            t.add([display.time(e.at), e.actor, e.type.rawValue, e.policy.joined(separator: ","), detail(e, display) + cut])
+        }
         return t.render()
     }
 
