@@ -39,9 +39,13 @@ import LiaisonConfig
                          "13911110001", "zhangjianguo", "福慧路十二号", "张建国", "心理问题需关注", "收到谢谢老师", "13700000101"]
     static let kept = ["李大山", "13911110003", "王五同学擦伤", "13700000103"]
 
-    @Test func aPurgeEmptiesWhatIsDueKeepsTheSkeletonAndReplaysToTheSameState() throws {
+    /// Plaintext (data_key: none) and sealed: the purge finds what is due
+    /// by opening sealed payloads, and cuts it the same.
+    @Test(arguments: [false, true]) func aPurgeEmptiesWhatIsDueKeepsTheSkeletonAndReplaysToTheSameState(sealed: Bool) throws {
         let clock = ManualClock(cal.parse("2020-03-02 09:00")!)
-        let (store, dir) = try temporaryStore()
+        let (plain, dir) = try temporaryStore()
+        let store = sealed ? try SQLiteStore(path: dir.appendingPathComponent("sealed.db").path,
+                                             sealer: Sealer(keyring: try Keyring.parse(Keyring.newKeyLine(id: "k1"), file: "k"))) : plain
         let engine = Engine(store: store, clock: clock)
         engine.setRulebooks(try RulebookLoader.load(directory: shippedRules), templates: shippedTemplates)
         _ = try engine.importRoster(RosterFiles(students: try table(Self.students, "students.csv"), guardians: try table(Self.guardians, "guardians.csv"),
@@ -124,12 +128,20 @@ import LiaisonConfig
         let audit = try engine.auditLog(AuditFilter(limit: 1000), by: .administrator).entries.filter { $0.action == .retentionPurge }
         #expect(audit.count == 1 && audit[0].actor == "root" && audit[0].detail.hasPrefix("manual purge; case_content: 1 students, 1 case, 1 record"), "\(audit)")
 
-        // Nothing is left in any table, the event log included…
+        // Nothing is left in any table, the event log included (each sealed value opened)…
         let everything = try store.pool.read { db in
             try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'").flatMap { t in
-                try Row.fetchAll(db, sql: "SELECT * FROM \"\(t)\"").map { "\($0)" }
+                try Row.fetchAll(db, sql: "SELECT * FROM \"\(t)\"").map { row in
+                    try row.columnNames.map { c -> String in
+                        let v: String? = row[c] as? String
+                        guard let v, v.hasPrefix("sealed1:"), let column = SealedColumn(rawValue: "\(t).\(c)") else { return "\(c):\(row[c] as DatabaseValue)" }
+                        return "\(c):" + (try store.sealer.open(v, column))
+                    }.joined(separator: " ")
+                }
             }.joined(separator: "\n")
         }
+        let sealedValues = try store.keyStatus().keys.first?.values ?? 0
+        #expect(!everything.contains("sealed1:") && sealed == (sealedValues > 0))
         for text in Self.purged { #expect(!everything.contains(text), "\(text) is still in the database") }
         for text in Self.kept { #expect(everything.contains(text), "\(text) was purged") }
         // …nor in the file's bytes (freed space zeroed, the WAL truncated).
