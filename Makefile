@@ -32,7 +32,8 @@ test: deps
 # Not part of the tests: case-open throughput and latency over the socket at
 # 1 and 16 clients, against raw single-row SQLite transactions on this disk;
 # a million pending deadlines; messages a second through the plugin hosts
-# (LIAISON_BENCH_ONLY=channels runs just those; =roster a 30,000-student
+# (LIAISON_BENCH_ONLY=channels runs just those; =sealing sealed against
+# data_key: none; =roster a 30,000-student
 # roster import through the daemon, =sms, =letters).
 bench: deps
 	$(SWIFT) build -c release

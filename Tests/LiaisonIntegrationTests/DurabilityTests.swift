@@ -37,6 +37,9 @@ import LiaisonProtocol
         try d.start()
         let ids = try d.json(CasePage.self, "case", "list").cases.map(\.id)
         #expect(Set(ids) == Set(opened))
+        // Sealed (the default): every acknowledged summary opens whole after the kill.
+        #expect(try d.json(KeyStatus.self, "key", "status").sealing)
+        for (i, id) in opened.enumerated() { #expect(try d.json(CaseDetail.self, "case", "show", id).record.summary == "事故 \(i)") }
     }
 }
 

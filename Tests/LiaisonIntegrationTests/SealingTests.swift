@@ -3,6 +3,7 @@ import Glibc
 import Testing
 import LiaisonCore
 import LiaisonProtocol
+import LiaisonTestSupport
 
 /// Personal data at rest through the real daemon (issue 14.4): `strings`
 /// over the database, its WAL and a backup finds none of a roster's numbers
@@ -144,5 +145,28 @@ import LiaisonProtocol
         // Rotation needs a new key in the credential's source, which liaisond cannot write: it says how.
         let rotate = try d.ctl("key", "rotate")
         #expect(rotate.status == 1 && rotate.err.contains("already sealed under k7") && rotate.err.contains("systemctl restart liaisond"), "\(rotate.err)")
+    }
+
+    /// kill -9 in the middle of a rotation: liaisond starts again on the
+    /// key file as it stands (old and new key), every value opens, and the
+    /// next rotation finishes the work and retires both older keys.
+    @Test func killNineDuringARotationLosesNothing() throws {
+        let d = try Daemon()  // the demo roster: some thousands of sealed values
+        try d.start()
+        let c = try d.json(CaseRecord.self, "case", "open", "accident", "--student", "2023010101", "--summary", "右腿骨折 leg-fracture-ZK4")
+        let keyFile = d.dir.appendingPathComponent("data.key").path
+        let rotation = try ChildProcess([Binaries.liaisonctl, "key", "rotate", "--socket", d.socket], env: ProcessInfo.processInfo.environment,
+                                        output: d.dir.appendingPathComponent("rotate.log").path)
+        // The new key is in the file as soon as the rotation starts; kill then.
+        #expect(eventually { ((try? String(contentsOfFile: keyFile, encoding: .utf8)) ?? "").contains("\nk2 ") })
+        d.kill9()
+        rotation.waitUntilExit()
+        try d.start()
+        #expect(try d.json(CaseDetail.self, "case", "show", c.id).record.summary == "右腿骨折 leg-fracture-ZK4")
+        #expect(try d.json(StudentDetail.self, "student", "show", "2023010101").guardians.allSatisfy { $0.phone.hasPrefix("+86") })
+        let r = try d.json(KeyRotation.self, "key", "rotate")
+        #expect(r.current == "k3" && r.status.keys.filter { $0.id != "k3" }.allSatisfy { $0.values == 0 && $0.retiredAt != nil })
+        #expect(r.status.plaintextValues == 0 && r.retired.contains("k2"))
+        #expect(try d.json(CaseDetail.self, "case", "show", c.id).record.summary == "右腿骨折 leg-fracture-ZK4")
     }
 }

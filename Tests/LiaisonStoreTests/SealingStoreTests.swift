@@ -121,4 +121,17 @@ import LiaisonConfig
             #expect(e?.message.contains(says) == true, "\(e?.message ?? "") lacks \(says)")
         }
     }
+
+    /// Opened values are kept for the next read, by column: a value copied
+    /// into another column still does not open, and a damaged one never does.
+    @Test func aValueOpensOnlyInItsOwnColumnCachedOrNot() throws {
+        let sealer = Sealer(keyring: try keyring(Keyring.newKeyLine(id: "k1")))
+        let sealed = sealer.seal("+8613900000001", .guardianPhone)
+        #expect(sealed.hasPrefix("sealed1:k1:") && sealed != sealer.seal("+8613900000001", .guardianPhone), "a fresh nonce each time")
+        for _ in 0..<2 { #expect(try sealer.open(sealed, .guardianPhone) == "+8613900000001") }
+        #expect(throws: LiaisonError.self) { try sealer.open(sealed, .studentPhone) }
+        let damaged = String(sealed.dropLast(4)) + (sealed.hasSuffix("AAAA") ? "BBBB" : "AAAA")
+        #expect(throws: LiaisonError.self) { try sealer.open(damaged, .guardianPhone) }
+        #expect(try sealer.open("13900000001", .guardianPhone) == "13900000001", "plaintext from before sealing reads as it is")
+    }
 }
