@@ -12,22 +12,29 @@ import LiaisonProtocol
 
 /// `clients` threads, each with its own connection, open `total` cases.
 func openCasesRound(socket: String, clients: Int, total: Int) throws -> Figures {
-    let perClient = total / clients
-    let connections = try (0..<clients).map { _ in try LiaisonClient.connect(socketPath: socket, client: "bench") }
-    let latencies = UnsafeMutableBufferPointer<Double>.allocate(capacity: perClient * clients)
+    let connections = UncheckedBox(try (0..<clients).map { _ in try LiaisonClient.connect(socketPath: socket, client: "bench") })
+    return threadedRound(threads: clients, total: total) { i, j in
+        _ = try! connections.value[i].call(Method.caseOpen, CaseOpenParams(kind: "accident", student: "2023010101", summary: "bench \(i)-\(j)"),
+                                           as: CaseRecord.self)
+    }
+}
+
+/// `threads` threads each run `op(thread, n)` total/threads times; the
+/// throughput and the latencies of the calls.
+func threadedRound(threads: Int, total: Int, _ op: @escaping @Sendable (Int, Int) -> Void) -> Figures {
+    let per = total / threads
+    let latencies = UnsafeMutableBufferPointer<Double>.allocate(capacity: per * threads)
     defer { latencies.deallocate() }
+    let slice = UncheckedBox(latencies)
     let group = DispatchGroup()
     let start = nowNS()
-    for (i, c) in connections.enumerated() {
+    for i in 0..<threads {
         group.enter()
-        let box = UncheckedBox(c)
-        let slice = UncheckedBox(latencies)
         Thread {
-            for j in 0..<perClient {
+            for j in 0..<per {
                 let t0 = nowNS()
-                _ = try! box.value.call(Method.caseOpen, CaseOpenParams(kind: "accident", student: "2023010101", summary: "bench \(i)-\(j)"),
-                                        as: CaseRecord.self)
-                slice.value[i * perClient + j] = Double(nowNS() - t0) / 1e6
+                op(i, j)
+                slice.value[i * per + j] = Double(nowNS() - t0) / 1e6
             }
             group.leave()
         }.start()
@@ -35,7 +42,7 @@ func openCasesRound(socket: String, clients: Int, total: Int) throws -> Figures 
     group.wait()
     let seconds = Double(nowNS() - start) / 1e9
     let sorted = latencies.sorted()
-    return Figures(perSecond: Double(perClient * clients) / seconds, p50ms: percentile(sorted, 0.5), p99ms: percentile(sorted, 0.99))
+    return Figures(perSecond: Double(per * threads) / seconds, p50ms: percentile(sorted, 0.5), p99ms: percentile(sorted, 0.99))
 }
 
 /// `total` requests of one counselor's students (T0101's, 40 with their

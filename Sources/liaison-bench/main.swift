@@ -107,27 +107,9 @@ engine.setRulebooks(try RulebookLoader.load(directory: rulesDirectory),
 _ = try engine.loadDemoRosterIfEmpty()
 
 func engineRound(threads: Int, total: Int) -> Figures {
-    let per = total / threads
-    let latencies = UnsafeMutableBufferPointer<Double>.allocate(capacity: per * threads)
-    defer { latencies.deallocate() }
-    let slice = UncheckedBox(latencies)
-    let group = DispatchGroup()
-    let start = nowNS()
-    for i in 0..<threads {
-        group.enter()
-        Thread {
-            for j in 0..<per {
-                let t0 = nowNS()
-                _ = try! engine.openCase(kind: .accident, studentID: "2023010101", summary: "bench \(i)-\(j)", occurredAt: nil, by: .administrator)
-                slice.value[i * per + j] = Double(nowNS() - t0) / 1e6
-            }
-            group.leave()
-        }.start()
+    threadedRound(threads: threads, total: total) { i, j in
+        _ = try! engine.openCase(kind: .accident, studentID: "2023010101", summary: "bench \(i)-\(j)", occurredAt: nil, by: .administrator)
     }
-    group.wait()
-    let seconds = Double(nowNS() - start) / 1e9
-    let sorted = latencies.sorted()
-    return Figures(perSecond: Double(per * threads) / seconds, p50ms: percentile(sorted, 0.5), p99ms: percentile(sorted, 0.99))
 }
 
 func medianFigures(_ runs: [Figures]) -> Figures {

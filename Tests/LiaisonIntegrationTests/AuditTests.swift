@@ -18,9 +18,7 @@ import LiaisonProtocol
     @Test func listsOfPersonalDataLeaveOneRowAPage() throws {
         let d = try Daemon(demo: false, socketGroup: "nogroup")
         try d.start()
-        let files = [try d.write("students.csv", Fixtures.students), try d.write("guardians.csv", Fixtures.guardians),
-                     try d.write("staff.csv", Fixtures.staff)]
-        #expect(try d.ctl(["roster", "import"] + files).status == 0)
+        try d.importFixtures()
         let c = try d.json(CaseRecord.self, "case", "open", "study-aversion", "--student", "2023010201", "--summary", "连续旷课")
         // Nobody is counselor T0102, whose one student is 2023010201.
         for args in [["student", "list", "--counselor", "T0102"], ["case", "list"], ["message", "list", "--case", c.id], ["task", "list"],

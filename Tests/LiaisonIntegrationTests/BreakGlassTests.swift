@@ -24,10 +24,7 @@ import LiaisonProtocol
         let d = try Daemon(demo: false, socketGroup: "nogroup", channels: "")
         try d.configure(Daemon.outbox(d.outboxDirectory))
         try d.start()
-        let files = [try d.write("students.csv", Fixtures.students), try d.write("guardians.csv", Fixtures.guardians),
-                     try d.write("staff.csv", Self.staff)]
-        let imported = try d.ctl(["roster", "import"] + files)
-        #expect(imported.status == 0, "\(imported.err)")
+        try d.importFixtures(staff: Self.staff)
         let c = try d.json(CaseRecord.self, "case", "open", "accident", "--student", "2023010101", "--summary", "右腿骨折，已送医院")
 
         // The administrator sees staff, rules and configuration, no student.

@@ -188,6 +188,16 @@ final class Daemon: @unchecked Sendable {
     /// A protocol-level client that has said hello.
     func client() throws -> LiaisonClient { try LiaisonClient.connect(socketPath: socket, client: "tests") }
 
+    /// Imports the fixture roster (its students and guardians, and `staff`);
+    /// returns the three files' paths. A refused import throws, with why.
+    @discardableResult
+    func importFixtures(staff: String = Fixtures.staff) throws -> [String] {
+        let files = [try write("students.csv", Fixtures.students), try write("guardians.csv", Fixtures.guardians), try write("staff.csv", staff)]
+        let o = try ctl(["roster", "import"] + files)
+        guard o.status == 0 else { throw LiaisonError(.internal, "roster import failed (\(o.status)): \(o.err)") }
+        return files
+    }
+
     func write(_ name: String, _ text: String) throws -> String {
         let path = dir.appendingPathComponent(name).path
         try text.write(toFile: path, atomically: true, encoding: .utf8)

@@ -21,10 +21,7 @@ import LiaisonTestSupport
         let d = try Daemon(demo: false, socketGroup: "nogroup", channels: "")
         try d.configure(Daemon.outbox(d.outboxDirectory))
         try d.start()
-        let files = [try d.write("students.csv", Fixtures.students), try d.write("guardians.csv", Fixtures.guardians),
-                     try d.write("staff.csv", Self.staff)]
-        let imported = try d.ctl(["roster", "import"] + files)
-        #expect(imported.status == 0, "\(imported.err)")
+        try d.importFixtures(staff: Self.staff)
         return d
     }
 

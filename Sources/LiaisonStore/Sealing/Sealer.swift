@@ -21,14 +21,15 @@ public final class Sealer: Sendable {
     /// Values opened lately, by column and stored text: the same sealed
     /// value is read again and again (a counselor's list, a message the
     /// dispatcher claims, sends and settles), and opening costs microseconds
-    /// (measured: ~4 µs a phone number, `LIAISON_BENCH_ONLY=sealing`).
-    /// Short values only (numbers, addresses, notes: ≤ 600 bytes stored),
-    /// at most `cacheLimit` of them; emptied when full. The column is part
-    /// of the key, so a value moved to another column still fails to open.
+    /// (measured: ~4 µs a phone number, ~6 µs a 700-byte payload). Values
+    /// up to 8 KiB stored, 16 MiB of them at most; emptied when full. The
+    /// column is part of the key, so a value moved to another column still
+    /// fails to open.
     struct Opened: Hashable { let column: SealedColumn; let stored: String }
-    let opened = Mutex([Opened: String]())
-    static let cacheLimit = 20_000
-    static let cacheableLength = 600
+    struct OpenedCache { var values: [Opened: String] = [:]; var bytes = 0 }
+    let opened = Mutex(OpenedCache())
+    static let cacheBytes = 16 << 20
+    static let cacheableLength = 8 << 10
 
     public init(keyring: Keyring?) {
         state = Mutex(State(keyring: keyring, byID: Dictionary(uniqueKeysWithValues: (keyring?.keys ?? []).map { ($0.id, $0) })))
@@ -48,7 +49,20 @@ public final class Sealer: Sendable {
 
     public func seal(_ value: String, _ column: SealedColumn) -> String {
         guard !value.isEmpty, let key = keyring?.current else { return value }
-        return Self.seal(value, column, key)
+        let stored = Self.seal(value, column, key)
+        // What is written is mostly read back soon (the dispatcher claims
+        // the message it was just given): it opens from here.
+        remember(stored, value, column)
+        return stored
+    }
+
+    func remember(_ stored: String, _ plain: String, _ column: SealedColumn) {
+        guard stored.utf8.count <= Self.cacheableLength else { return }
+        let size = stored.utf8.count + plain.utf8.count
+        opened.withLock { cache in
+            if cache.bytes + size > Self.cacheBytes { cache = OpenedCache() }
+            if cache.values.updateValue(plain, forKey: Opened(column: column, stored: stored)) == nil { cache.bytes += size }
+        }
     }
 
     static func seal(_ value: String, _ column: SealedColumn, _ key: DataKey) -> String {
@@ -71,14 +85,9 @@ public final class Sealer: Sendable {
         guard stored.hasPrefix(Self.prefix) else { return stored }
         let cacheable = stored.utf8.count <= Self.cacheableLength
         let probe = Opened(column: column, stored: stored)
-        if cacheable, let plain = opened.withLock({ $0[probe] }) { return plain }
+        if cacheable, let plain = opened.withLock({ $0.values[probe] }) { return plain }
         let plain = try openUncached(stored, column)
-        if cacheable {
-            opened.withLock { cache in
-                if cache.count >= Self.cacheLimit { cache.removeAll(keepingCapacity: true) }
-                cache[probe] = plain
-            }
-        }
+        if cacheable { remember(stored, plain, column) }
         return plain
     }
 
