@@ -3,6 +3,7 @@ import Glibc
 import LiaisonClient
 import LiaisonCore
 import LiaisonProtocol
+import LiaisonStore
 
 // Sealing's cost (issue 14.4): the same work against two daemons in one
 // run, one sealing personal data under a key and one with `data_key: none`,
@@ -63,8 +64,27 @@ func studentListRound(socket: String, total: Int) throws -> Figures {
     return Figures(perSecond: Double(total) / seconds, p50ms: percentile(lat, 0.5), p99ms: percentile(lat, 0.99))
 }
 
+/// Microseconds to seal a value, to open it the first time (a sealer with
+/// its own, empty cache) and to open it again (from the cache).
+func sealPerValue(_ value: String) throws -> (seal: Double, open: Double, cached: Double) {
+    let keyring = try Keyring.parse(Keyring.newKeyLine(id: "k1"), file: "bench")
+    let writer = Sealer(keyring: keyring), reader = Sealer(keyring: keyring)
+    let n = 20_000
+    var t0 = nowNS()
+    let sealed = (0..<n).map { _ in writer.seal(value, .guardianPhone) }
+    let seal = Double(nowNS() - t0) / Double(n) / 1000
+    t0 = nowNS()
+    for s in sealed { precondition(try reader.open(s, .guardianPhone) == value) }
+    let open = Double(nowNS() - t0) / Double(n) / 1000
+    t0 = nowNS()
+    for s in sealed { precondition(try reader.open(s, .guardianPhone) == value) }
+    return (seal, open, Double(nowNS() - t0) / Double(n) / 1000)
+}
+
 func sealingSection(binDir: URL, dir: URL, rulesDirectory: String, templatesDirectory: String, rounds: Int) throws
     -> (lines: [String], json: [String: Double]) {
+    let phone = try sealPerValue("+8613912345678")
+    let payload = try sealPerValue(String(repeating: "{\"summary\":\"宿舍楼梯摔倒，右腿骨折\"}", count: 20))  // 940 bytes
     let ops = Int(ProcessInfo.processInfo.environment["LIAISON_BENCH_OPS"] ?? "") ?? 1600
     var daemons: [(name: String, socket: String, process: Process)] = []
     defer { for d in daemons { kill(d.process.processIdentifier, SIGTERM); d.process.waitUntilExit() } }
@@ -104,7 +124,10 @@ func sealingSection(binDir: URL, dir: URL, rulesDirectory: String, templatesDire
         line("case open, 16 clients, sealed", os), line("case open, 16 clients, plaintext", op),
         line("student list T0101 (40), sealed", ls), line("student list T0101 (40), plaintext", lp),
         String(format: "ratio sealed/plaintext: case open(16) = %.2f   student list = %.2f", os.perSecond / op.perSecond, ls.perSecond / lp.perSecond),
+        String(format: "per value: a phone number seal %.2f µs, open %.2f µs, again %.2f µs; a %d-byte payload seal %.2f µs, open %.2f µs",
+               phone.seal, phone.open, phone.cached, 940, payload.seal, payload.open),
     ], [
+        "seal_phone_us": phone.seal, "open_phone_us": phone.open, "open_cached_us": phone.cached, "seal_payload_us": payload.seal,
         "sealed_open16_ops": os.perSecond, "plain_open16_ops": op.perSecond, "ratio_sealed_open16": os.perSecond / op.perSecond,
         "sealed_list_ops": ls.perSecond, "plain_list_ops": lp.perSecond, "ratio_sealed_list": ls.perSecond / lp.perSecond,
         "sealed_open16_p99_ms": os.p99ms, "plain_open16_p99_ms": op.p99ms,
