@@ -74,10 +74,10 @@ func sealPerValue(_ value: String) throws -> (seal: Double, open: Double, cached
     let sealed = (0..<n).map { _ in writer.seal(value, .guardianPhone) }
     let seal = Double(nowNS() - t0) / Double(n) / 1000
     t0 = nowNS()
-    for s in sealed { precondition(try reader.open(s, .guardianPhone) == value) }
+    for s in sealed { let plain = try reader.open(s, .guardianPhone); precondition(plain == value) }
     let open = Double(nowNS() - t0) / Double(n) / 1000
     t0 = nowNS()
-    for s in sealed { precondition(try reader.open(s, .guardianPhone) == value) }
+    for s in sealed { let plain = try reader.open(s, .guardianPhone); precondition(plain == value) }
     return (seal, open, Double(nowNS() - t0) / Double(n) / 1000)
 }
 
