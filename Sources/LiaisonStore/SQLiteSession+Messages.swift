@@ -44,8 +44,7 @@ extension SQLiteSession {
         try exec("""
             UPDATE outbox SET state = ?, route_index = ?, channel = ?, attempts = ?, next_at = ?, provider_id = ?, body = ?,
                 note = ?, updated_at = ? WHERE id = ?
-            """, [m.state.rawValue, m.routeIndex, m.channel, m.attempts, Self.ms(m.nextAt), m.providerID, sealer.seal(m.body, .messageBody, row: "\(m.id)"),
-                  sealer.seal(m.note, .messageNote, row: "\(m.id)"),
+            """, [m.state.rawValue, m.routeIndex, m.channel, m.attempts, Self.ms(m.nextAt), m.providerID, seal(m.body, .messageBody), seal(m.note, .messageNote),
                   Self.ms(m.updatedAt), m.id])
     }
 
@@ -146,11 +145,11 @@ extension SQLiteSession {
             UPDATE outbox SET provider_id = ?, note = CASE state WHEN 'sending' THEN ? ELSE note END,
                 state = CASE state WHEN 'sending' THEN 'sent' ELSE state END, updated_at = ?
             WHERE id = ?
-            """, [providerID, sealer.seal(note, .messageNote, row: "\(id)"), Self.ms(at), id])
+            """, [providerID, seal(note, .messageNote), Self.ms(at), id])
     }
 
     func markDelivered(_ id: Int64, note: String, at: Date) throws {
-        try exec("UPDATE outbox SET state = 'delivered', note = ?, updated_at = ? WHERE id = ?", [sealer.seal(note, .messageNote, row: "\(id)"), Self.ms(at), id])
+        try exec("UPDATE outbox SET state = 'delivered', note = ?, updated_at = ? WHERE id = ?", [seal(note, .messageNote), Self.ms(at), id])
     }
 
     func attempts(messageID: Int64) throws -> [MessageAttempt] {

@@ -292,9 +292,9 @@ struct SQLiteSession: StoreWriter {
             INSERT OR REPLACE INTO cases (id, kind, student_id, counselor_id, state, summary, occurred_at, opened_at,
                 opened_by, updated_at, closed_at, closed_by, resolution, note_count, rulebook_version, steps, facts)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, [c.id, c.kind.rawValue, c.studentID, c.counselorID, c.state.rawValue, sealer.seal(c.summary, .caseSummary, row: c.id),
+            """, [c.id, c.kind.rawValue, c.studentID, c.counselorID, c.state.rawValue, seal(c.summary, .caseSummary),
                              Self.ms(c.occurredAt), Self.ms(c.openedAt), c.openedBy, Self.ms(c.updatedAt),
-                             c.closedAt.map(Self.ms), c.closedBy, c.resolution.map { sealer.seal($0, .caseResolution, row: c.id) }, c.noteCount, c.rulebookVersion, steps,
+                             c.closedAt.map(Self.ms), c.closedBy, c.resolution.map { seal($0, .caseResolution) }, c.noteCount, c.rulebookVersion, steps,
                              c.facts.isEmpty ? "{}" : FlatJSON.encode(c.facts.payload)])
     }
 

@@ -134,22 +134,4 @@ import LiaisonConfig
         #expect(throws: LiaisonError.self) { try sealer.open(damaged, .guardianPhone) }
         #expect(try sealer.open("13900000001", .guardianPhone) == "13900000001", "plaintext from before sealing reads as it is")
     }
-
-    /// A row written again with the same text keeps its sealed text; another
-    /// row, another text or a new key is a new sealing.
-    @Test func aRowRewrittenWithTheSameTextKeepsItsSealedText() throws {
-        let k1 = Keyring.newKeyLine(id: "k1")
-        let sealer = Sealer(keyring: try keyring(k1))
-        let first = sealer.seal("右腿骨折", .caseSummary, row: "C1")
-        #expect(sealer.seal("右腿骨折", .caseSummary, row: "C1") == first)
-        #expect(sealer.seal("右腿骨折", .caseSummary, row: "C2") != first, "nothing passes between rows")
-        #expect(sealer.seal("右腿骨折", .caseResolution, row: "C1") != first, "nor between columns")
-        let changed = sealer.seal("右腿骨折，已出院", .caseSummary, row: "C1")
-        let opened = try sealer.open(changed, .caseSummary)
-        #expect(changed != first && opened == "右腿骨折，已出院")
-        sealer.install(try keyring(k1, Keyring.newKeyLine(id: "k2")))
-        let rotated = sealer.seal("右腿骨折，已出院", .caseSummary, row: "C1")
-        let reopened = try sealer.open(rotated, .caseSummary)
-        #expect(rotated.hasPrefix("sealed1:k2:") && reopened == "右腿骨折，已出院")
-    }
 }

@@ -56,30 +56,6 @@ public final class Sealer: Sendable {
         return stored
     }
 
-    /// The last value sealed for each row and column: a row written again
-    /// with the same text (a case saved at every step, a message at every
-    /// state) keeps the sealed text it holds instead of a new sealing
-    /// (~6 µs each, inside the single writer). Only a row's own value is
-    /// reused, and only under the current key; nothing passes between rows.
-    struct RowColumn: Hashable { let column: SealedColumn; let row: String }
-    let lastSealed = Mutex([RowColumn: (plain: String, stored: String)]())
-    static let lastSealedLimit = 5_000
-
-    /// `seal(_:_:)` for a value of row `row` (its primary key).
-    public func seal(_ value: String, _ column: SealedColumn, row: String) -> String {
-        guard !value.isEmpty, let key = keyring?.current, value.utf8.count <= Self.cacheableLength else { return seal(value, column) }
-        let slot = RowColumn(column: column, row: row)
-        if let last = lastSealed.withLock({ $0[slot] }), last.plain == value, Self.keyID(of: last.stored) == Substring(key.id) {
-            return last.stored
-        }
-        let stored = seal(value, column)
-        lastSealed.withLock { m in
-            if m.count >= Self.lastSealedLimit { m.removeAll(keepingCapacity: true) }
-            m[slot] = (value, stored)
-        }
-        return stored
-    }
-
     func remember(_ stored: String, _ plain: String, _ column: SealedColumn) {
         guard stored.utf8.count <= Self.cacheableLength else { return }
         let size = stored.utf8.count + plain.utf8.count
