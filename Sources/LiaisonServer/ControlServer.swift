@@ -4,6 +4,7 @@ import LiaisonConfig
 import LiaisonCore
 import LiaisonEngine
 import LiaisonProtocol
+import LiaisonStore
 import Logging
 import Synchronization
 

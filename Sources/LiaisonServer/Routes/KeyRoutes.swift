@@ -2,6 +2,7 @@ import Foundation
 import LiaisonCore
 import LiaisonEngine
 import LiaisonProtocol
+import LiaisonStore
 
 extension Routes {
     /// `key.status` and `key.rotate` (issue 14.4): running the service. Ops

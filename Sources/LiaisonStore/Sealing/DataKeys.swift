@@ -1,10 +1,10 @@
 import Foundation
 import LiaisonCore
-import LiaisonStore
 import Synchronization
 
 /// The data key as a running daemon handles it (`key status`, `key
-/// rotate`): the store it seals and the source it came from.
+/// rotate`): the store it seals and the source it came from. Here, beside
+/// the sealing it drives; the server only routes to it.
 public final class DataKeys: Sendable {
     let store: SQLiteStore
     let source: DataKeySource
