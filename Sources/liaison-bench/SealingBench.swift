@@ -46,6 +46,21 @@ func threadedRound(threads: Int, total: Int, _ op: @escaping @Sendable (Int, Int
     return Figures(perSecond: Double(per * threads) / seconds, p50ms: percentile(sorted, 0.5), p99ms: percentile(sorted, 0.99))
 }
 
+/// The `make run` daemon's keys: the demo roster, the outbox channel
+/// writing into `dir` with receipts.
+func demoWithOutbox(binDir: URL, dir: URL) -> String {
+    """
+    demo_roster: true
+    plugins:
+      directory: \(binDir.path)
+    channels:
+      outbox:
+        plugin: outbox
+        serves: [sms, wechat, qq, letter, staff]
+        config: {directory: \(dir.path)/outbox, receipts: true}
+    """
+}
+
 /// `total` requests of one counselor's students (T0101's, 40 with their
 /// phones, each opened from its sealed column) on one connection.
 func studentListRound(socket: String, total: Int) throws -> Figures {
@@ -91,17 +106,8 @@ func sealingSection(binDir: URL, dir: URL, rulesDirectory: String, templatesDire
     for (name, key) in [("sealed", ""), ("plaintext", "data_key: none")] {
         let work = dir.appendingPathComponent("sealing-\(name)")
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
-        let p = try startDaemon(binDir: binDir, dir: work, rulesDirectory: rulesDirectory, templatesDirectory: templatesDirectory, """
-            \(key)
-            demo_roster: true
-            plugins:
-              directory: \(binDir.path)
-            channels:
-              outbox:
-                plugin: outbox
-                serves: [sms, wechat, qq, letter, staff]
-                config: {directory: \(work.path)/outbox, receipts: true}
-            """)
+        let p = try startDaemon(binDir: binDir, dir: work, rulesDirectory: rulesDirectory, templatesDirectory: templatesDirectory,
+                                key + "\n" + demoWithOutbox(binDir: binDir, dir: work))
         daemons.append((name, work.appendingPathComponent("liaison.sock").path, p))
     }
     for d in daemons { _ = try openCasesRound(socket: d.socket, clients: 4, total: 200) }  // warm up

@@ -54,16 +54,8 @@ if only == "channels" || only == "sms" || only == "letters" || only == "roster" 
 // MARK: the daemon
 
 let socketPath = dir.appendingPathComponent("liaison.sock").path
-let daemon = try startDaemon(binDir: binDir, dir: dir, rulesDirectory: rulesDirectory, templatesDirectory: templatesDirectory, """
-    demo_roster: true
-    plugins:
-      directory: \(binDir.path)
-    channels:
-      outbox:
-        plugin: outbox
-        serves: [sms, wechat, qq, letter, staff]
-        config: {directory: \(dir.path)/outbox, receipts: true}
-    """)
+let daemon = try startDaemon(binDir: binDir, dir: dir, rulesDirectory: rulesDirectory, templatesDirectory: templatesDirectory,
+                             demoWithOutbox(binDir: binDir, dir: dir))
 defer { kill(daemon.processIdentifier, SIGTERM); daemon.waitUntilExit() }
 
 /// `clients` threads, each with its own connection, open `total` cases.
