@@ -25,6 +25,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         // AES-GCM and HMAC for personal data at rest (issue 14.4; docs/DEPLOY.md "The data key").
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        // Property tests of the delivery policy (tests only).
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
         // Domain values and pure rules. Foundation only.
@@ -41,8 +43,10 @@ let package = Package(
         .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
         // The plugin ABI: one header, the whole contract (docs/PLUGINS.md).
         .target(name: "CLiaisonChannel"),
+        // Supervises plugin hosts and speaks their wire; reaches the outbox
+        // only through the engine's DeliveryPort (no Store: issue 15.3).
         .target(name: "LiaisonChannels", dependencies: [
-            "LiaisonCore", "LiaisonStore", "LiaisonEngine", "LiaisonProtocol", "LiaisonConfig", .product(name: "Logging", package: "swift-log"),
+            "LiaisonCore", "LiaisonEngine", "LiaisonProtocol", "LiaisonConfig", .product(name: "Logging", package: "swift-log"),
         ]),
         // The C ABI wrapped for plugins written in Swift (their instance type and one line of entry point).
         .target(name: "ChannelPluginKit", dependencies: ["CLiaisonChannel"]),
@@ -78,7 +82,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
 
-        .testTarget(name: "LiaisonCoreTests", dependencies: ["LiaisonCore", "LiaisonPosix"]),
+        .testTarget(name: "LiaisonCoreTests", dependencies: ["LiaisonCore", "LiaisonPosix", .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "LiaisonConfigTests", dependencies: ["LiaisonConfig"]),
         .testTarget(name: "LiaisonStoreTests", dependencies: ["LiaisonStore", "LiaisonEngine", "LiaisonConfig", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "LiaisonClientTests", dependencies: ["LiaisonClient"]),

@@ -1,5 +1,6 @@
 import Foundation
 import LiaisonConfig
+import LiaisonCore
 import LiaisonProtocol
 
 /// One configured channel as the dispatcher runs it. Touched only on the
@@ -53,6 +54,23 @@ final class ChannelRuntime {
 
     var receipts: Bool { info.capabilities.split(separator: ",").contains("receipts") }
 
+    /// The channel as the delivery policy sees it. Running means a host to
+    /// send to: a channel without one is starting, whatever it said last.
+    func view(at now: Date) -> DeliveryChannel {
+        let policyState: DeliveryChannel.State = switch state {
+        case .running: current == nil ? .starting : .running
+        case .starting: .starting
+        case .restarting: .restarting
+        case .refused: .refused
+        case .failed: .failed
+        case .stopped: .stopped
+        }
+        let next = bucket?.nextToken(after: now)
+        return DeliveryChannel(name: spec.name, serves: spec.serves, state: policyState, reason: reason, retries: spec.retries,
+                               backoff: spec.backoff, quietHours: spec.quietHours, tokenAt: next.flatMap { $0 > now ? $0 : nil },
+                               ratePerMinute: spec.ratePerMinute, receipts: receipts)
+    }
+
     func status(inFlight: Int, now: TimeInterval) -> PluginStatus {
         PluginStatus(channel: spec.name, pluginPath: spec.pluginPath, state: state.rawValue, reason: reason, pluginName: info.name,
                      pluginVersion: info.version, capabilities: info.capabilities, pid: current?.pid ?? 0, generation: generation,
@@ -61,30 +79,4 @@ final class ChannelRuntime {
                      recentExits: exits.filter { now - $0 < ChannelDispatcher.crashLoopWindow }.count, lastExit: lastExit,
                      retryAt: state == .failed ? restartAt.map { Date().addingTimeInterval($0 - now) } : nil)
     }
-}
-
-/// Messages a minute, with a minute's worth of burst; on the engine's clock,
-/// so a manual clock paces it in tests.
-struct TokenBucket {
-    let perSecond: Double
-    let capacity: Double
-    var tokens: Double
-    var at: Date?
-
-    init(perMinute: Int) {
-        perSecond = Double(perMinute) / 60
-        capacity = Double(perMinute)
-        tokens = capacity
-    }
-
-    mutating func take(_ now: Date) -> Bool {
-        if let at { tokens = min(capacity, tokens + max(0, now.timeIntervalSince(at)) * perSecond) }
-        at = now
-        guard tokens >= 1 else { return false }
-        tokens -= 1
-        return true
-    }
-
-    /// When the next token comes.
-    func nextToken(after now: Date) -> Date { now.addingTimeInterval(max(0, 1 - tokens) / perSecond) }
 }

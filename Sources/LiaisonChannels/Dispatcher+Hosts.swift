@@ -136,6 +136,7 @@ extension ChannelDispatcher {
                 return
             }
             outcomes.append(.result(f, status: status, providerID: providerID, error: error))
+            if status == "ok" { rt.sent += 1 } else { rt.failed += 1 }
             if status == "ok", rt.probation, rt.current?.generation == generation { endProbation(rt, why: "it sent a message") }
             if let h = rt.draining.first(where: { $0.generation == generation }) { closeIfIdle(h) }
         case let .receipt(providerID, key, receipt, detail):
@@ -157,6 +158,7 @@ extension ChannelDispatcher {
             }
             for (id, f) in inFlight where f.channel == name && f.generation == generation {
                 inFlight[id] = nil
+                rt.failed += 1
                 outcomes.append(.result(f, status: "unknown", providerID: "", error: "the plugin host \(how) during the send"))
             }
             if let i = rt.draining.firstIndex(where: { $0.generation == generation }) {

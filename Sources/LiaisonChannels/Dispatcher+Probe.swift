@@ -1,5 +1,6 @@
 import Foundation
 import LiaisonCore
+import LiaisonEngine
 import LiaisonProtocol
 
 /// `liaisonctl channel test`: one message straight through a channel's
@@ -60,7 +61,7 @@ extension ChannelDispatcher {
             probes[nextSendID] = probe
             probesByKey[key] = probe
             host.sendMessage(id: nextSendID, key: key, to: p.to, name: "", topic: "channel-test", subject: p.subject, body: p.text, urgent: true,
-                             sentAt: engine.calendar.isoTimestamp(engine.clock.now()))
+                             sentAt: port.schoolCalendar.isoTimestamp(port.deliveryNow()))
             return (probe, "\(rt.info.name) \(rt.info.version)", rt.spec.sendTimeout, rt.receipts)
         }
         defer { _ = try? onThread { [self] in probesByKey[key] = nil; probes = probes.filter { $0.value.key != key } } }

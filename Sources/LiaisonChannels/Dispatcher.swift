@@ -4,20 +4,21 @@ import LiaisonConfig
 import LiaisonCore
 import LiaisonEngine
 import LiaisonProtocol
-import LiaisonStore
 import Logging
 
-/// Sends the outbox through the channel plugins and turns what comes back
-/// (results, receipts, replies, host deaths) into records and evidence.
+/// Sends the outbox through the channel plugins and hands what comes back
+/// (results, receipts, replies, host deaths) to the engine's delivery port.
 ///
 /// One thread owns every channel's state; host reader threads and control
-/// requests reach it through a queue. Each turn it applies what arrived in
+/// requests reach it through a queue. Each turn it records what arrived in
 /// one transaction, restarts hosts that are due, and claims due messages in
 /// a second: a message is marked `sending`, with its attempt, before any
 /// plugin sees it, so a crash anywhere means "unknown" and a resend with
-/// the same idempotency key, never a silent loss.
+/// the same idempotency key, never a silent loss. What each message does
+/// next is `DeliveryPolicy`'s decision (Core); the dispatcher knows neither
+/// the store nor cases.
 public final class ChannelDispatcher: @unchecked Sendable {
-    let engine: Engine
+    let port: any DeliveryPort
     let hostProgram: String
     let logger: Logger
     var channels: [String: ChannelRuntime] = [:]
@@ -35,8 +36,6 @@ public final class ChannelDispatcher: @unchecked Sendable {
     var inFlight: [UInt64: InFlight] = [:]
     /// Outcomes whose transaction failed, applied again next turn.
     var unapplied: [Outcome] = []
-    /// Steps that took no channel evidence in this batch (see `evidence`).
-    var settledSteps = Set<String>()
     var nextSendID: UInt64 = 0
     /// `channel test` sends in flight, by send id, and by key for receipts.
     var probes: [UInt64: Probe] = [:]
@@ -64,8 +63,8 @@ public final class ChannelDispatcher: @unchecked Sendable {
 
     public static let batch = 256
 
-    public init(engine: Engine, channels specs: [ChannelSpec], hostProgram: String, logger: Logger) {
-        self.engine = engine
+    public init(port: any DeliveryPort, channels specs: [ChannelSpec], hostProgram: String, logger: Logger) {
+        self.port = port
         self.hostProgram = hostProgram
         self.logger = logger
         for spec in specs {
@@ -77,11 +76,11 @@ public final class ChannelDispatcher: @unchecked Sendable {
     /// Re-queues sends a previous run left in flight, starts every channel's
     /// host and the dispatch thread.
     public func start() throws {
-        let requeued = try engine.store.write { try $0.requeueInFlight(at: engine.clock.now()) }
+        let requeued = try port.requeueInFlight()
         if requeued > 0 { logger.warning("\(requeued) message(s) were in flight when liaisond stopped; they are sent again with their idempotency keys") }
         for name in order { if let rt = channels[name] { load(rt) } }
         publish()
-        engine.onCommit { [weak self] in self?.wake() }
+        port.onCommit { [weak self] in self?.wake() }
         let t = Thread { [self] in run() }
         t.name = "dispatcher"
         thread = t
@@ -154,7 +153,7 @@ public final class ChannelDispatcher: @unchecked Sendable {
         let can = Self.abilities(list)
         if can != publishedAbilities {
             publishedAbilities = can
-            engine.setChannelAbilities(can)
+            port.setChannelAbilities(can)
         }
         let states = list.map { "\($0.channel) \($0.state)" }.joined(separator: ",")
         if states != publishedStates {

@@ -31,7 +31,7 @@ extension Engine {
                                      reason: entry.reason, at: calendar.format(now), auditSeq: entry.seq)
         for r in try breakGlassRecipients(student, reader: reader, tx) {
             let role = r.role == .supervisor ? "supervisor" : r.role == .office ? "office" : "counselor"
-            try tx.enqueue(Message(caseID: "", stepID: "", recipientRole: role, recipientID: r.id, recipientName: r.name, topic: "break-glass",
+            try tx.enqueue(Message(purpose: .staffNotice, recipientRole: role, recipientID: r.id, recipientName: r.name, topic: "break-glass",
                                    urgent: true, fields: ["student_id": student.id, "audit_seq": "\(entry.seq)"],
                                    routes: [MessageRoute(via: "staff", address: r.phone)], body: text,
                                    idempotencyKey: "break-glass:\(entry.seq):\(r.id)", createdAt: now))

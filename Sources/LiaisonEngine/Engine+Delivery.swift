@@ -7,7 +7,7 @@ import LiaisonStore
 /// every route failed, and where a guardian's reply belongs.
 extension Engine {
     /// Every route failed: the counselor is asked to phone (never a silent give-up).
-    public func callInstead(_ m: inout Message, why: String, _ tx: any StoreWriter, now: Date) throws {
+    func callInstead(_ m: inout Message, why: String, _ tx: any StoreWriter, now: Date) throws {
         m.state = .failed
         m.note = "no channel could deliver it (\(why)); a phone-call task went to the counselor"
         let counselor = try tx.caseRecord(m.caseID)?.counselorID ?? ""

@@ -42,14 +42,14 @@ extension Engine {
 
     /// A message row for one recipient: only the topic's fields are kept,
     /// and the default text is rendered for `message list`.
-    func makeMessage(topic: String, c: CaseRecord, stepID: String, role: String, recipientID: String, recipientName: String,
+    func makeMessage(_ purpose: MessagePurpose, topic: String, c: CaseRecord, stepID: String, role: String, recipientID: String, recipientName: String,
                      values: [String: String], routes: [MessageRoute], key: String, urgent: Bool? = nil, now: Date) throws -> Message {
         guard let template = templateLibrary[topic] else {
             throw LiaisonError(.internal, "no template for message topic \(topic); the templates directory must have one")
         }
         let allowed = Set(template.fields.map(\.rawValue))
         let kept = values.filter { allowed.contains($0.key) }
-        return Message(caseID: c.id, stepID: stepID, recipientRole: role, recipientID: recipientID, recipientName: recipientName,
+        return Message(purpose: purpose, caseID: c.id, stepID: stepID, recipientRole: role, recipientID: recipientID, recipientName: recipientName,
                        topic: topic, urgent: urgent ?? template.urgent, fields: kept, routes: routes,
                        body: template.render(channel: "default", values: kept).body, idempotencyKey: key, createdAt: now)
     }
@@ -85,7 +85,7 @@ extension Engine {
             v[MessageField.guardianName.rawValue] = h.names
             v[MessageField.relation.rawValue] = h.relations
             let routes = Self.routes(for: h, template: template)
-            let m = try makeMessage(topic: topic, c: c, stepID: stepID, role: "guardian", recipientID: h.recipientID, recipientName: h.names,
+            let m = try makeMessage(.caseNotice, topic: topic, c: c, stepID: stepID, role: "guardian", recipientID: h.recipientID, recipientName: h.names,
                                     values: v, routes: routes, key: "notify:\(c.id):\(stepID):\(h.recipientID)",
                                     urgent: urgent ?? nil, now: now)
             try tx.enqueue(m)
@@ -149,7 +149,7 @@ extension Engine {
         }
         let values = try messageValues(c, student, stepID: stepID, tx, now: now)
         for r in recipients.isEmpty ? [Staff(id: "", name: "学生工作部门", role: .office)] : recipients {
-            let m = try makeMessage(topic: "escalation", c: c, stepID: stepID, role: target.rawValue, recipientID: r.id, recipientName: r.name,
+            let m = try makeMessage(.escalation, topic: "escalation", c: c, stepID: stepID, role: target.rawValue, recipientID: r.id, recipientName: r.name,
                                     values: values, routes: [MessageRoute(via: "staff", address: r.phone)],
                                     key: "escalation:\(caseID):\(stepID):\(level):\(r.id)", now: now)
             try tx.enqueue(m)
@@ -186,11 +186,14 @@ extension Engine {
     /// already done, or a closed case, takes nothing: the message is still
     /// recorded on its own. Returns whether evidence was recorded.
     @discardableResult
-    public func recordChannelEvidence(_ tx: any StoreWriter, caseID: String, stepID: String, level: EvidenceLevel, channel: String,
-                                      note: String, now: Date, actor: String = "system") throws -> Bool {
+    /// `onlyIfCompleting`: evidence that cannot complete the step is not
+    /// written (a delivered receipt on the in-person meeting's invitation).
+    func recordChannelEvidence(_ tx: any StoreWriter, caseID: String, stepID: String, level: EvidenceLevel, channel: String,
+                               note: String, now: Date, actor: String = "system", onlyIfCompleting: Bool = false) throws -> Bool {
         guard let c = try tx.caseRecord(caseID), c.state == .open,
               let s = c.steps.first(where: { $0.id == stepID }), [.pending, .overdue, .waiting].contains(s.status),
               let book = try? pinnedRulebook(c, tx),
+              !onlyIfCompleting || book.step(stepID).map({ CaseSteps.completes($0, level) }) == true,
               let (events, effects) = try? CaseSteps.evidence(c, book: book, stepID: stepID, level: level, channel: channel, note: note,
                                                               actor: actor, now: now, calendar: calendar, extra: ["source": "channel"]) else { return false }
         try Projector.record(events, in: tx)

@@ -110,10 +110,15 @@ extension Engine {
         }
         let byKind = Dictionary(books.map { ($0.kind, $0) }, uniquingKeysWith: { a, _ in a })
         var out: [CasePlan] = []
-        for c in try tx.cases(CaseFilter(state: .open, limit: 1_000_000)) {
-            guard let new = byKind[c.kind], let old = try tx.pinnedRulebook(kind: c.kind, version: c.rulebookVersion) else { continue }
-            let p = RulebookMigration.plan(c, student: try tx.student(c.studentID), from: old, to: new, calendar: calendar)
-            if p.action != .unchanged { out.append(p) }
+        // Only cases on another version than the new one: the same version
+        // is the same rules (checked above), so a restart with unchanged
+        // rulebooks reads no case at all; each old version is decoded once.
+        for new in byKind.values {
+            for c in try tx.openCases(kind: new.kind, otherThanVersion: new.version) {
+                guard let old = try? pinnedRulebook(c, tx) else { continue }
+                let p = RulebookMigration.plan(c, student: try tx.student(c.studentID), from: old, to: new, calendar: calendar)
+                if p.action != .unchanged { out.append(p) }
+            }
         }
         return out.sorted { $0.caseID < $1.caseID }
     }

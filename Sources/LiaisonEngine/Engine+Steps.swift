@@ -6,7 +6,14 @@ import Logging
 extension Engine {
     /// The rulebook a case was opened under (pinned by version).
     func pinnedRulebook(_ c: CaseRecord, _ tx: any StoreReader) throws -> Rulebook {
-        if let b = try tx.pinnedRulebook(kind: c.kind, version: c.rulebookVersion) { return b }
+        // A pinned version never changes: decoded once, then from memory
+        // (it was ~0.9 ms of JSON decoding per notice and per receipt).
+        let key = "\(c.kind.rawValue)#\(c.rulebookVersion)"
+        if let b = decodedRulebooks.withLock({ $0[key] }) { return b }
+        if let b = try tx.pinnedRulebook(kind: c.kind, version: c.rulebookVersion) {
+            decodedRulebooks.withLock { $0[key] = b }
+            return b
+        }
         throw LiaisonError(.internal, "case \(c.id) was opened under \(c.kind.rawValue) rulebook version \(c.rulebookVersion), which is not stored")
     }
 

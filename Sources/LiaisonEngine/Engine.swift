@@ -17,6 +17,8 @@ public final class Engine: Sendable {
     let schedulerBox = Mutex<DeadlineScheduler?>(nil)
     /// Rulebook versions known to be stored (pinning is then skipped).
     let pinnedVersions = Mutex<Set<String>>([])
+    /// Pinned rulebooks decoded, by `kind#version` (immutable once pinned).
+    let decodedRulebooks = Mutex<[String: Rulebook]>([:])
     var scheduler: DeadlineScheduler? { schedulerBox.withLock { $0 } }
     let templates = Mutex(TemplateLibrary())
     /// What parents' messages are signed with (`school:` in the config).

@@ -276,6 +276,31 @@ enum Migrations {
                 CREATE INDEX events_households ON events(seq) WHERE type IN ('household.added', 'household.changed');
                 """)
         }
+        m.registerMigration("2026-12-05 messages without cases: each message has a purpose") { db in
+            // Issue 15.1: a message belongs to a case step, an escalation, a
+            // staff notice, a campaign, an invitation or a reminder; only a
+            // case's messages name a case. Rows from before are a case's
+            // notice to guardians, an escalation to staff, or (no case) a
+            // staff notice; their idempotency keys do not change.
+            try db.execute(sql: """
+                ALTER TABLE outbox ADD COLUMN purpose TEXT NOT NULL DEFAULT 'case-notice';
+                UPDATE outbox SET purpose = CASE
+                    WHEN case_id = '' THEN 'staff-notice'
+                    WHEN recipient_role <> 'guardian' THEN 'escalation'
+                    ELSE 'case-notice' END;
+                """)
+        }
+        m.registerMigration("2026-12-05 cases keep their count of overdue steps") { db in
+            // server.status counted overdue steps with json_each over every
+            // open case, every heartbeat (0.5 s at 100k open cases): the
+            // count is now kept on the row as the case is saved.
+            try db.execute(sql: """
+                ALTER TABLE cases ADD COLUMN overdue_steps INTEGER NOT NULL DEFAULT 0;
+                UPDATE cases SET overdue_steps = (SELECT count(*) FROM json_each(cases.steps) s
+                                                  WHERE json_extract(s.value, '$.status') = 'overdue');
+                CREATE INDEX cases_overdue ON cases(overdue_steps) WHERE state = 'open' AND overdue_steps > 0;
+                """)
+        }
         return m
     }
 }

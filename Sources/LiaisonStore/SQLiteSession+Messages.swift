@@ -9,12 +9,12 @@ extension SQLiteSession {
     /// thousand on the delivery path, and lookups by name showed in profiles.
     static let messageColumns = """
         id, case_id, step_id, recipient_role, recipient_id, recipient_name, topic, urgent, fields, routes, body, idempotency_key,
-        created_at, route_index, channel, attempts, next_at, provider_id, state, note, updated_at
+        created_at, route_index, channel, attempts, next_at, provider_id, state, note, updated_at, purpose
         """
     static let selectMessages = "SELECT \(messageColumns) FROM outbox"
 
     func message(_ r: Row) throws -> Message {
-        var m = Message(id: r[0], caseID: r[1], stepID: r[2], recipientRole: r[3], recipientID: r[4], recipientName: r[5], topic: r[6],
+        var m = Message(id: r[0], purpose: MessagePurpose(rawValue: r[21]) ?? .caseNotice, caseID: r[1], stepID: r[2], recipientRole: r[3], recipientID: r[4], recipientName: r[5], topic: r[6],
                         urgent: (r[7] as Int) != 0, fields: (try? FlatJSON.decode(try open(r[8] as String, .messageFields))) ?? [:],
                         routes: MessageRoute.decode(try open(r[9] as String, .messageRoutes)), body: try open(r[10] as String, .messageBody),
                         idempotencyKey: r[11], createdAt: Self.date(r[12] as Int64))
@@ -32,11 +32,12 @@ extension SQLiteSession {
     func enqueue(_ m: Message) throws -> Int64? {
         try exec("""
             INSERT OR IGNORE INTO outbox (case_id, step_id, recipient_role, recipient_id, recipient_name, topic, urgent, fields,
-                routes, route_index, channel, attempts, next_at, provider_id, body, idempotency_key, state, note, created_at, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, '', 0, ?, '', ?, ?, 'pending', ?, ?, ?)
+                routes, route_index, channel, attempts, next_at, provider_id, body, idempotency_key, state, note, created_at, updated_at,
+                purpose)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, '', 0, ?, '', ?, ?, 'pending', ?, ?, ?, ?)
             """, [m.caseID, m.stepID, m.recipientRole, m.recipientID, m.recipientName, m.topic, m.urgent ? 1 : 0,
                   seal(FlatJSON.encode(m.fields), .messageFields), seal(MessageRoute.encode(m.routes), .messageRoutes), Self.ms(m.nextAt),
-                  seal(m.body, .messageBody), m.idempotencyKey, seal(m.note, .messageNote), Self.ms(m.createdAt), Self.ms(m.createdAt)])
+                  seal(m.body, .messageBody), m.idempotencyKey, seal(m.note, .messageNote), Self.ms(m.createdAt), Self.ms(m.createdAt), m.purpose.rawValue])
         return db.changesCount == 1 ? db.lastInsertedRowID : nil
     }
 
@@ -131,12 +132,13 @@ extension SQLiteSession {
     }
 
     func messageHead(key: String, providerID: String, channel: String) throws -> MessageHead? {
-        let columns = "id, case_id, step_id, recipient_role, recipient_name, state"
+        let columns = "id, case_id, step_id, recipient_role, recipient_name, state, purpose"
         let row = try (key.isEmpty ? nil : one("SELECT \(columns) FROM outbox WHERE idempotency_key = ?", [key]))
             ?? (providerID.isEmpty ? nil : one("SELECT \(columns) FROM outbox WHERE provider_id = ? AND channel = ? ORDER BY id DESC LIMIT 1",
                                                [providerID, channel]))
         return row.map { r in
-            MessageHead(id: r[0], caseID: r[1], stepID: r[2], recipientRole: r[3], recipientName: r[4], state: MessageState(rawValue: r[5]) ?? .pending)
+            MessageHead(id: r[0], purpose: MessagePurpose(rawValue: r[6]) ?? .caseNotice, caseID: r[1], stepID: r[2], recipientRole: r[3],
+                        recipientName: r[4], state: MessageState(rawValue: r[5]) ?? .pending)
         }
     }
 

@@ -290,12 +290,12 @@ struct SQLiteSession: StoreWriter {
         let steps = Self.stepsJSON(c.steps)
         try exec("""
             INSERT OR REPLACE INTO cases (id, kind, student_id, counselor_id, state, summary, occurred_at, opened_at,
-                opened_by, updated_at, closed_at, closed_by, resolution, note_count, rulebook_version, steps, facts)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                opened_by, updated_at, closed_at, closed_by, resolution, note_count, rulebook_version, steps, facts, overdue_steps)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, [c.id, c.kind.rawValue, c.studentID, c.counselorID, c.state.rawValue, seal(c.summary, .caseSummary),
                              Self.ms(c.occurredAt), Self.ms(c.openedAt), c.openedBy, Self.ms(c.updatedAt),
                              c.closedAt.map(Self.ms), c.closedBy, c.resolution.map { seal($0, .caseResolution) }, c.noteCount, c.rulebookVersion, steps,
-                             c.facts.isEmpty ? "{}" : FlatJSON.encode(c.facts.payload)])
+                             c.facts.isEmpty ? "{}" : FlatJSON.encode(c.facts.payload), c.steps.count { $0.status == .overdue }])
     }
 
     func caseRecord(_ r: Row) throws -> CaseRecord {
@@ -318,6 +318,11 @@ struct SQLiteSession: StoreWriter {
     }
 
     func cases(_ f: CaseFilter) throws -> [CaseRecord] { try casePage(f).cases }
+
+    func openCases(kind: CaseKind, otherThanVersion version: Int) throws -> [CaseRecord] {
+        try all("SELECT * FROM cases WHERE state = 'open' AND kind = ? AND rulebook_version <> ? ORDER BY id", [kind.rawValue, version])
+            .map(caseRecord)
+    }
 
     func casePage(_ f: CaseFilter) throws -> (cases: [CaseRecord], total: Int) {
         let inScope = f.scope.studentIDCondition("student_id")
@@ -366,10 +371,7 @@ struct SQLiteSession: StoreWriter {
                            guardians: try count("SELECT count(*) FROM guardians"),
                            staff: try count("SELECT count(*) FROM staff"),
                            openCases: try count("SELECT count(*) FROM cases WHERE state = 'open'"),
-                           overdueSteps: try count("""
-                               SELECT count(*) FROM cases c, json_each(c.steps) s
-                               WHERE c.state = 'open' AND json_extract(s.value, '$.status') = 'overdue'
-                               """),
+                           overdueSteps: try count("SELECT coalesce(sum(overdue_steps), 0) FROM cases WHERE state = 'open' AND overdue_steps > 0"),
                            events: try count("SELECT count(*) FROM events"))
     }
 }

@@ -73,6 +73,9 @@ public protocol StoreReader {
     func roster() throws -> Roster
     func caseRecord(_ id: String) throws -> CaseRecord?
     func cases(_ filter: CaseFilter) throws -> [CaseRecord]
+    /// Open cases of a kind pinned to another version than `version` (what
+    /// a new rulebook may move: restart and reload read only these).
+    func openCases(kind: CaseKind, otherThanVersion version: Int) throws -> [CaseRecord]
     func events(caseID: String) throws -> [Event]
     /// Every event of these types, by seq (a scan of the log: for rare
     /// questions such as a member of staff's assignment history).

@@ -34,7 +34,7 @@ func channelBench(binDir: URL, dir: URL, rulesDirectory: String, plugin: String,
     logger.logLevel = .warning
     let spec = ChannelSpec(name: plugin, pluginPath: binDir.appendingPathComponent("libliaison-channel-\(plugin).so").path,
                            serves: serves, configJSON: config(work), quietHours: nil)
-    let dispatcher = ChannelDispatcher(engine: engine, channels: [spec], hostProgram: binDir.appendingPathComponent("liaison-channel-host").path,
+    let dispatcher = ChannelDispatcher(port: engine, channels: [spec], hostProgram: binDir.appendingPathComponent("liaison-channel-host").path,
                                        logger: logger)
     try dispatcher.start()
     defer { dispatcher.stop() }

@@ -35,7 +35,8 @@ let binDir = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInP
 let rulesDirectory = FileManager.default.currentDirectoryPath + "/Config/rules"
 let templatesDirectory = FileManager.default.currentDirectoryPath + "/Config/templates"
 
-// LIAISON_BENCH_ONLY=channels / sms / letters / roster: just those figures.
+// LIAISON_BENCH_ONLY=channels / sms / letters / roster / sealing: just those figures;
+// =cases: case open and what a case costs (CaseBench), without the other sections.
 let only = ProcessInfo.processInfo.environment["LIAISON_BENCH_ONLY"]
 if only == "channels" || only == "sms" || only == "letters" || only == "roster" || only == "sealing" {
     let channels = only == "sms" ? try smsSection(binDir: binDir, dir: dir, rulesDirectory: rulesDirectory, rounds: rounds)
@@ -117,6 +118,16 @@ for _ in 0..<rounds {
     one.append(try daemonRound(clients: 1, total: opsPerRound))
     sixteen.append(try daemonRound(clients: 16, total: opsPerRound))
 }
+let caseFigures = try caseSection(binDir: binDir, dir: dir, rulesDirectory: rulesDirectory, templatesDirectory: templatesDirectory,
+                                  rounds: rounds, ops: opsPerRound)
+if only == "cases" {
+    let r = medianFigures(raw), d1 = medianFigures(one), d16 = medianFigures(sixteen), e1 = medianFigures(engine1), e16 = medianFigures(engine16)
+    print(String(format: "raw %.0f/s; engine.openCase in-process 1: %.0f/s, 16: %.0f/s; case open 1 client %.0f/s p50 %.2f ms; 16 clients %.0f/s p99 %.1f ms; ratio daemon(16)/raw = %.2f",
+                 r.perSecond, e1.perSecond, e16.perSecond, d1.perSecond, d1.p50ms, d16.perSecond, d16.p99ms, d16.perSecond / r.perSecond))
+    caseFigures.lines.forEach { print($0) }
+    exit(0)
+}
+
 // MARK: a million pending deadlines
 
 let dl = try deadlineBench(binDir: binDir, dir: dir, rulesDirectory: rulesDirectory)
@@ -152,6 +163,7 @@ sms.lines.forEach { print($0) }
 letters.lines.forEach { print($0) }
 roster.lines.forEach { print($0) }
 sealing.lines.forEach { print($0) }
+caseFigures.lines.forEach { print($0) }
 let json: [String: Double] = [
     "raw_tps": r.perSecond, "raw_p50_ms": r.p50ms,
     "daemon1_ops": d1.perSecond, "daemon1_p50_ms": d1.p50ms, "daemon1_p99_ms": d1.p99ms,
@@ -163,4 +175,4 @@ let json: [String: Double] = [
 ]
 let enc = JSONEncoder()
 enc.outputFormatting = .sortedKeys
-print(String(decoding: try enc.encode(json.merging(channels.json) { a, _ in a }.merging(sms.json) { a, _ in a }.merging(letters.json) { a, _ in a }.merging(roster.json) { a, _ in a }.merging(sealing.json) { a, _ in a }), as: UTF8.self))
+print(String(decoding: try enc.encode(json.merging(channels.json) { a, _ in a }.merging(sms.json) { a, _ in a }.merging(letters.json) { a, _ in a }.merging(roster.json) { a, _ in a }.merging(sealing.json) { a, _ in a }.merging(caseFigures.json) { a, _ in a }), as: UTF8.self))

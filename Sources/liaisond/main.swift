@@ -166,7 +166,7 @@ let info = ServerInfo(name: "liaisond \(version)", startedAt: Date(), database: 
 // Channel plugins run in liaison-channel-host processes beside liaisond.
 let hostProgram = config.hostProgram
     ?? ((CommandLine.arguments[0] as NSString).deletingLastPathComponent as NSString).appendingPathComponent("liaison-channel-host")
-let dispatcher = ChannelDispatcher(engine: engine, channels: config.channels, hostProgram: hostProgram, logger: Logger(label: "liaisond.channels"))
+let dispatcher = ChannelDispatcher(port: engine, channels: config.channels, hostProgram: hostProgram, logger: Logger(label: "liaisond.channels"))
 let server = ControlServer(listening: listenFD, engine: engine, info: info, channels: dispatcher, limits: config.connectionLimits, logger: log)
 server.start()
 // Deadlines are re-armed from the store; any that passed while the daemon

@@ -32,7 +32,7 @@ import Testing
     }
 
     @Test func aSentLetterIsAContactNamingItsSerialNotItsText() {
-        var m = Message(caseID: "C2026-0001", stepID: "formal-document", recipientRole: "guardian", recipientID: "G1+G2", recipientName: "张建国、刘芳",
+        var m = Message(purpose: .caseNotice, caseID: "C2026-0001", stepID: "formal-document", recipientRole: "guardian", recipientID: "G1+G2", recipientName: "张建国、刘芳",
                         topic: "sanction-notice", urgent: false, fields: ["student_name": "张三", "summary": "多次替考"], routes: [],
                         body: "多次替考", idempotencyKey: "k", createdAt: Date())
         m.id = 7

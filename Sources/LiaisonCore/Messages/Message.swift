@@ -59,13 +59,15 @@ public struct MessageRoute: Codable, Sendable, Equatable, Hashable {
 /// come by the thousand).
 public struct MessageHead: Sendable, Equatable {
     public var id: Int64
+    public var purpose: MessagePurpose
     public var caseID: String
     public var stepID: String
     public var recipientRole: String
     public var recipientName: String
     public var state: MessageState
-    public init(id: Int64, caseID: String, stepID: String, recipientRole: String, recipientName: String, state: MessageState) {
-        self.id = id; self.caseID = caseID; self.stepID = stepID; self.recipientRole = recipientRole
+    public init(id: Int64, purpose: MessagePurpose, caseID: String, stepID: String, recipientRole: String, recipientName: String,
+                state: MessageState) {
+        self.id = id; self.purpose = purpose; self.caseID = caseID; self.stepID = stepID; self.recipientRole = recipientRole
         self.recipientName = recipientName; self.state = state
     }
 }
@@ -83,10 +85,13 @@ public enum MessageState: String, Codable, Sendable, CaseIterable {
     case failed
 }
 
-/// One outbox row: a message to one recipient, committed with the case
-/// event that caused it, and everything that happened to it since.
+/// One outbox row: a message to one recipient, committed with the event
+/// that caused it, and everything that happened to it since. Its purpose
+/// says whose it is; only a case's messages name a case and step (the
+/// others leave them empty).
 public struct Message: Codable, Sendable, Equatable {
     public var id: Int64
+    public var purpose: MessagePurpose
     public var caseID: String
     public var stepID: String
     /// `guardian`, or the escalation target (counselor, supervisor, office).
@@ -117,10 +122,10 @@ public struct Message: Codable, Sendable, Equatable {
 
     public var route: MessageRoute? { routeIndex < routes.count ? routes[routeIndex] : nil }
 
-    public init(id: Int64 = 0, caseID: String, stepID: String, recipientRole: String, recipientID: String, recipientName: String,
-                topic: String, urgent: Bool, fields: [String: String], routes: [MessageRoute], body: String,
-                idempotencyKey: String, createdAt: Date) {
-        self.id = id; self.caseID = caseID; self.stepID = stepID; self.recipientRole = recipientRole
+    public init(id: Int64 = 0, purpose: MessagePurpose, caseID: String = "", stepID: String = "", recipientRole: String,
+                recipientID: String, recipientName: String, topic: String, urgent: Bool, fields: [String: String],
+                routes: [MessageRoute], body: String, idempotencyKey: String, createdAt: Date) {
+        self.id = id; self.purpose = purpose; self.caseID = caseID; self.stepID = stepID; self.recipientRole = recipientRole
         self.recipientID = recipientID; self.recipientName = recipientName; self.topic = topic; self.urgent = urgent
         self.fields = fields; self.routes = routes; self.routeIndex = 0; self.channel = ""; self.attempts = 0
         self.nextAt = createdAt; self.providerID = ""; self.body = body; self.idempotencyKey = idempotencyKey

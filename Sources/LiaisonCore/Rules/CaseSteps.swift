@@ -133,6 +133,12 @@ public enum CaseSteps {
 
     /// Evidence for a step: always recorded; completes the step when it
     /// reaches the level the rulebook asks.
+    /// Whether evidence at `level` completes a step of this rule: a parent
+    /// notification needs the rule's level (P2.2.3), other steps an attempt.
+    public static func completes(_ rule: StepRule, _ level: EvidenceLevel) -> Bool {
+        level >= (rule.notifiesParents ? rule.evidence : .attempted)
+    }
+
     public static func evidence(_ c: CaseRecord, book: Rulebook, stepID: String, level: EvidenceLevel, channel: String,
                                 note: String, actor: String, now: Date, calendar: SchoolCalendar,
                                 extra: [String: String] = [:]) throws -> ([Event], [CaseEffect]) {
@@ -148,8 +154,7 @@ public enum CaseSteps {
         var events = [Event(at: now, actor: actor, type: .stepEvidence, caseID: c.id, studentID: c.studentID, policy: rule.policy,
                             payload: ["step": stepID, "level": level.name, "channel": channel, "note": note].merging(extra) { a, _ in a })]
         var effects: [CaseEffect] = []
-        let required = rule.notifiesParents ? rule.evidence : .attempted
-        guard level >= required else { return (events, effects) }
+        guard completes(rule, level) else { return (events, effects) }
         var payload = ["step": stepID]
         if let due = state.due, now > due { payload["late_seconds"] = "\(Int(now.timeIntervalSince(due).rounded()))" }
         effects.append(.cancel(caseID: c.id, stepID: stepID))
