@@ -32,25 +32,26 @@ let package = Package(
         // Domain values and pure rules. Foundation only.
         .target(name: "LiaisonCore"),
         .target(name: "LiaisonConfig", dependencies: ["LiaisonCore", "Yams"]),
-        // Small POSIX helpers Core must not hold (GB18030 through iconv).
+        // Small POSIX helpers Core must not hold: GB18030 through iconv, and
+        // the one read/write-all loop (EINTR) of client, server, host and plugins.
         .target(name: "LiaisonPosix"),
         .target(name: "LiaisonStore", dependencies: ["LiaisonCore", .product(name: "GRDB", package: "GRDB.swift"),
                                                     .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "LiaisonProtocol", dependencies: ["LiaisonCore"]),
         .target(name: "LiaisonEngine", dependencies: ["LiaisonCore", "LiaisonStore", "LiaisonConfig", .product(name: "Logging", package: "swift-log")]),
         .target(name: "LiaisonServer", dependencies: ["LiaisonProtocol", "LiaisonEngine", "LiaisonPosix", .product(name: "Logging", package: "swift-log")]),
-        .target(name: "LiaisonClient", dependencies: ["LiaisonProtocol"]),
+        .target(name: "LiaisonClient", dependencies: ["LiaisonProtocol", "LiaisonPosix"]),
         .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
         // The plugin ABI: one header, the whole contract (docs/PLUGINS.md).
         .target(name: "CLiaisonChannel"),
         // Supervises plugin hosts and speaks their wire; reaches the outbox
         // only through the engine's DeliveryPort (no Store: issue 15.3).
         .target(name: "LiaisonChannels", dependencies: [
-            "LiaisonCore", "LiaisonEngine", "LiaisonProtocol", "LiaisonConfig", .product(name: "Logging", package: "swift-log"),
+            "LiaisonCore", "LiaisonEngine", "LiaisonProtocol", "LiaisonConfig", "LiaisonPosix", .product(name: "Logging", package: "swift-log"),
         ]),
         // The C ABI wrapped for plugins written in Swift (their instance type and one line of entry point).
         .target(name: "ChannelPluginKit", dependencies: ["CLiaisonChannel"]),
-        .target(name: "OutboxChannel", dependencies: ["CLiaisonChannel", "ChannelPluginKit"], path: "Plugins/outbox"),
+        .target(name: "OutboxChannel", dependencies: ["CLiaisonChannel", "ChannelPluginKit", "LiaisonPosix"], path: "Plugins/outbox"),
         .target(name: "LogChannel", dependencies: ["CLiaisonChannel"], path: "Plugins/log"),
         // WeCom (企业微信): app messages and group robots over HTTPS (Plugins/wecom/README.md).
         .target(name: "WeComChannel", dependencies: ["CLiaisonChannel", "ChannelPluginKit"], path: "Plugins/wecom", exclude: ["README.md"]),
@@ -62,7 +63,7 @@ let package = Package(
         .target(name: "LetterChannel", dependencies: ["CLiaisonChannel", "LetterRender"], path: "Plugins/letter/channel",
                 linkerSettings: [.linkedLibrary("cups")]),
         // The little HTTP the kannel channel speaks (a kept-alive GET client, a callback listener).
-        .target(name: "MiniHTTP"),
+        .target(name: "MiniHTTP", dependencies: ["LiaisonPosix"]),
         .target(name: "KannelChannel", dependencies: ["CLiaisonChannel", "ChannelPluginKit", "MiniHTTP"], path: "Plugins/kannel", exclude: ["README.md"]),
         .target(name: "LiaisonSystemd", dependencies: ["CSystemd", .product(name: "Logging", package: "swift-log")]),
 
@@ -70,7 +71,7 @@ let package = Package(
             "LiaisonConfig", "LiaisonStore", "LiaisonEngine", "LiaisonServer", "LiaisonSystemd", "LiaisonChannels",
             .product(name: "Logging", package: "swift-log"),
         ]),
-        .executableTarget(name: "liaison-channel-host", dependencies: ["CLiaisonChannel", "LiaisonCore", "LiaisonProtocol"]),
+        .executableTarget(name: "liaison-channel-host", dependencies: ["CLiaisonChannel", "LiaisonCore", "LiaisonProtocol", "LiaisonPosix"]),
         .executableTarget(name: "liaisonctl", dependencies: [
             "LiaisonClient", "LiaisonConfig", "LiaisonPosix", "LetterRender", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),

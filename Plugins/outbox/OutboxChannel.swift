@@ -13,6 +13,7 @@ import ChannelPluginKit
 import CLiaisonChannel
 import Foundation
 import Glibc
+import LiaisonPosix
 
 /// syncfs(2): Glibc's module map leaves it out (it is a GNU extension).
 @_silgen_name("syncfs") private func syncfs(_ fd: Int32) -> Int32
@@ -101,10 +102,11 @@ final class OutboxInstance: @unchecked Sendable {
         }
     }
 
-    /// Writes a batch: each file to a temporary name, one flush of the
-    /// file system for all of them, the renames, one fsync of the
-    /// directory. After `done(OK)` every message of the batch survives a
-    /// power cut; a file that is already there (a repeated key) is not
+    /// Writes a batch: each file to a temporary name and flushed
+    /// (fdatasync: only its own data, not the whole file system as syncfs
+    /// did, with the daemon's database on it), the renames, one fsync of
+    /// the directory. After `done(OK)` every message of the batch survives
+    /// a power cut; a file that is already there (a repeated key) is not
     /// written again.
     private func write(_ batch: [Job]) -> [(Int32, String?, String?)] {
         let ok = Int32(LIAISON_OK.rawValue), temporary = Int32(LIAISON_TEMPORARY.rawValue)
@@ -118,14 +120,8 @@ final class OutboxInstance: @unchecked Sendable {
             let tmp = directory + "/." + job.name + ".tmp"
             let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o640)
             guard fd >= 0 else { outcomes[i] = (temporary, nil, "cannot create \(tmp): \(String(cString: strerror(errno)))"); continue }
-            let bytes = Array(job.text.utf8)
-            var off = 0
-            while off < bytes.count {
-                let n = bytes[off...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-                if n < 0 { if errno == EINTR { continue }; break }
-                off += n
-            }
-            let why = off == bytes.count ? "" : String(cString: strerror(errno))
+            var why = FD.writeAll(fd, Array(job.text.utf8)).map(FD.describe) ?? ""
+            if why.isEmpty, fdatasync(fd) != 0 { why = FD.describe(errno) }
             Glibc.close(fd)
             guard why.isEmpty else { unlink(tmp); outcomes[i] = (temporary, nil, "cannot write \(tmp): \(why)"); continue }
             staged.append((i, tmp, path))
@@ -136,8 +132,8 @@ final class OutboxInstance: @unchecked Sendable {
         func failAll(_ why: String) {
             for s in staged { unlink(s.tmp); outcomes[s.index] = (temporary, nil, why) }
         }
-        guard dir >= 0, syncfs(dir) == 0 else {
-            failAll("cannot flush \(directory): \(String(cString: strerror(errno)))")
+        guard dir >= 0 else {
+            failAll("cannot open \(directory): \(String(cString: strerror(errno)))")
             return outcomes
         }
         for s in staged where rename(s.tmp, s.path) != 0 {

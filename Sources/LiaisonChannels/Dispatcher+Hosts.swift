@@ -68,7 +68,7 @@ extension ChannelDispatcher {
             let host = try HostProcess(program: hostProgram, channel: name, plugin: rt.spec.pluginPath, generation: generation) { [weak self] event in
                 self?.enqueue(.host(channel: name, generation: generation, event))
             }
-            host.send(["op": "open", "config": rt.spec.configJSON])
+            host.send(.open(config: rt.spec.configJSON))
             return host
         } catch {
             rt.state = .failed
@@ -86,7 +86,7 @@ extension ChannelDispatcher {
 
     func closeIfIdle(_ host: HostProcess) {
         if !inFlight.values.contains(where: { $0.channel == host.channel && $0.generation == host.generation }) {
-            host.send(["op": "close"])
+            host.send(.close)
         }
     }
 

@@ -91,7 +91,7 @@ public final class ChannelDispatcher: @unchecked Sendable {
         condition.lock(); stopping = true; condition.signal(); condition.unlock()
         while thread?.isFinished == false { usleep(1000) }
         for rt in channels.values {
-            for h in [rt.current, rt.next].compactMap({ $0 }) + rt.draining { h.send(["op": "close"]) }
+            for h in [rt.current, rt.next].compactMap({ $0 }) + rt.draining { h.send(.close) }
         }
     }
 
@@ -216,7 +216,7 @@ public final class ChannelDispatcher: @unchecked Sendable {
         try onThread { [self] in
             guard let rt = channels[name] else { throw unknown(name) }
             if let h = rt.current { retire(h, rt) }
-            if let h = rt.next { h.send(["op": "close"]); rt.next = nil }
+            if let h = rt.next { h.send(.close); rt.next = nil }
             rt.current = nil
             rt.state = .stopped
             rt.reason = "unloaded by plugin unload"
@@ -248,11 +248,15 @@ public final class ChannelDispatcher: @unchecked Sendable {
     func settle(_ name: String) throws -> PluginStatus {
         let deadline = Date().addingTimeInterval(60)
         while Date() < deadline {
-            let busy = try onThread { [self] () -> Bool in
-                guard let rt = channels[name] else { return false }
-                return rt.state == .starting || rt.next != nil
+            // The status is read on the dispatcher's thread with the state it
+            // reports: the published snapshot may lag a turn (a host's ready
+            // handled earlier in this turn is published at its end).
+            let (busy, now) = try onThread { [self] () -> (Bool, PluginStatus?) in
+                guard let rt = channels[name] else { return (false, nil) }
+                let inFlight = self.inFlight.values.filter { $0.channel == name }.count
+                return (rt.state == .starting || rt.next != nil, rt.status(inFlight: inFlight, now: Self.monotonic()))
             }
-            if !busy { return try status(name) }
+            if !busy { return try now ?? status(name) }
             usleep(20_000)
         }
         var s = try status(name)

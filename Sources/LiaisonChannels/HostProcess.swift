@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import LiaisonPosix
 import LiaisonCore
 import LiaisonProtocol
 
@@ -67,22 +68,15 @@ public final class HostProcess: @unchecked Sendable {
     /// `liaison_message.sent_at`.
     public func sendMessage(id: UInt64, key: String, to: String, name: String, topic: String, subject: String, body: String,
                             urgent: Bool, sentAt: String) -> Bool {
-        send(["op": "send", "id": "\(id)", "key": key, "to": to, "name": name, "topic": topic, "subject": subject, "body": body,
-              "urgent": urgent ? "1" : "0", "sent_at": sentAt])
+        send(.send(HostSend(id: id, key: key, to: to, name: name, topic: topic, subject: subject, body: body, urgent: urgent, sentAt: sentAt)))
     }
 
-    /// Writes one line; false if the host is gone.
+    /// Writes one frame; false if the host is gone.
     @discardableResult
-    public func send(_ fields: [String: String]) -> Bool {
-        let bytes = FlatJSON.encodeBytes(fields, terminator: UInt8(ascii: "\n"))
+    public func send(_ frame: HostWire) -> Bool {
+        let bytes = frame.frame
         writeLock.lock(); defer { writeLock.unlock() }
-        var off = 0
-        while off < bytes.count {
-            let n = bytes[off...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-            if n < 0 { if errno == EINTR { continue }; return false }
-            off += n
-        }
-        return true
+        return FD.writeAll(fd, bytes, socket: true) == nil
     }
 
     public func kill(_ signal: Int32 = SIGKILL) { Glibc.kill(pid, signal) }
@@ -99,37 +93,32 @@ public final class HostProcess: @unchecked Sendable {
         var framer = LineFramer(limit: 1 << 20)
         var buffer = [UInt8](repeating: 0, count: 65536)
         while true {
-            let n = Glibc.read(fd, &buffer, buffer.count)
-            if n < 0 && errno == EINTR { continue }
+            let n = FD.read(fd, into: &buffer)
             if n <= 0 { return }
             for out in framer.feed(buffer[0..<n]) {
                 guard case let .frame(line) = out else {
                     events(.log(level: 3, text: "a line from the host exceeded 1 MiB; closing it"))
                     return
                 }
-                guard let m = try? FlatJSON.decode(line) else {
-                    events(.log(level: 3, text: "malformed line from the host: \(String(decoding: line.prefix(200), as: UTF8.self))"))
-                    continue
+                switch HostWire.decode(line) {
+                case let .success(frame): if let e = event(frame) { events(e) }
+                case let .failure(why): events(.log(level: 3, text: "from the host: \(why)"))
                 }
-                if let e = event(m) { events(e) }
             }
         }
     }
 
-    static func event(_ m: [String: String]) -> HostEvent? {
-        switch m["op"] {
-        case "ready": return .ready(name: m["name"] ?? "", version: m["version"] ?? "", capabilities: m["capabilities"] ?? "",
-                                    pid: Int32(m["pid"] ?? "") ?? 0)
-        case "refused": return .refused(m["reason"] ?? "refused")
-        case "open_failed": return .openFailed(m["reason"] ?? "open failed")
-        case "result":
-            guard let id = UInt64(m["id"] ?? "") else { return .log(level: 3, text: "a result without an id") }
-            return .result(id: id, status: m["status"] ?? "permanent", providerID: m["provider_id"] ?? "", error: m["error"] ?? "")
-        case "receipt": return .receipt(providerID: m["provider_id"] ?? "", key: m["key"] ?? "", receipt: m["receipt"] ?? "", detail: m["detail"] ?? "")
-        case "reply": return .reply(from: m["from"] ?? "", text: m["text"] ?? "", providerID: m["provider_id"] ?? "")
-        case "log": return .log(level: Int(m["level"] ?? "") ?? 1, text: m["text"] ?? "")
-        case "closed": return nil
-        default: return .log(level: 3, text: "unknown line from the host: op \(m["op"] ?? "(none)")")
+    static func event(_ frame: HostWire) -> HostEvent? {
+        switch frame {
+        case let .ready(name, version, _, capabilities, _, pid): .ready(name: name, version: version, capabilities: capabilities, pid: pid)
+        case let .refused(reason): .refused(reason)
+        case let .openFailed(reason): .openFailed(reason)
+        case let .result(id, status, providerID, error): .result(id: id, status: status, providerID: providerID, error: error)
+        case let .receipt(providerID, key, receipt, detail): .receipt(providerID: providerID, key: key, receipt: receipt, detail: detail)
+        case let .reply(from, text, providerID): .reply(from: from, text: text, providerID: providerID)
+        case let .log(level, text): .log(level: level, text: text)
+        case .closed: nil
+        case .open, .send, .close: .log(level: 3, text: "the host sent a daemon's frame (\(frame.fields["op"] ?? "")); ignored")
         }
     }
 

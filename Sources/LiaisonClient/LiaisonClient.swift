@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import LiaisonPosix
 import LiaisonCore
 import LiaisonProtocol
 
@@ -110,12 +111,8 @@ public final class LiaisonClient {
     // MARK: raw frames, for tests of the protocol itself
 
     public func send(_ bytes: [UInt8]) throws {
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes[offset...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-            if n < 0 && errno == EINTR { continue }
-            guard n > 0 else { throw LiaisonError(.unavailable, "the daemon closed the connection (\(String(cString: strerror(errno))))") }
-            offset += n
+        if let e = FD.writeAll(fd, bytes, socket: true) {
+            throw LiaisonError(.unavailable, "the daemon closed the connection (\(FD.describe(e)))")
         }
     }
 
@@ -123,16 +120,24 @@ public final class LiaisonClient {
     public func finishSending() { shutdown(fd, Int32(SHUT_WR)) }
 
     /// The next reply line, without its newline.
+    /// A reply longer than `Framing.maxReplyBytes` is refused (the
+    /// connection is unusable after it): the client holds no more than one
+    /// reply's limit, as the server holds no more than a request's.
     public func readLine() throws -> [UInt8] {
         var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+        var searched = 0
         while true {
-            if let nl = inbox.firstIndex(of: Framing.newline) {
+            if let nl = inbox[searched...].firstIndex(of: Framing.newline) {
                 let line = Array(inbox[..<nl])
                 inbox.removeFirst(nl + 1)
                 return line
             }
-            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if n < 0 && errno == EINTR { continue }
+            searched = inbox.count
+            guard inbox.count <= Framing.maxReplyBytes else {
+                inbox = []
+                throw LiaisonError(.frameTooLarge, "the daemon's reply is longer than \(Framing.maxReplyBytes) bytes; ask for a smaller page (--limit)")
+            }
+            let n = FD.read(fd, into: &buffer)
             guard n > 0 else { throw LiaisonError(.unavailable, "the daemon closed the connection before replying") }
             inbox.append(contentsOf: buffer[0..<n])
         }

@@ -2,6 +2,9 @@
 /// `maxFrameBytes` bytes before the newline.
 public enum Framing {
     public static let maxFrameBytes = 64 * 1024
+    /// A reply may be longer (a page of 100 students with their guardians,
+    /// a long case timeline): the client reads at most this much of one.
+    public static let maxReplyBytes = 16 * 1024 * 1024
     public static let newline: UInt8 = 0x0A
 }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import LiaisonPosix
 import LiaisonCore
 import LiaisonProtocol
 import Logging
@@ -38,8 +39,7 @@ final class Connection: @unchecked Sendable {
                     "liaisond closed this connection after \(idle) s without a request (socket.idle_timeout_seconds); connect again")))
                 break
             }
-            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if n < 0 && errno == EINTR { continue }
+            let n = FD.read(fd, into: &buffer)
             if n <= 0 {
                 if n == 0, framer.pending > 0 {
                     reply(ErrorReply(id: nil, error: LiaisonError(.truncatedFrame,
@@ -83,12 +83,6 @@ final class Connection: @unchecked Sendable {
     }
 
     func send(_ bytes: [UInt8]) {
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes[offset...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-            if n < 0 && errno == EINTR { continue }
-            if n <= 0 { return }  // the client went away; nothing more to tell it
-            offset += n
-        }
+        FD.writeAll(fd, bytes, socket: true)  // the client went away: nothing more to tell it
     }
 }

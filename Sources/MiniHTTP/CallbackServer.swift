@@ -4,6 +4,7 @@
 // sms-service sends whatever its get-url returns back to the phone).
 import Foundation
 import Glibc
+import LiaisonPosix
 
 public final class CallbackServer: @unchecked Sendable {
     public typealias Handler = @Sendable (_ path: String, _ query: [String: [UInt8]]) -> Int
@@ -140,8 +141,7 @@ public final class CallbackServer: @unchecked Sendable {
             }
             let reason = [200: "OK", 403: "Forbidden", 404: "Not Found", 400: "Bad Request"][status] ?? "Method Not Allowed"
             let reply = "HTTP/1.1 \(status) \(reason)\r\nContent-Length: 0\r\nConnection: \(keepAlive ? "keep-alive" : "close")\r\n\r\n"
-            let ok = reply.withCString { send(fd, $0, strlen($0), Int32(MSG_NOSIGNAL)) } > 0
-            guard ok, keepAlive else { return }
+            guard FD.writeAll(fd, Array(reply.utf8), socket: true) == nil, keepAlive else { return }
         }
     }
 }

@@ -7,6 +7,7 @@
 // at a time, with a timeout on every socket call.
 import Foundation
 import Glibc
+import LiaisonPosix
 
 public struct HTTPReply: Sendable {
     public var status: Int
@@ -59,17 +60,9 @@ public final class HTTPClientConnection {
     private func exchange(_ target: String) throws(ExchangeFailure) -> HTTPReply {
         if fd < 0 { try connect() }
         let request = "GET \(target) HTTP/1.1\r\nHost: \(host):\(port)\r\nConnection: keep-alive\r\n\r\n"
-        var bytes = Array(request.utf8)
-        var sent = 0
-        while sent < bytes.count {
-            let n = bytes.withUnsafeMutableBytes { send(fd, $0.baseAddress! + sent, $0.count - sent, Int32(MSG_NOSIGNAL)) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw ExchangeFailure(description: "cannot send to \(host):\(port): \(errnoText())", beforeReply: true)
-            }
-            sent += n
+        if let e = FD.writeAll(fd, Array(request.utf8), socket: true) {
+            throw ExchangeFailure(description: "cannot send to \(host):\(port): \(FD.describe(e))", beforeReply: true)
         }
-        bytes = []
         // Status line and headers.
         var headerEnd: Int?
         while true {

@@ -17,9 +17,9 @@ import Testing
         "LiaisonProtocol": ["LiaisonCore"],
         "LiaisonEngine": ["LiaisonCore", "LiaisonStore", "LiaisonConfig"],
         // The dispatcher reaches the outbox only through the engine's DeliveryPort: no store.
-        "LiaisonChannels": ["LiaisonCore", "LiaisonEngine", "LiaisonProtocol", "LiaisonConfig"],
+        "LiaisonChannels": ["LiaisonCore", "LiaisonEngine", "LiaisonProtocol", "LiaisonConfig", "LiaisonPosix"],
         "LiaisonServer": ["LiaisonCore", "LiaisonProtocol", "LiaisonEngine", "LiaisonStore", "LiaisonConfig", "LiaisonPosix"],
-        "LiaisonClient": ["LiaisonCore", "LiaisonProtocol"],
+        "LiaisonClient": ["LiaisonCore", "LiaisonProtocol", "LiaisonPosix"],
         "LiaisonTestSupport": ["LiaisonChannels"],
     ]
     /// Targets that are not Liaison library modules: C shims, plugins and
