@@ -82,8 +82,8 @@ func hostRoundTrip(binDir: URL, total: Int) throws -> (pipelinedUS: Double, seri
         default: break
         }
     }
-    defer { host.send(["op": "close"]) }
-    host.send(["op": "open", "config": #"{"path":"/dev/null"}"#])
+    defer { host.send(.close) }
+    host.send(.open(config: #"{"path":"/dev/null"}"#))
     ready.wait()
     let body = "张建国您好：您的孩子张三在校发生需要您及时知晓的情况，请尽快联系辅导员王丽（13800000001）。收到请回复本短信。【丽江文旅学院】"
     @Sendable func send(_ i: Int) {

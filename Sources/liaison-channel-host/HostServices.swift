@@ -1,7 +1,9 @@
 import CLiaisonChannel
 import Foundation
 import Glibc
+import LiaisonPosix
 import LiaisonCore
+import LiaisonProtocol
 
 /// The daemon's end of the socketpair.
 let wireFD: Int32 = 3
@@ -10,15 +12,10 @@ let wireFD: Int32 = 3
 /// whole, under a lock, since plugin threads report receipts concurrently.
 final class Output: @unchecked Sendable {
     let lock = NSLock()
-    func send(_ fields: [String: String]) {
-        var bytes = FlatJSON.encodeBytes(fields, terminator: UInt8(ascii: "\n"))
+    func send(_ frame: HostWire) {
+        let bytes = frame.frame
         lock.lock(); defer { lock.unlock() }
-        var off = 0
-        while off < bytes.count {
-            let n = bytes.withUnsafeMutableBytes { Glibc.write(wireFD, $0.baseAddress! + off, $0.count - off) }
-            if n < 0 { if errno == EINTR { continue }; exit(0) }  // the daemon is gone
-            off += n
-        }
+        if FD.writeAll(wireFD, bytes) != nil { exit(0) }  // the daemon is gone
     }
 }
 let output = Output()
@@ -43,13 +40,13 @@ func makeHostServices() -> UnsafeMutablePointer<liaison_host_services> {
             case Int(LIAISON_RECEIPT_REJECTED.rawValue): "rejected"
             default: "unknown:\(receipt)"
             }
-            output.send(["op": "receipt", "provider_id": text(providerID), "key": text(key), "receipt": name, "detail": text(detail)])
+            output.send(.receipt(providerID: text(providerID), key: text(key), receipt: name, detail: text(detail)))
         },
         report_reply: { _, from, body, providerID in
-            output.send(["op": "reply", "from": text(from), "text": text(body), "provider_id": text(providerID)])
+            output.send(.reply(from: text(from), text: text(body), providerID: text(providerID)))
         },
         log: { _, level, message in
-            output.send(["op": "log", "level": "\(level)", "text": text(message)])
+            output.send(.log(level: Int(level), text: text(message)))
         }))
     return services
 }
@@ -75,9 +72,9 @@ func statusName(_ s: Int32) -> String {
 let done: liaison_send_done = { context, status, providerID, error in
     let id = UInt64(UInt(bitPattern: context))
     guard pending.remove(id) else {
-        output.send(["op": "log", "level": "\(LIAISON_LOG_ERROR.rawValue)", "text": "plugin bug: done called again (or for an unknown send) for id \(id); ignored"])
+        output.send(.log(level: Int(LIAISON_LOG_ERROR.rawValue), text: "plugin bug: done called again (or for an unknown send) for id \(id); ignored"))
         return
     }
-    output.send(["op": "result", "id": "\(id)", "status": statusName(status), "provider_id": text(providerID), "error": text(error)])
+    output.send(.result(id: id, status: statusName(status), providerID: text(providerID), error: text(error)))
 }
 

@@ -8,6 +8,7 @@
 import CLiaisonChannel
 import Foundation
 import Glibc
+import LiaisonPosix
 import LiaisonCore
 import LiaisonProtocol
 
@@ -29,8 +30,9 @@ while let a = args.popFirst() {
 }
 
 
+/// Refused (`refused`: the plugin never ran) or failed to open (`open_failed`).
 func stop(_ op: String, _ reason: String, code: Int32) -> Never {
-    output.send(["op": op, "reason": reason])
+    output.send(op == "refused" ? .refused(reason: reason) : .openFailed(reason: reason))
     exit(code)
 }
 
@@ -64,11 +66,11 @@ var framer = LineFramer(limit: 1 << 20)
 var buffer = [UInt8](repeating: 0, count: 65536)
 nonisolated(unsafe) var opened = false
 
-func handle(_ m: [String: String]) {
-    switch m["op"] {
-    case "open":
+func handle(_ frame: HostWire) {
+    switch frame {
+    case let .open(config):
         var error = [CChar](repeating: 0, count: 1024)
-        let rc = (m["config"] ?? "{}").withCString { descriptor.open!($0, services, &instance, &error, error.count) }
+        let rc = config.withCString { descriptor.open!($0, services, &instance, &error, error.count) }
         let reason = String(decoding: error.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         if rc != 0 { stop("open_failed", reason.isEmpty ? "open returned \(rc)" : reason, code: 4) }
         opened = true
@@ -76,30 +78,29 @@ func handle(_ m: [String: String]) {
         if descriptor.capabilities & UInt32(LIAISON_CAP_RECEIPTS) != 0 { caps.append("receipts") }
         if descriptor.capabilities & UInt32(LIAISON_CAP_REPLIES) != 0 { caps.append("replies") }
         if descriptor.capabilities & UInt32(LIAISON_CAP_IDEMPOTENT) != 0 { caps.append("idempotent") }
-        output.send(["op": "ready", "name": text(descriptor.name), "version": text(descriptor.version), "abi": "\(descriptor.abi_version)",
-                     "capabilities": caps.joined(separator: ","), "max_length": "\(descriptor.max_message_length)", "pid": "\(getpid())"])
-    case "send":
-        guard opened, let id = UInt64(m["id"] ?? ""), id > 0 else {
-            output.send(["op": "log", "level": "\(LIAISON_LOG_ERROR.rawValue)", "text": "send before open or without an id; ignored"])
+        output.send(.ready(name: text(descriptor.name), version: text(descriptor.version), abi: "\(descriptor.abi_version)",
+                           capabilities: caps.joined(separator: ","), maxLength: "\(descriptor.max_message_length)", pid: getpid()))
+    case let .send(m):
+        guard opened else {
+            output.send(.log(level: Int(LIAISON_LOG_ERROR.rawValue), text: "send before open; ignored"))
             return
         }
-        pending.add(id)
-        let rc = withStrings([m["key"] ?? "", m["to"] ?? "", m["name"] ?? "", m["topic"] ?? "", m["subject"] ?? "", m["body"] ?? "",
-                              m["sent_at"] ?? ""]) { p in
-            var msg = liaison_message(struct_size: UInt32(MemoryLayout<liaison_message>.size), id: id,
+        pending.add(m.id)
+        let rc = withStrings([m.key, m.to, m.name, m.topic, m.subject, m.body, m.sentAt]) { p in
+            var msg = liaison_message(struct_size: UInt32(MemoryLayout<liaison_message>.size), id: m.id,
                                       idempotency_key: p[0], recipient: p[1], recipient_name: p[2], topic: p[3],
-                                      subject: p[4], body: p[5], urgent: m["urgent"] == "1" ? 1 : 0, sent_at: p[6])
-            return descriptor.send!(instance, &msg, done, UnsafeMutableRawPointer(bitPattern: UInt(id)))
+                                      subject: p[4], body: p[5], urgent: m.urgent ? 1 : 0, sent_at: p[6])
+            return descriptor.send!(instance, &msg, done, UnsafeMutableRawPointer(bitPattern: UInt(m.id)))
         }
-        if rc != Int32(LIAISON_OK.rawValue), pending.remove(id) {
-            output.send(["op": "result", "id": "\(id)", "status": statusName(rc), "provider_id": "", "error": "the plugin refused the send"])
+        if rc != Int32(LIAISON_OK.rawValue), pending.remove(m.id) {
+            output.send(.result(id: m.id, status: statusName(rc), providerID: "", error: "the plugin refused the send"))
         }
-    case "close":
+    case .close:
         if opened { descriptor.close!(instance) }
-        output.send(["op": "closed"])
+        output.send(.closed)
         exit(0)
     default:
-        output.send(["op": "log", "level": "\(LIAISON_LOG_ERROR.rawValue)", "text": "unknown op \(m["op"] ?? "(none)"); ignored"])
+        output.send(.log(level: Int(LIAISON_LOG_ERROR.rawValue), text: "a host's frame (\(frame.fields["op"] ?? "")) from the daemon; ignored"))
     }
 }
 
@@ -111,8 +112,7 @@ func withStrings<R>(_ strings: [String], _ body: ([UnsafePointer<CChar>]) -> R) 
 }
 
 while true {
-    let n = read(wireFD, &buffer, buffer.count)
-    if n < 0 && errno == EINTR { continue }
+    let n = FD.read(wireFD, into: &buffer)
     if n <= 0 {
         // The daemon closed its end (stopping or gone): finish and leave.
         if opened { descriptor.close!(instance) }
@@ -120,10 +120,9 @@ while true {
     }
     for out in framer.feed(buffer[0..<n]) {
         guard case let .frame(line) = out else { stop("open_failed", "a frame from the daemon exceeded 1 MiB", code: 5) }
-        guard let fields = try? FlatJSON.decode(line) else {
-            output.send(["op": "log", "level": "\(LIAISON_LOG_ERROR.rawValue)", "text": "malformed frame from the daemon; ignored"])
-            continue
+        switch HostWire.decode(line) {
+        case let .success(frame): handle(frame)
+        case let .failure(why): output.send(.log(level: Int(LIAISON_LOG_ERROR.rawValue), text: "from the daemon: \(why); ignored"))
         }
-        handle(fields)
     }
 }
