@@ -118,8 +118,11 @@ for _ in 0..<rounds {
     one.append(try daemonRound(clients: 1, total: opsPerRound))
     sixteen.append(try daemonRound(clients: 16, total: opsPerRound))
 }
-let caseFigures = try caseSection(binDir: binDir, dir: dir, rulesDirectory: rulesDirectory, templatesDirectory: templatesDirectory,
+var caseFigures = try caseSection(binDir: binDir, dir: dir, rulesDirectory: rulesDirectory, templatesDirectory: templatesDirectory,
                                   rounds: rounds, ops: opsPerRound)
+let restart = try restartSection(binDir: binDir, dir: dir, rulesDirectory: rulesDirectory, templatesDirectory: templatesDirectory)
+caseFigures.lines += restart.lines
+caseFigures.json.merge(restart.json) { a, _ in a }
 if only == "cases" {
     let r = medianFigures(raw), d1 = medianFigures(one), d16 = medianFigures(sixteen), e1 = medianFigures(engine1), e16 = medianFigures(engine16)
     print(String(format: "raw %.0f/s; engine.openCase in-process 1: %.0f/s, 16: %.0f/s; case open 1 client %.0f/s p50 %.2f ms; 16 clients %.0f/s p99 %.1f ms; ratio daemon(16)/raw = %.2f",
