@@ -95,7 +95,7 @@ import Testing
         #expect(p?.queue == "letters" && p?.server == "127.0.0.1:\(cups.port)" && (p?.job ?? 0) > 0, "\(o.out)")
         let captured = cups.captured(atLeast: ms.count + 1)
         let original = try Data(contentsOf: URL(fileURLWithPath: r.pdf))
-        #expect(captured.count == ms.count + 1 && captured.filter { $0 == original }.count == 2, "the letter printed twice, the same bytes")
+        #expect(captured.count == ms.count + 1 && captured.filter { $0 == original }.count == 2, "the letter printed twice, the same bytes: \(captured.count) jobs for \(ms.count) letters and a reprint; \(cups.diagnosis())")
 
         // CUPS down: the reprint is written, the print refused with where the PDF is.
         cups.stop()

@@ -439,6 +439,14 @@ final class Cupsd: @unchecked Sendable {
         return files.compactMap { FileManager.default.contents(atPath: "\(capture)/\($0)") }
     }
 
+    /// What cupsd says about its queue and jobs, and the end of its error
+    /// log: for a test's message when the jobs did not arrive.
+    func diagnosis() -> String {
+        let queue = (try? run("/usr/bin/lpstat", ["-h", server, "-p", "-o"]))?.out ?? "lpstat failed"
+        let log = (try? String(contentsOfFile: "\(dir)/log/error_log", encoding: .utf8)) ?? ""
+        return "lpstat: \(queue)\nerror_log: \(log.split(separator: "\n").suffix(20).joined(separator: "\n"))"
+    }
+
     deinit {
         stop()
         try? FileManager.default.removeItem(atPath: dir)
