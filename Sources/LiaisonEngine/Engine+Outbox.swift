@@ -30,6 +30,12 @@ extension Engine: DeliveryPort {
             guard case let .send(_, route) = d.action else { continue }
             rendered[d.message.id] = library[d.message.topic]?.render(channel: route.via, values: d.message.fields) ?? ("", d.message.body)
         }
+        // A turn that only found messages still waiting writes nothing.
+        guard decisions.contains(where: { d in
+            if case .send = d.action { return true }
+            if case .giveToPerson = d.action { return true }
+            return d.message != d.original
+        }) else { return [] }
         let sends = try store.write { tx -> [ClaimedSend] in
             var sends: [ClaimedSend] = []
             for d in decisions {
@@ -53,7 +59,7 @@ extension Engine: DeliveryPort {
             }
             return sends
         }
-        committed()
+        committedByDelivery()
         return sends
     }
 
@@ -73,7 +79,7 @@ extension Engine: DeliveryPort {
                 }
             }
         }
-        committed()
+        committedByDelivery()
     }
 
     func result(_ a: MessageAttempt, via: String, _ status: SendStatus, _ providerID: String, _ error: String, _ channel: DeliveryChannel?,

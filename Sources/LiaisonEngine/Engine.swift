@@ -41,6 +41,13 @@ public final class Engine: Sendable {
         notifyCommitObservers()
     }
 
+    /// After the delivery port's own commits: the deadlines may have moved
+    /// (a receipt completed a step), but the dispatcher that asked is not
+    /// woken again by what it wrote itself: it reads the outbox next in the
+    /// same turn, and a wake here made an idle daemon spin a core (one
+    /// empty write a turn, every turn).
+    func committedByDelivery() { scheduler?.wake() }
+
     func notifyCommitObservers() {
         for f in commitObservers.withLock({ $0 }) { f() }
     }

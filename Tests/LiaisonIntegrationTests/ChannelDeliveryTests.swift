@@ -214,6 +214,31 @@ import Testing
         let keys = d.sentLines(out).map { $0[0] }
         #expect(keys.count == 12 && Set(keys).count == 12)
     }
+
+    /// Once every message is delivered, the daemon rests: the dispatcher's
+    /// own writes do not wake it again. (They did: each turn's empty write
+    /// woke the next turn, and an idle liaisond spun a core for good.) CPU
+    /// time, not wall time: a spinning daemon uses a large share of the
+    /// interval even on a busy machine, a resting one almost none.
+    @Test func anIdleDaemonRests() throws {
+        let d = try Daemon(channels: "")
+        try d.configure(Daemon.outbox(d.outboxDirectory))
+        try d.start()
+        let c = try d.json(CaseRecord.self, "case", "open", "accident", "--student", "2023010101", "--summary", "摔伤")
+        let ms = try d.messages(["--case", c.id]) { ms in ms.count == 4 && ms.allSatisfy { $0.state == .delivered } }
+        #expect(ms.count == 4 && ms.allSatisfy { $0.state == .delivered }, "\(ms.map { "\($0.state) \($0.note)" })")
+        let pid = try #require(d.process?.processIdentifier)
+        func cpu() throws -> Double {
+            let stat = try String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)
+            let fields = stat[stat.index(after: try #require(stat.lastIndex(of: ")")))...].split(separator: " ")
+            return (Double(fields[11])! + Double(fields[12])!) / Double(sysconf(Int32(_SC_CLK_TCK)))
+        }
+        let (cpu0, t0) = (try cpu(), Date())
+        var interval: TimeInterval = 0
+        while interval < 3 { usleep(100_000); interval = Date().timeIntervalSince(t0) }
+        let used = try cpu() - cpu0
+        #expect(used < interval / 10, "liaisond used \(used) s of CPU in \(interval) s with nothing to do")
+    }
 }
 
 /// A count shared with a thread.

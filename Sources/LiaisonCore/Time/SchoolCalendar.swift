@@ -90,20 +90,41 @@ public struct SchoolCalendar: Sendable {
     /// (`liaison_message.sent_at`), so a letter is dated by the daemon's
     /// clock and the school's date.
     public func isoTimestamp(_ date: Date) -> String {
-        let f = DateFormatter()
-        f.locale = Locale(identifier: "en_US_POSIX")
-        f.calendar = Calendar(identifier: .gregorian)
-        f.timeZone = timeZone
-        f.dateFormat = "yyyy-MM-dd'T'HH:mm:ssxxx"
-        return f.string(from: date)
+        let w = wallClock(date)
+        let sign = w.offset < 0 ? "-" : "+", off = abs(w.offset) / 60
+        return "\(Self.pad(w.year, 4))-\(Self.pad(w.month))-\(Self.pad(w.day))T\(Self.pad(w.hour)):\(Self.pad(w.minute)):\(Self.pad(w.second))"
+            + "\(sign)\(Self.pad(off / 60)):\(Self.pad(off % 60))"
     }
 
     /// `2026-11-28 22:40` in school time.
     public func format(_ date: Date) -> String {
-        let f = DateFormatter()
-        f.locale = Locale(identifier: "en_US_POSIX")
-        f.timeZone = timeZone
-        f.dateFormat = "yyyy-MM-dd HH:mm"
-        return f.string(from: date)
+        let w = wallClock(date)
+        return "\(Self.pad(w.year, 4))-\(Self.pad(w.month))-\(Self.pad(w.day)) \(Self.pad(w.hour)):\(Self.pad(w.minute))"
+    }
+
+    /// The school-time wall clock of an instant, by arithmetic on the
+    /// zone's offset (the proleptic Gregorian calendar, days from civil):
+    /// a DateFormatter costs tens of microseconds to build, and the
+    /// dispatcher dates every batch of sends and notes with these.
+    func wallClock(_ date: Date) -> (year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int, offset: Int) {
+        let offset = timeZone.secondsFromGMT(for: date)
+        let t = Int(date.timeIntervalSince1970.rounded(.down)) + offset
+        let (days, secs) = (t >= 0 ? t / 86400 : (t - 86399) / 86400, ((t % 86400) + 86400) % 86400)
+        // Howard Hinnant's civil_from_days.
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let day = doy - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
+        return (year, month, day, secs / 3600, secs % 3600 / 60, secs % 60, offset)
+    }
+
+    static func pad(_ n: Int, _ width: Int = 2) -> String {
+        let s = String(n)
+        return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
     }
 }
