@@ -289,9 +289,14 @@ struct SQLiteSession: StoreWriter {
     func save(_ c: CaseRecord) throws {
         let steps = Self.stepsJSON(c.steps)
         try exec("""
-            INSERT OR REPLACE INTO cases (id, kind, student_id, counselor_id, state, summary, occurred_at, opened_at,
+            INSERT INTO cases (id, kind, student_id, counselor_id, state, summary, occurred_at, opened_at,
                 opened_by, updated_at, closed_at, closed_by, resolution, note_count, rulebook_version, steps, facts, overdue_steps)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT(id) DO UPDATE SET kind = excluded.kind, student_id = excluded.student_id, counselor_id = excluded.counselor_id,
+                state = excluded.state, summary = excluded.summary, occurred_at = excluded.occurred_at, opened_at = excluded.opened_at,
+                opened_by = excluded.opened_by, updated_at = excluded.updated_at, closed_at = excluded.closed_at, closed_by = excluded.closed_by,
+                resolution = excluded.resolution, note_count = excluded.note_count, rulebook_version = excluded.rulebook_version,
+                steps = excluded.steps, facts = excluded.facts, overdue_steps = excluded.overdue_steps
             """, [c.id, c.kind.rawValue, c.studentID, c.counselorID, c.state.rawValue, seal(c.summary, .caseSummary),
                              Self.ms(c.occurredAt), Self.ms(c.openedAt), c.openedBy, Self.ms(c.updatedAt),
                              c.closedAt.map(Self.ms), c.closedBy, c.resolution.map { seal($0, .caseResolution) }, c.noteCount, c.rulebookVersion, steps,
@@ -370,9 +375,10 @@ struct SQLiteSession: StoreWriter {
         return StoreCounts(students: try count("SELECT count(*) FROM students"),
                            guardians: try count("SELECT count(*) FROM guardians"),
                            staff: try count("SELECT count(*) FROM staff"),
-                           openCases: try count("SELECT count(*) FROM cases WHERE state = 'open'"),
-                           overdueSteps: try count("SELECT coalesce(sum(overdue_steps), 0) FROM cases WHERE state = 'open' AND overdue_steps > 0"),
-                           events: try count("SELECT count(*) FROM events"))
+                           // Kept by triggers (Migrations: "kept counts"), not counted each time.
+                           openCases: try count("SELECT n FROM counters WHERE name = 'open_cases'"),
+                           overdueSteps: try count("SELECT n FROM counters WHERE name = 'overdue_steps'"),
+                           events: try count("SELECT n FROM counters WHERE name = 'events'"))
     }
 }
 

@@ -128,6 +128,10 @@ if only == "cases" {
     print(String(format: "raw %.0f/s; engine.openCase in-process 1: %.0f/s, 16: %.0f/s; case open 1 client %.0f/s p50 %.2f ms; 16 clients %.0f/s p99 %.1f ms; ratio daemon(16)/raw = %.2f",
                  r.perSecond, e1.perSecond, e16.perSecond, d1.perSecond, d1.p50ms, d16.perSecond, d16.p99ms, d16.perSecond / r.perSecond))
     caseFigures.lines.forEach { print($0) }
+    // exit() runs no defer: stop the daemon here, or it outlives the bench.
+    kill(daemon.processIdentifier, SIGTERM)
+    daemon.waitUntilExit()
+    try? FileManager.default.removeItem(at: dir)
     exit(0)
 }
 
