@@ -325,7 +325,13 @@ struct SQLiteSession: StoreWriter {
     func cases(_ f: CaseFilter) throws -> [CaseRecord] { try casePage(f).cases }
 
     func openCases(kind: CaseKind, otherThanVersion version: Int) throws -> [CaseRecord] {
-        try all("SELECT * FROM cases WHERE state = 'open' AND kind = ? AND rulebook_version <> ? ORDER BY id", [kind.rawValue, version])
+        // Two ranges of cases_open_by_version, not `<>` (which walked every
+        // open case of the kind through the table, at every start: 74 ms a
+        // kind at 100k open cases; the ranges find none in a millisecond).
+        try all("""
+            SELECT * FROM (SELECT * FROM cases WHERE state = 'open' AND kind = ?1 AND rulebook_version < ?2
+                           UNION ALL SELECT * FROM cases WHERE state = 'open' AND kind = ?1 AND rulebook_version > ?2) ORDER BY id
+            """, [kind.rawValue, version])
             .map(caseRecord)
     }
 
