@@ -32,7 +32,7 @@ extension Engine {
             if !isPinned(book) { try tx.pin(book) }
             let (recorded, seqs) = try Projector.recordNumbered(events, in: tx)
             let c = recorded!
-            try perform(effects, tx, now: now)
+            try perform(effects, tx, now: now, known: c)
             try audit(.caseOpen, by: actor, student: student.id, case: c.id, scope: try relation(of: actor, toStudent: student.id, tx),
                       detail: Self.eventsDetail(seqs), in: tx)
             return c

@@ -65,8 +65,8 @@ extension Engine {
     /// (`notify:CASE:STEP:G1+G2`); a guardian without an address has a
     /// message of their own, which falls to a phone call (issue 12). Other
     /// topics stay one message a guardian: each parent's own phone or chat.
-    func notifyGuardians(caseID: String, stepID: String, topic: String, _ tx: any StoreWriter, now: Date) throws {
-        guard let c = try tx.caseRecord(caseID), let student = try tx.student(c.studentID) else { return }
+    func notifyGuardians(caseID: String, stepID: String, topic: String, _ tx: any StoreWriter, now: Date, known: CaseRecord? = nil) throws {
+        guard let c = try known.flatMap({ $0.id == caseID ? $0 : nil }) ?? tx.caseRecord(caseID), let student = try tx.student(c.studentID) else { return }
         let values = try messageValues(c, student, stepID: stepID, tx, now: now)
         let guardians = try tx.guardians(ofStudent: student.id)
         let template = templateLibrary[topic]
@@ -196,8 +196,8 @@ extension Engine {
               !onlyIfCompleting || book.step(stepID).map({ CaseSteps.completes($0, level) }) == true,
               let (events, effects) = try? CaseSteps.evidence(c, book: book, stepID: stepID, level: level, channel: channel, note: note,
                                                               actor: actor, now: now, calendar: calendar, extra: ["source": "channel"]) else { return false }
-        try Projector.record(events, in: tx)
-        try perform(effects, tx, now: now)
+        let updated = try Projector.record(events, in: tx) ?? c
+        try perform(effects, tx, now: now, known: updated)
         return true
     }
 

@@ -18,7 +18,9 @@ extension Engine {
     }
 
     /// Does what a decision's effects ask, in the caller's transaction.
-    func perform(_ effects: [CaseEffect], _ tx: any StoreWriter, now: Date) throws {
+    /// `known`: the case as the caller just recorded it, so a step's
+    /// messages do not read it back (and decode its steps) again.
+    func perform(_ effects: [CaseEffect], _ tx: any StoreWriter, now: Date, known: CaseRecord? = nil) throws {
         for effect in effects {
             switch effect {
             case let .schedule(d): try tx.schedule(d)
@@ -29,7 +31,7 @@ extension Engine {
                     "message_id": "\(MessageID.escalationSent)", "case_id": "\(caseID)", "step": "\(stepID)", "target": "\(target.rawValue)",
                 ])
             case let .notify(caseID, stepID, topic):
-                try notifyGuardians(caseID: caseID, stepID: stepID, topic: topic, tx, now: now)
+                try notifyGuardians(caseID: caseID, stepID: stepID, topic: topic, tx, now: now, known: known)
             }
         }
     }
@@ -44,7 +46,7 @@ extension Engine {
             let (events, effects) = try CaseSteps.evidence(c, book: try pinnedRulebook(c, tx), stepID: stepID, level: level, channel: channel,
                                                            note: note, actor: actor.id, now: now, calendar: calendar)
             let updated = try Projector.record(events, in: tx) ?? c
-            try perform(effects, tx, now: now)
+            try perform(effects, tx, now: now, known: updated)
             return updated
         }
         committed()
@@ -76,7 +78,7 @@ extension Engine {
                                                            actor: actor.id, now: now, calendar: calendar, extra: extra)
             let (recorded, seqs) = try Projector.recordNumbered(events, in: tx)
             let updated = recorded ?? c
-            try perform(effects, tx, now: now)
+            try perform(effects, tx, now: now, known: updated)
             try audit(.caseStep, by: actor, student: c.studentID, case: c.id, scope: try relation(of: actor, toStudent: c.studentID, tx),
                       detail: "step \(stepID); " + Self.eventsDetail(seqs), in: tx)
             return updated
@@ -110,7 +112,7 @@ extension Engine {
                 let (recorded, more) = try Projector.recordNumbered(events, in: tx)
                 c = recorded ?? c
                 seqs += more
-                try perform(effects, tx, now: now)
+                try perform(effects, tx, now: now, known: c)
             }
             try audit(.caseMeeting, by: actor, student: c.studentID, case: c.id, scope: try relation(of: actor, toStudent: c.studentID, tx),
                       detail: Self.eventsDetail(seqs), in: tx)
@@ -140,8 +142,8 @@ extension Engine {
                     count += 1
                     guard let c = try tx.caseRecord(d.caseID) else { continue }
                     let (events, effects) = CaseSteps.fire(d, c, book: try pinnedRulebook(c, tx), now: now)
-                    try Projector.record(events, in: tx)
-                    try perform(effects, tx, now: now)
+                    let fired = try Projector.record(events, in: tx) ?? c
+                    try perform(effects, tx, now: now, known: fired)
                     if events.contains(where: { $0.type == .deadlineMissed }) { missed.append(d) }
                 }
                 return (count, missed)

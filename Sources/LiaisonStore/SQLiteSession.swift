@@ -54,6 +54,43 @@ struct SQLiteSession: StoreWriter {
     /// The steps column by hand, in the shape JSONDecoder reads back into
     /// `[StepState]` (dates as seconds since 2001, Foundation's default): it
     /// is written on every case change, inside the commit.
+    /// The steps column read back: the shape `stepsJSON` writes, by hand
+    /// (JSONDecoder was a fifth of the writer's time: every receipt and
+    /// every step reads its case), or, for anything else an older release
+    /// wrote, JSONDecoder.
+    static func steps(_ text: String) -> [StepState] {
+        if let fast = try? FlatJSON.decodeArray(Array(text.utf8)) {
+            var out: [StepState] = []
+            out.reserveCapacity(fast.count)
+            for o in fast {
+                guard let id = o["id"], let status = o["status"].flatMap(StepStatus.init(rawValue:)),
+                      let escalations = o["escalations"].flatMap({ Int($0) }),
+                      o.keys.allSatisfy(stepKeys.contains) else { out = []; break }
+                var s = StepState(id: id, status: status)
+                s.escalations = escalations
+                func time(_ k: String) -> Date?? {
+                    guard let v = o[k], !v.isEmpty else { return .some(nil) }
+                    return Double(v).map { .some(Date(timeIntervalSinceReferenceDate: $0)) } ?? nil
+                }
+                guard let due = time("due"), let doneAt = time("doneAt") else { out = []; break }
+                s.due = due; s.doneAt = doneAt
+                if let e = o["evidence"], !e.isEmpty {
+                    guard let level = EvidenceLevel(name: e) else { out = []; break }
+                    s.evidence = level
+                }
+                if let l = o["lateSeconds"], !l.isEmpty {
+                    guard let v = Double(l) else { out = []; break }
+                    s.lateSeconds = v
+                }
+                if let b = o["dueBy"] { s.dueBy = b }
+                out.append(s)
+            }
+            if out.count == fast.count { return out }
+        }
+        return (try? stepsDecoder.decode([StepState].self, from: Data(text.utf8))) ?? []
+    }
+    static let stepKeys: Set<String> = ["id", "status", "escalations", "due", "doneAt", "evidence", "lateSeconds", "dueBy"]
+
     static func stepsJSON(_ steps: [StepState]) -> String {
         var out = "["
         for (i, s) in steps.enumerated() {
@@ -312,7 +349,7 @@ struct SQLiteSession: StoreWriter {
                    noteCount: r["note_count"])
         c.rulebookVersion = r["rulebook_version"]
         let steps: String = r["steps"]
-        c.steps = (try? Self.stepsDecoder.decode([StepState].self, from: Data(steps.utf8))) ?? []
+        c.steps = Self.steps(steps)
         let facts: String = r["facts"]
         if facts != "{}", let p = try? FlatJSON.decode(facts) { c.facts = CaseFacts(payload: p) }
         return c

@@ -66,6 +66,39 @@ public enum FlatJSON {
     /// text (null as ""), so a plugin may write `"id":12`.
     public static func decode(_ b: [UInt8]) throws -> [String: String] {
         var i = 0
+        let out = try object(b, &i)
+        while i < b.count, b[i] == 0x20 || b[i] == 0x0A || b[i] == 0x0D || b[i] == 0x09 { i += 1 }
+        guard i == b.count else { throw Malformed(offset: i, reason: "text after the object") }
+        return out
+    }
+
+    /// Reads `[{…},{…}]`, an array of flat objects as `decode` reads one
+    /// (a case's steps column).
+    public static func decodeArray(_ b: [UInt8]) throws -> [[String: String]] {
+        var i = 0
+        func skipSpace() { while i < b.count, b[i] == 0x20 || b[i] == 0x0A || b[i] == 0x0D || b[i] == 0x09 { i += 1 } }
+        skipSpace()
+        guard i < b.count, b[i] == 0x5B else { throw Malformed(offset: i, reason: "expected [") }
+        i += 1
+        var out: [[String: String]] = []
+        skipSpace()
+        if i < b.count, b[i] == 0x5D { i += 1 } else {
+            while true {
+                out.append(try object(b, &i))
+                skipSpace()
+                guard i < b.count else { throw Malformed(offset: i, reason: "unterminated array") }
+                if b[i] == 0x2C { i += 1; continue }
+                if b[i] == 0x5D { i += 1; break }
+                throw Malformed(offset: i, reason: "expected , or ]")
+            }
+        }
+        skipSpace()
+        guard i == b.count else { throw Malformed(offset: i, reason: "text after the array") }
+        return out
+    }
+
+    /// One flat object from `i`, leaving `i` just after its `}`.
+    static func object(_ b: [UInt8], _ i: inout Int) throws -> [String: String] {
         func fail(_ why: String) -> Malformed { Malformed(offset: i, reason: why) }
         func skipSpace() { while i < b.count, b[i] == 0x20 || b[i] == 0x0A || b[i] == 0x0D || b[i] == 0x09 { i += 1 } }
         func expect(_ c: UInt8) throws {
@@ -146,8 +179,6 @@ public enum FlatJSON {
             if b[i] == 0x7D { i += 1; break }
             throw fail("expected , or }")
         }
-        skipSpace()
-        guard i == b.count else { throw fail("text after the object") }
         return out
     }
 }
