@@ -13,7 +13,8 @@ extension Engine {
             let student = try requireStudent(studentID, tx)
             var facts = facts
             // Flagged at opening: nobody can be reached, by any channel or phone.
-            facts.unreachable = try tx.guardians(ofStudent: student.id).allSatisfy { Self.routes(for: $0).isEmpty }
+            let guardians = try tx.guardians(ofStudent: student.id)
+            facts.unreachable = guardians.allSatisfy { Self.routes(for: $0).isEmpty }
             let year = calendar.year(of: now)
             let id = CaseRecord.makeID(year: year, sequence: try tx.nextSequence("case-\(year)"))
             var events = try CaseMachine.decide(nil, .open(kind: kind, student: student, summary: summary, occurredAt: occurredAt, facts: facts),
@@ -32,7 +33,7 @@ extension Engine {
             if !isPinned(book) { try tx.pin(book) }
             let (recorded, seqs) = try Projector.recordNumbered(events, in: tx)
             let c = recorded!
-            try perform(effects, tx, now: now, known: c)
+            try perform(effects, tx, now: now, known: c, student: student, guardians: guardians)
             try audit(.caseOpen, by: actor, student: student.id, case: c.id, scope: try relation(of: actor, toStudent: student.id, tx),
                       detail: Self.eventsDetail(seqs), in: tx)
             return c

@@ -65,10 +65,12 @@ extension Engine {
     /// (`notify:CASE:STEP:G1+G2`); a guardian without an address has a
     /// message of their own, which falls to a phone call (issue 12). Other
     /// topics stay one message a guardian: each parent's own phone or chat.
-    func notifyGuardians(caseID: String, stepID: String, topic: String, _ tx: any StoreWriter, now: Date, known: CaseRecord? = nil) throws {
-        guard let c = try known.flatMap({ $0.id == caseID ? $0 : nil }) ?? tx.caseRecord(caseID), let student = try tx.student(c.studentID) else { return }
+    func notifyGuardians(caseID: String, stepID: String, topic: String, _ tx: any StoreWriter, now: Date, known: CaseRecord? = nil,
+                         student knownStudent: Student? = nil, guardians knownGuardians: [Guardian]? = nil) throws {
+        guard let c = try known.flatMap({ $0.id == caseID ? $0 : nil }) ?? tx.caseRecord(caseID),
+              let student = try knownStudent.flatMap({ $0.id == c.studentID ? $0 : nil }) ?? tx.student(c.studentID) else { return }
         let values = try messageValues(c, student, stepID: stepID, tx, now: now)
-        let guardians = try tx.guardians(ofStudent: student.id)
+        let guardians = try knownStudent?.id == student.id ? knownGuardians ?? tx.guardians(ofStudent: student.id) : tx.guardians(ofStudent: student.id)
         let template = templateLibrary[topic]
         // Urgency is the case kind's (P2.2.3): an accident's notice goes at
         // 23:00, a study-aversion notice waits for the morning.

@@ -18,9 +18,11 @@ extension Engine {
     }
 
     /// Does what a decision's effects ask, in the caller's transaction.
-    /// `known`: the case as the caller just recorded it, so a step's
-    /// messages do not read it back (and decode its steps) again.
-    func perform(_ effects: [CaseEffect], _ tx: any StoreWriter, now: Date, known: CaseRecord? = nil) throws {
+    /// `known`: the case as the caller just recorded it (and, at opening,
+    /// its student and guardians, read in the same transaction), so a
+    /// step's messages do not read them back again.
+    func perform(_ effects: [CaseEffect], _ tx: any StoreWriter, now: Date, known: CaseRecord? = nil,
+                 student: Student? = nil, guardians: [Guardian]? = nil) throws {
         for effect in effects {
             switch effect {
             case let .schedule(d): try tx.schedule(d)
@@ -31,7 +33,7 @@ extension Engine {
                     "message_id": "\(MessageID.escalationSent)", "case_id": "\(caseID)", "step": "\(stepID)", "target": "\(target.rawValue)",
                 ])
             case let .notify(caseID, stepID, topic):
-                try notifyGuardians(caseID: caseID, stepID: stepID, topic: topic, tx, now: now, known: known)
+                try notifyGuardians(caseID: caseID, stepID: stepID, topic: topic, tx, now: now, known: known, student: student, guardians: guardians)
             }
         }
     }

@@ -214,11 +214,13 @@ struct SQLiteSession: StoreWriter {
         FROM guardian_students l JOIN guardians g ON g.id = l.guardian_id LEFT JOIN households h ON h.id = g.household_id
         """
 
+    /// A row of `selectGuardians`, by column position (every case opening
+    /// and every notice reads its guardians; a lookup by name lowercases).
     func guardian(_ r: Row) throws -> Guardian {
-        Guardian(id: r["id"], studentID: r["student_id"], name: r["name"], relation: r["relation"], phone: try open(r, "phone", .guardianPhone),
-                 wechat: try open(r, "wechat", .guardianWeChat), qq: try open(r, "qq", .guardianQQ),
-                 address: try open(r, "address", .householdAddress), preference: Self.preference(r["preference"]),
-                 phone2: try open(r, "phone2", .guardianPhone2), householdID: r["household_id"])
+        Guardian(id: r[0], studentID: r[8], name: r[1], relation: r[9], phone: try open(r[2], .guardianPhone),
+                 wechat: try open(r[4], .guardianWeChat), qq: try open(r[5], .guardianQQ),
+                 address: try open(r[10], .householdAddress), preference: Self.preference(r[6]),
+                 phone2: try open(r[3], .guardianPhone2), householdID: r[7])
     }
 
     static func preference(_ text: String) -> [ContactChannel] {
