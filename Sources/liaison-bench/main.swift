@@ -52,6 +52,15 @@ if only == "channels" || only == "sms" || only == "letters" || only == "roster" 
     exit(0)
 }
 
+// =deadlines: a million pending deadlines and their lateness under load, alone.
+if only == "deadlines" {
+    let dl = try deadlineBench(binDir: binDir, dir: dir, rulesDirectory: rulesDirectory)
+    print("deadlines: \(dl.pending) pending; start to serving \(String(format: "%.2f", dl.startToServeSeconds)) s; RSS \(String(format: "%.1f", dl.rssMiB)) MiB;"
+          + " lateness under 16-client load p50 \(String(format: "%.1f", dl.latenessP50ms)) ms, p99 \(String(format: "%.1f", dl.latenessP99ms)) ms (\(dl.firedDuringLoad) fired)")
+    try? FileManager.default.removeItem(at: dir)
+    exit(0)
+}
+
 // MARK: the daemon
 
 let socketPath = dir.appendingPathComponent("liaison.sock").path
