@@ -46,9 +46,8 @@ extension Engine: DeliveryPort {
                     let attempt = MessageAttempt(messageID: m.id, number: try tx.nextAttemptNumber(messageID: m.id), channel: channel,
                                                  address: route.address, startedAt: now)
                     try tx.record(attempt)
-                    m.body = text.body
                     m.updatedAt = now
-                    try tx.update(m)
+                    if text.body == m.body { try tx.updateKeepingBody(m) } else { m.body = text.body; try tx.update(m) }
                     sends.append(ClaimedSend(message: m, attempt: attempt, channel: channel, subject: text.subject, body: text.body))
                 case let .giveToPerson(why):
                     try giveToPerson(&m, why: why, tx, now: now)
@@ -89,7 +88,7 @@ extension Engine: DeliveryPort {
         attempt.outcome = status.rawValue
         attempt.providerID = providerID
         attempt.error = error
-        try tx.record(attempt)
+        try tx.finish(attempt)
         if status == .ok {
             // A letter sent is a contact of kind letter (P2.2.1, P3.2), once:
             // recorded with the message marked sent, in this transaction.

@@ -49,6 +49,19 @@ extension SQLiteSession {
                   Self.ms(m.updatedAt), m.id])
     }
 
+    func updateKeepingBody(_ m: Message) throws {
+        try exec("""
+            UPDATE outbox SET state = ?, route_index = ?, channel = ?, attempts = ?, next_at = ?, provider_id = ?,
+                note = ?, updated_at = ? WHERE id = ?
+            """, [m.state.rawValue, m.routeIndex, m.channel, m.attempts, Self.ms(m.nextAt), m.providerID, seal(m.note, .messageNote),
+                  Self.ms(m.updatedAt), m.id])
+    }
+
+    func finish(_ a: MessageAttempt) throws {
+        try exec("UPDATE message_attempts SET finished_at = ?, outcome = ?, provider_id = ?, error = ? WHERE message_id = ? AND n = ?",
+                 [a.finishedAt.map(Self.ms), a.outcome, a.providerID, seal(a.error, .attemptError), a.messageID, a.number])
+    }
+
     func record(_ a: MessageAttempt) throws {
         try exec("""
             INSERT OR REPLACE INTO message_attempts (message_id, n, channel, address, started_at, finished_at, outcome, provider_id, error)

@@ -212,7 +212,13 @@ public protocol StoreWriter: StoreReader {
     func markDelivered(_ id: Int64, note: String, at: Date) throws
     /// Saves what changes on a message (state, route, attempts, times, provider id, body, note).
     func update(_ m: Message) throws
+    /// The same, for a claim whose text is the one already stored: the
+    /// body is not written (nor sealed) again.
+    func updateKeepingBody(_ m: Message) throws
     func record(_ a: MessageAttempt) throws
+    /// How an attempt ended (outcome, time, provider id, error); its
+    /// channel, address and start stay as recorded.
+    func finish(_ a: MessageAttempt) throws
     func record(_ r: MessageReceipt) throws
     @discardableResult func record(_ r: InboundReply) throws -> Int64
     @discardableResult func record(_ t: PersonTask) throws -> Int64
