@@ -94,6 +94,8 @@ public enum CaseMachine {
 public func requireText(_ text: String, field: String, max: Int = CaseMachine.maxTextLength) throws -> String {
     let t = text.trimmingCharacters(in: .whitespacesAndNewlines)
     guard !t.isEmpty else { throw LiaisonError.invalid("\(field) is empty; say what happened in a sentence or two") }
-    guard t.count <= max else { throw LiaisonError.invalid("\(field) is \(t.count) characters; keep it under \(max)") }
+    // No more bytes than the limit is no more characters either: counting
+    // the characters of Chinese text is the slow part, done only when it may matter.
+    guard t.utf8.count <= max || t.count <= max else { throw LiaisonError.invalid("\(field) is \(t.count) characters; keep it under \(max)") }
     return t
 }

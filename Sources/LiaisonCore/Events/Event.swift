@@ -93,6 +93,10 @@ public struct Event: Codable, Sendable, Equatable {
                 return Date(timeIntervalSince1970: Double(ms) / 1000)
             }
         }
+        // Anything shorter than `2026-11-28T14:40:00Z`, or without the T, is
+        // no ISO 8601 instant: spared the format styles (a birth date or a
+        // school-time `2026-11-28 22:40` is read by SchoolCalendar.parse).
+        guard b.count >= 20, b[10] == 0x54 || b[10] == 0x74 else { return nil }
         return (try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text))
             ?? (try? Date.ISO8601FormatStyle().parse(text))
     }

@@ -104,19 +104,30 @@ public struct MessageTemplate: Sendable, Equatable {
     /// topic does not allow are never read from `values`.
     public func render(channel: String, values: [String: String]) -> (subject: String, body: String) {
         let text = texts[channel] ?? texts["default"] ?? ""
-        let allowed = Set(fields.map(\.rawValue))
-        func fill(_ t: String) -> String {
-            var out = ""
-            var rest = Substring(t)
-            while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
-                out += rest[..<open]
-                let name = String(rest[rest.index(after: open)..<close])
-                out += allowed.contains(name) ? (values[name] ?? "") : ""
-                rest = rest[rest.index(after: close)...]
+        return (fill(subject, values), fill(text, values))
+    }
+
+    /// `{name}` replaced by the value of an allowed field, by UTF-8 bytes
+    /// (a brace is never part of a multi-byte character): walking the
+    /// Chinese text by Characters was most of rendering's cost, and every
+    /// message is rendered as it is queued and as it is sent.
+    func fill(_ t: String, _ values: [String: String]) -> String {
+        var t = t
+        return t.withUTF8 { b -> String in
+            guard b.contains(0x7B) else { return String(decoding: b, as: UTF8.self) }
+            var out: [UInt8] = []
+            out.reserveCapacity(b.count + 64)
+            var i = 0
+            while i < b.count {
+                guard b[i] == 0x7B, let close = b[(i + 1)...].firstIndex(of: 0x7D) else {
+                    out.append(b[i]); i += 1; continue
+                }
+                let name = String(decoding: UnsafeBufferPointer(rebasing: b[(i + 1)..<close]), as: UTF8.self)
+                if fields.contains(where: { $0.rawValue == name }), let v = values[name] { out.append(contentsOf: v.utf8) }
+                i = close + 1
             }
-            return out + rest
+            return String(decoding: out, as: UTF8.self)
         }
-        return (fill(subject), fill(text))
     }
 }
 
