@@ -103,23 +103,14 @@ public struct SchoolCalendar: Sendable {
     }
 
     /// The school-time wall clock of an instant, by arithmetic on the
-    /// zone's offset (the proleptic Gregorian calendar, days from civil):
+    /// zone's offset (the proleptic Gregorian calendar, `Event.civil`):
     /// a DateFormatter costs tens of microseconds to build, and the
     /// dispatcher dates every batch of sends and notes with these.
     func wallClock(_ date: Date) -> (year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int, offset: Int) {
         let offset = timeZone.secondsFromGMT(for: date)
-        let t = Int(date.timeIntervalSince1970.rounded(.down)) + offset
-        let (days, secs) = (t >= 0 ? t / 86400 : (t - 86399) / 86400, ((t % 86400) + 86400) % 86400)
-        // Howard Hinnant's civil_from_days.
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = doy - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
+        let t = Int64(date.timeIntervalSince1970.rounded(.down)) + Int64(offset)
+        let (y, m, d) = Event.civil(fromDays: t.floorDiv(86400))
+        let (year, month, day, secs) = (Int(y), Int(m), Int(d), Int(t.floorMod(86400)))
         return (year, month, day, secs / 3600, secs % 3600 / 60, secs % 60, offset)
     }
 
