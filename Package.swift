@@ -45,9 +45,10 @@ let package = Package(
         // The plugin ABI: one header, the whole contract (docs/PLUGINS.md).
         .target(name: "CLiaisonChannel"),
         // Supervises plugin hosts and speaks their wire; reaches the outbox
-        // only through the engine's DeliveryPort (no Store: issue 15.3).
+        // only through the DeliveryPort and is reached through the ChannelPort,
+        // both declared in Core (neither Store nor Engine: issue 15.3).
         .target(name: "LiaisonChannels", dependencies: [
-            "LiaisonCore", "LiaisonEngine", "LiaisonProtocol", "LiaisonConfig", "LiaisonPosix", .product(name: "Logging", package: "swift-log"),
+            "LiaisonCore", "LiaisonProtocol", "LiaisonConfig", "LiaisonPosix", .product(name: "Logging", package: "swift-log"),
         ]),
         // The C ABI wrapped for plugins written in Swift (their instance type and one line of entry point).
         .target(name: "ChannelPluginKit", dependencies: ["CLiaisonChannel"]),

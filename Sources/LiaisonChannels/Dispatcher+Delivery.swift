@@ -1,6 +1,5 @@
 import Foundation
 import LiaisonCore
-import LiaisonEngine
 import Logging
 
 /// What came back from the hosts this turn, recorded in one transaction.

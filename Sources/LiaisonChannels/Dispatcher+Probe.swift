@@ -1,6 +1,5 @@
 import Foundation
 import LiaisonCore
-import LiaisonEngine
 import LiaisonProtocol
 
 /// `liaisonctl channel test`: one message straight through a channel's

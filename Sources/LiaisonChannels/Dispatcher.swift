@@ -2,7 +2,6 @@ import Foundation
 import Glibc
 import LiaisonConfig
 import LiaisonCore
-import LiaisonEngine
 import LiaisonProtocol
 import Logging
 
@@ -17,7 +16,7 @@ import Logging
 /// the same idempotency key, never a silent loss. What each message does
 /// next is `DeliveryPolicy`'s decision (Core); the dispatcher knows neither
 /// the store nor cases.
-public final class ChannelDispatcher: @unchecked Sendable {
+public final class ChannelDispatcher: ChannelPort, @unchecked Sendable {
     let port: any DeliveryPort
     let hostProgram: String
     let logger: Logger
@@ -47,7 +46,6 @@ public final class ChannelDispatcher: @unchecked Sendable {
     /// (liaisond refreshes the systemd STATUS line). Set before `start`.
     public var onStateChange: (@Sendable () -> Void)?
     var publishedStates = ""
-    var publishedAbilities: ChannelAbilities?
 
     enum Item {
         case host(channel: String, generation: Int, HostEvent)
@@ -80,7 +78,6 @@ public final class ChannelDispatcher: @unchecked Sendable {
         if requeued > 0 { logger.warning("\(requeued) message(s) were in flight when liaisond stopped; they are sent again with their idempotency keys") }
         for name in order { if let rt = channels[name] { load(rt) } }
         publish()
-        port.onCommit { [weak self] in self?.wake() }
         let t = Thread { [self] in run() }
         t.name = "dispatcher"
         thread = t
@@ -150,11 +147,6 @@ public final class ChannelDispatcher: @unchecked Sendable {
         let now = Self.monotonic()
         let list = order.compactMap { channels[$0] }.map { $0.status(inFlight: counts[$0.spec.name] ?? 0, now: now) }
         snapshot.lock(); statusCache = list; snapshot.unlock()
-        let can = Self.abilities(list)
-        if can != publishedAbilities {
-            publishedAbilities = can
-            port.setChannelAbilities(can)
-        }
         let states = list.map { "\($0.channel) \($0.state)" }.joined(separator: ",")
         if states != publishedStates {
             publishedStates = states
@@ -181,6 +173,13 @@ public final class ChannelDispatcher: @unchecked Sendable {
     }
 
     // MARK: status and control (any thread)
+
+    /// The channel port: what the running channels can prove, from the
+    /// statuses last published.
+    public var abilities: ChannelAbilities { Self.abilities(statuses()) }
+
+    /// The channel port: a commit may have queued messages.
+    public func outboxChanged() { wake() }
 
     public func statuses() -> [PluginStatus] {
         snapshot.lock(); defer { snapshot.unlock() }

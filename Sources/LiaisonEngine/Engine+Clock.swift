@@ -23,7 +23,7 @@ extension Engine {
         if let p = purgeAt { runDailyPurge(at: p, clock) }
         clock.set(target)
         try store.write { try $0.setVirtualNow(target) }
-        notifyCommitObservers()  // messages waiting for this time (retries, quiet hours)
+        outboxChanged()  // messages waiting for this time (retries, quiet hours)
         return target
     }
 

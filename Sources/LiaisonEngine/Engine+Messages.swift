@@ -119,7 +119,7 @@ extension Engine {
     func callAtOnceIfNothingCanProve(_ c: CaseRecord, _ student: Student, stepID: String, _ reachable: [(Guardian, [MessageRoute])],
                                      _ tx: any StoreWriter, now: Date) throws {
         guard let rule = try? pinnedRulebook(c, tx).step(stepID), rule.mandatory, rule.notifiesParents, rule.evidence < .inPerson else { return }
-        let can = abilities.withLock { $0 }
+        let can = abilities
         if reachable.contains(where: { _, routes in routes.contains { can.proves(rule.evidence, via: $0.via) } }) { return }
         let whom = reachable.map { g, routes in
             let ways = routes.map(\.via).filter { $0 != "phone" }
@@ -129,9 +129,6 @@ extension Engine {
                                  text: "\(rule.title)：没有任何渠道能证明家长已收到（需要\(rule.evidence.name)），请立即电话联系 \(whom.joined(separator: "；"))，"
                                      + "并记录：liaisonctl case step \(c.id) \(stepID) --guardian … --outcome spoke", createdAt: now))
     }
-
-    /// The dispatcher's view of what each contact channel can prove.
-    public func setChannelAbilities(_ a: ChannelAbilities) { abilities.withLock { $0 = a } }
 
     /// A guardian's addresses in their order of preference; channels they
     /// have an address for but did not rank come after, then a phone call.

@@ -151,7 +151,7 @@ extension Engine {
                 return (count, missed)
             }
             fired += count
-            if count > 0 { notifyCommitObservers() }
+            if count > 0 { outboxChanged() }
             for d in missedOnes {
                 logger.warning("deadline missed: \(d.caseID) \(d.stepID) was due \(Event.timestamp(d.due))", metadata: [
                         "message_id": "\(MessageID.deadlineMissed)", "case_id": "\(d.caseID)", "step": "\(d.stepID)",

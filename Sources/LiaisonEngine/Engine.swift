@@ -23,22 +23,23 @@ public final class Engine: Sendable {
     let templates = Mutex(TemplateLibrary())
     /// What parents' messages are signed with (`school:` in the config).
     let schoolName = Mutex(SchoolName())
-    let commitObservers = Mutex<[@Sendable () -> Void]>([])
-    /// What the channels can prove, as the dispatcher last published it
-    /// (`setChannelAbilities`); empty: no channel at all.
-    let abilities = Mutex(ChannelAbilities())
+    /// The channels the engine sends through (liaisond attaches the
+    /// dispatcher); none: nothing carries messages, nothing can prove one.
+    let channelPort = Mutex<(any ChannelPort)?>(nil)
     /// The retention policy and the one-purge-at-a-time lock (Engine+Retention).
     let retention = RetentionState()
 
-    /// Called after every commit that may have scheduled deadlines or queued
-    /// messages (the message dispatcher wakes on it).
-    public func onCommit(_ observer: @escaping @Sendable () -> Void) {
-        commitObservers.withLock { $0.append(observer) }
+    /// The channels to tell of every commit that may have queued messages.
+    public func attach(channels: any ChannelPort) {
+        channelPort.withLock { $0 = channels }
     }
+
+    /// What the attached channels can prove; nothing without channels.
+    var abilities: ChannelAbilities { channelPort.withLock { $0 }?.abilities ?? ChannelAbilities() }
 
     func committed() {
         scheduler?.wake()
-        notifyCommitObservers()
+        outboxChanged()
     }
 
     /// After the delivery port's own commits: the deadlines may have moved
@@ -48,8 +49,8 @@ public final class Engine: Sendable {
     /// empty write a turn, every turn).
     func committedByDelivery() { scheduler?.wake() }
 
-    func notifyCommitObservers() {
-        for f in commitObservers.withLock({ $0 }) { f() }
+    func outboxChanged() {
+        channelPort.withLock { $0 }?.outboxChanged()
     }
 
     /// The logger defaults to silence: a library should not write to stderr

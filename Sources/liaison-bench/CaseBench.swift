@@ -82,6 +82,7 @@ func wholeCasesInProcess(binDir: URL, dir: URL, rulesDirectory: String, template
                            serves: ChannelSpec.servable, configJSON: "{\"directory\": \"\(work.path)/outbox\", \"receipts\": true}", quietHours: nil)
     let dispatcher = ChannelDispatcher(port: engine, channels: [spec], hostProgram: binDir.appendingPathComponent("liaison-channel-host").path,
                                        logger: logger)
+    engine.attach(channels: dispatcher)
     try dispatcher.start()
     defer { dispatcher.stop() }
     return threadedRound(threads: threads, total: total) { i, j in

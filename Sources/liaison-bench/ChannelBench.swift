@@ -36,6 +36,7 @@ func channelBench(binDir: URL, dir: URL, rulesDirectory: String, plugin: String,
                            serves: serves, configJSON: config(work), quietHours: nil)
     let dispatcher = ChannelDispatcher(port: engine, channels: [spec], hostProgram: binDir.appendingPathComponent("liaison-channel-host").path,
                                        logger: logger)
+    engine.attach(channels: dispatcher)
     try dispatcher.start()
     defer { dispatcher.stop() }
 

@@ -167,6 +167,10 @@ let info = ServerInfo(name: "liaisond \(version)", startedAt: Date(), database: 
 let hostProgram = config.hostProgram
     ?? ((CommandLine.arguments[0] as NSString).deletingLastPathComponent as NSString).appendingPathComponent("liaison-channel-host")
 let dispatcher = ChannelDispatcher(port: engine, channels: config.channels, hostProgram: hostProgram, logger: Logger(label: "liaisond.channels"))
+// The two ports (Core): the dispatcher reads and writes the outbox through
+// the engine; the engine tells the dispatcher of new messages and asks what
+// the channels can prove.
+engine.attach(channels: dispatcher)
 let server = ControlServer(listening: listenFD, engine: engine, info: info, channels: dispatcher, limits: config.connectionLimits, logger: log)
 server.start()
 // Deadlines are re-armed from the store; any that passed while the daemon

@@ -1,13 +1,27 @@
 import Foundation
-import LiaisonCore
 
-/// The engine's side of delivery (DESIGN.md: "the engine sends through its
-/// own sender protocol"; issue 15.3). The channel dispatcher supervises the
-/// plugin hosts and speaks their wire; everything it reads or writes of the
-/// outbox goes through this port, which the engine defines and implements:
-/// the dispatcher knows neither the store nor the case machine. It decides
-/// with `DeliveryPolicy` (Core) before it asks; the port writes, in one
-/// transaction a call.
+// The two ports between the engine and the channels (DESIGN.md: "the
+// engine's channel port ... declared here so that LiaisonChannels needs
+// nothing of the engine"; issue 15.3). Declared in Core, so neither side
+// imports the other and liaisond wires them together:
+// - `ChannelPort`, which LiaisonChannels implements and the engine sends
+//   through: it is told when the outbox changed and asked what the running
+//   channels can prove;
+// - `DeliveryPort`, the outbox as the engine keeps it: the dispatcher reads
+//   due messages, decides each with `DeliveryPolicy`, and hands the port
+//   what it decided and what the hosts reported. Every transaction is the
+//   engine's, one a call; the channels never open one.
+
+/// The channels as the engine sees them (LiaisonChannels' dispatcher).
+public protocol ChannelPort: AnyObject, Sendable {
+    /// A commit may have queued messages or made some due: look again.
+    func outboxChanged()
+    /// What the running channels can prove (receipts, replies), for the
+    /// engine's check at a case's opening that a notice can be proven.
+    var abilities: ChannelAbilities { get }
+}
+
+/// The outbox, as the engine keeps it, for the channel dispatcher.
 public protocol DeliveryPort: AnyObject, Sendable {
     /// The daemon's clock (a virtual one in rehearsals).
     func deliveryNow() -> Date
@@ -30,10 +44,6 @@ public protocol DeliveryPort: AnyObject, Sendable {
     func commit(_ decisions: [DeliveryDecision], at now: Date) throws -> [ClaimedSend]
     /// What came back from the hosts, in one transaction.
     func record(_ outcomes: [DeliveryOutcome], at now: Date) throws
-    /// What the running channels can prove (receipts, replies).
-    func setChannelAbilities(_ abilities: ChannelAbilities)
-    /// Called after every commit that may have queued messages.
-    func onCommit(_ observer: @escaping @Sendable () -> Void)
 }
 
 /// A due message and what the policy decided for it (the message as the
@@ -55,6 +65,9 @@ public struct ClaimedSend: Sendable {
     public var channel: String
     public var subject: String
     public var body: String
+    public init(message: Message, attempt: MessageAttempt, channel: String, subject: String, body: String) {
+        self.message = message; self.attempt = attempt; self.channel = channel; self.subject = subject; self.body = body
+    }
 }
 
 /// What came back from a plugin host, for the port to record.
