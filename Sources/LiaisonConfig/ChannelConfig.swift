@@ -17,8 +17,8 @@ public struct ChannelSpec: Sendable, Equatable {
     public var backoff: TimeInterval
     /// Messages a minute; 0 means no limit.
     public var ratePerMinute: Int
-    /// Routine messages wait out these hours (school time); nil: none. The
-    /// default is 22:00-07:00, except on a channel that serves only letters.
+    /// Routine messages wait out these hours (school time); nil: none.
+    /// Letters never wait (`DeliveryPolicy`).
     public var quietHours: QuietHours?
     /// A send not completed in this long is treated as a hung plugin.
     public var sendTimeout: TimeInterval
@@ -76,9 +76,6 @@ public struct ChannelSpec: Sendable, Equatable {
         if let n = try positive("send_timeout_seconds") { spec.sendTimeout = TimeInterval(n) }
         if let n = try positive("max_rss_mb", true) { spec.maxResidentMiB = n }
         if let n = try positive("failed_retry_seconds") { spec.failedRetry = TimeInterval(n) }
-        // A letter wakes no one: a channel that carries only letters prints
-        // at any hour unless its quiet_hours says otherwise.
-        if spec.serves == ["letter"] { spec.quietHours = nil }
         if let q = m["quiet_hours"] {
             let text = try q.string("quiet_hours")
             if text == "none" { spec.quietHours = nil } else {

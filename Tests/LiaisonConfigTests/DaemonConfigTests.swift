@@ -43,22 +43,6 @@ import Testing
         #expect(dev.channels.first?.testRecipients?.addresses == ["13800138000"] && outbox.testRecipients == nil)
     }
 
-    /// Quiet hours keep night-time pings from parents (P2.1.2 routine
-    /// messages); a letter disturbs no one, so a letters-only channel has none
-    /// unless it says so, and every other channel keeps 22:00-07:00.
-    @Test func aLettersOnlyChannelHasNoQuietHoursUnlessItSaysSo() throws {
-        let c = try parse("""
-            channels:
-              letter: {plugin: letter, serves: [letter]}
-              night: {plugin: letter, serves: [letter], quiet_hours: "23:00-06:00"}
-              mixed: {plugin: outbox, serves: [sms, letter]}
-            """)
-        let byName = Dictionary(uniqueKeysWithValues: c.channels.map { ($0.name, $0) })
-        #expect(byName["letter"]?.quietHours == nil)
-        #expect(byName["night"]?.quietHours == QuietHours(text: "23:00-06:00"))
-        #expect(byName["mixed"]?.quietHours == QuietHours.default)
-    }
-
     @Test func semanticErrorsNameFileLineColumn() {
         #expect(message("database: x.db\nsocket:\n  path: s\n  mode: 0600\n")?.hasPrefix("liaison.yaml:4:3: unknown key \"mode\" in socket") == true)
         #expect(message("school:\n  timezone: Mars/Olympus\n")?.hasPrefix("liaison.yaml:2:13: school.timezone \"Mars/Olympus\" is not a time zone") == true)

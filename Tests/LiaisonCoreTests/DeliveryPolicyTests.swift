@@ -78,6 +78,18 @@ import Testing
         #expect(next(&urgent, [Self.channel("kannel", ["sms"], quiet: Self.quiet)], at: night) == .send(channel: "kannel", route: urgent.routes[0]))
     }
 
+    /// A letter wakes nobody: a routine formal notice at 23:30 is printed
+    /// at once on a channel with quiet hours (CI's night run once held the
+    /// formal-notice letters till 07:00), while an SMS on it waits.
+    @Test func aLetterIsNotHeldByQuietHours() {
+        let night = Self.day.addingTimeInterval(13.5 * 3600)
+        let channels = [Self.channel("outbox", ["sms", "letter"], quiet: Self.quiet)]
+        var letter = Self.message([("letter", "云南省丽江市古城区 1 号")], at: night)
+        #expect(next(&letter, channels, at: night) == .send(channel: "outbox", route: letter.routes[0]))
+        var sms = Self.message([("sms", "13800138000")], at: night)
+        guard case .wait = next(&sms, channels, at: night) else { Issue.record("a routine SMS at 23:30 should wait"); return }
+    }
+
     @Test func aRateLimitedChannelKeepsTheMessageDueUntilItsToken() {
         var m = Self.message([("sms", "13800138000")], urgent: true)
         let token = Self.day.addingTimeInterval(0.5)

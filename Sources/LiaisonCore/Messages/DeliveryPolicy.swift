@@ -73,7 +73,8 @@ public enum DeliveryPolicy {
     /// A due message: the route and channel it goes by now, or why it waits.
     /// Routes no configured channel serves (a phone number) and routes whose
     /// channel is refused, failed or stopped are passed over; none left, a
-    /// person takes over. Urgent messages ignore quiet hours, never the rate limit.
+    /// person takes over. Urgent messages and letters ignore quiet hours,
+    /// never the rate limit.
     public static func next(_ m: inout Message, channels: [DeliveryChannel], now: Date, calendar: Calendar,
                             format: (Date) -> String) -> DeliveryAction {
         switch m.state {
@@ -100,7 +101,9 @@ public enum DeliveryPolicy {
                 m.note = "channel \(ch.name) is \(ch.state.rawValue)\(ch.reason.isEmpty ? "" : ": \(ch.reason)"); waiting for it"
                 return .wait(until: m.nextAt, note: m.note, heldFor: ch.name)
             }
-            if !m.urgent, let quiet = ch.quietHours {
+            // Quiet hours keep routine pings from waking parents; a letter
+            // (printed and posted) wakes nobody, on whatever channel.
+            if !m.urgent, route.via != ContactChannel.letter.rawValue, let quiet = ch.quietHours {
                 let release = quiet.release(after: now, calendar: calendar)
                 if release > now {
                     m.nextAt = release
