@@ -17,6 +17,7 @@ import CLiaisonChannel
 import Foundation
 import Glibc
 import LiaisonPosix
+import Synchronization
 
 /// One instance: sends are queued and written by one writer thread in
 /// batches, so that one flush makes a whole batch durable (group commit):
@@ -163,26 +164,24 @@ extension OutboxInstance {
     /// journal gathers concurrent flushes into a few commits); errno of
     /// each, 0 when it flushed.
     static func flush(_ fds: [Int32]) -> [Int32] {
-        final class Results: @unchecked Sendable {  // each slot written by one thread, read after all joined
-            var errors: [Int32]
-            init(_ n: Int) { errors = [Int32](repeating: 0, count: n) }
-        }
-        let results = Results(fds.count)
         let width = min(8, fds.count)
-        guard width > 1 else {
-            for (i, fd) in fds.enumerated() where fdatasync(fd) != 0 { results.errors[i] = errno }
-            return results.errors
-        }
+        guard width > 1 else { return fds.map { fdatasync($0) == 0 ? 0 : errno } }
+        // Each thread flushes every width-th descriptor and hands back its
+        // failures under the lock (threads never share the array).
+        let failures = Mutex<[Int: Int32]>([:])
         let done = DispatchSemaphore(value: 0)
         for t in 0..<width {
-            let thread = Thread {
-                for i in stride(from: t, to: fds.count, by: width) where fdatasync(fds[i]) != 0 { results.errors[i] = errno }
+            Thread {
+                for i in stride(from: t, to: fds.count, by: width) where fdatasync(fds[i]) != 0 {
+                    let e = errno
+                    failures.withLock { $0[i] = e }
+                }
                 done.signal()
-            }
-            thread.start()
+            }.start()
         }
         for _ in 0..<width { done.wait() }
-        return results.errors
+        let failed = failures.withLock { $0 }
+        return fds.indices.map { failed[$0] ?? 0 }
     }
 }
 

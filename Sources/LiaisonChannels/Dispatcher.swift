@@ -58,6 +58,9 @@ public final class ChannelDispatcher: ChannelPort, @unchecked Sendable {
     var thread: Thread?
     let snapshot = NSLock()
     var statusCache: [PluginStatus] = []
+    /// What `statusCache` can prove, worked out as it is published (the
+    /// engine asks at every case opening, inside its writer).
+    var abilityCache = ChannelAbilities()
 
     public static let batch = 256
 
@@ -146,7 +149,8 @@ public final class ChannelDispatcher: ChannelPort, @unchecked Sendable {
         let counts = Dictionary(grouping: inFlight.values, by: \.channel).mapValues(\.count)
         let now = Self.monotonic()
         let list = order.compactMap { channels[$0] }.map { $0.status(inFlight: counts[$0.spec.name] ?? 0, now: now) }
-        snapshot.lock(); statusCache = list; snapshot.unlock()
+        let can = Self.abilities(list)
+        snapshot.lock(); statusCache = list; abilityCache = can; snapshot.unlock()
         let states = list.map { "\($0.channel) \($0.state)" }.joined(separator: ",")
         if states != publishedStates {
             publishedStates = states
@@ -176,7 +180,7 @@ public final class ChannelDispatcher: ChannelPort, @unchecked Sendable {
 
     /// The channel port: what the running channels can prove, from the
     /// statuses last published.
-    public var abilities: ChannelAbilities { Self.abilities(statuses()) }
+    public var abilities: ChannelAbilities { snapshot.lock(); defer { snapshot.unlock() }; return abilityCache }
 
     /// The channel port: a commit may have queued messages.
     public func outboxChanged() { wake() }
