@@ -33,7 +33,7 @@ extension Engine {
             if !isPinned(book) { try tx.pin(book) }
             let (recorded, seqs) = try Projector.recordNumbered(events, in: tx)
             let c = recorded!
-            try perform(effects, tx, now: now, known: c, student: student, guardians: guardians)
+            try perform(effects, tx, now: now, known: Known(c: c, student: student, guardians: guardians))
             try audit(.caseOpen, by: actor, student: student.id, case: c.id, scope: try relation(of: actor, toStudent: student.id, tx),
                       detail: Self.eventsDetail(seqs), in: tx)
             return c

@@ -65,12 +65,11 @@ extension Engine {
     /// (`notify:CASE:STEP:G1+G2`); a guardian without an address has a
     /// message of their own, which falls to a phone call (issue 12). Other
     /// topics stay one message a guardian: each parent's own phone or chat.
-    func notifyGuardians(caseID: String, stepID: String, topic: String, _ tx: any StoreWriter, now: Date, known: CaseRecord? = nil,
-                         student knownStudent: Student? = nil, guardians knownGuardians: [Guardian]? = nil) throws {
-        guard let c = try known.flatMap({ $0.id == caseID ? $0 : nil }) ?? tx.caseRecord(caseID),
-              let student = try knownStudent.flatMap({ $0.id == c.studentID ? $0 : nil }) ?? tx.student(c.studentID) else { return }
+    func notifyGuardians(caseID: String, stepID: String, topic: String, _ tx: any StoreWriter, now: Date, known: Known? = nil) throws {
+        let known = known?.c.id == caseID ? known : nil
+        guard let c = try known?.c ?? tx.caseRecord(caseID), let student = try known?.student ?? tx.student(c.studentID) else { return }
         let values = try messageValues(c, student, stepID: stepID, tx, now: now)
-        let guardians = try knownStudent?.id == student.id ? knownGuardians ?? tx.guardians(ofStudent: student.id) : tx.guardians(ofStudent: student.id)
+        let guardians = try known?.guardians ?? tx.guardians(ofStudent: student.id)
         let template = templateLibrary[topic]
         // Urgency is the case kind's (P2.2.3): an accident's notice goes at
         // 23:00, a study-aversion notice waits for the morning.
@@ -196,7 +195,7 @@ extension Engine {
               let (events, effects) = try? CaseSteps.evidence(c, book: book, stepID: stepID, level: level, channel: channel, note: note,
                                                               actor: actor, now: now, calendar: calendar, extra: ["source": "channel"]) else { return false }
         let updated = try Projector.record(events, in: tx) ?? c
-        try perform(effects, tx, now: now, known: updated)
+        try perform(effects, tx, now: now, known: Known(c: updated))
         return true
     }
 

@@ -23,6 +23,12 @@ extension Engine: DeliveryPort {
     public func nextMessageDue() throws -> Date? { try store.read { try $0.nextMessageDue() } }
 
     public func commit(_ decisions: [DeliveryDecision], at now: Date) throws -> [ClaimedSend] {
+        // A turn that only found messages still waiting writes nothing.
+        guard decisions.contains(where: { d in
+            if case .send = d.action { return true }
+            if case .giveToPerson = d.action { return true }
+            return d.message != d.original
+        }) else { return [] }
         // Rendered before the writer: the templates are the engine's, the text the message's own.
         let library = templateLibrary
         var rendered: [Int64: (subject: String, body: String)] = [:]
@@ -30,12 +36,6 @@ extension Engine: DeliveryPort {
             guard case let .send(_, route) = d.action else { continue }
             rendered[d.message.id] = library[d.message.topic]?.render(channel: route.via, values: d.message.fields) ?? ("", d.message.body)
         }
-        // A turn that only found messages still waiting writes nothing.
-        guard decisions.contains(where: { d in
-            if case .send = d.action { return true }
-            if case .giveToPerson = d.action { return true }
-            return d.message != d.original
-        }) else { return [] }
         let sends = try store.write { tx -> [ClaimedSend] in
             var sends: [ClaimedSend] = []
             for d in decisions {
@@ -47,7 +47,9 @@ extension Engine: DeliveryPort {
                                                  address: route.address, startedAt: now)
                     try tx.record(attempt)
                     m.updatedAt = now
-                    if text.body == m.body { try tx.updateKeepingBody(m) } else { m.body = text.body; try tx.update(m) }
+                    let bodyChanged = text.body != m.body
+                    m.body = text.body
+                    try tx.update(m, body: bodyChanged)
                     sends.append(ClaimedSend(message: m, attempt: attempt, channel: channel, subject: text.subject, body: text.body))
                 case let .giveToPerson(why):
                     try giveToPerson(&m, why: why, tx, now: now)

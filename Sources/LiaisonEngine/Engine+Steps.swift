@@ -17,12 +17,16 @@ extension Engine {
         throw LiaisonError(.internal, "case \(c.id) was opened under \(c.kind.rawValue) rulebook version \(c.rulebookVersion), which is not stored")
     }
 
+    /// What a caller already holds of the case it just recorded, read in
+    /// the same transaction: the step's messages need not read it back.
+    struct Known {
+        var c: CaseRecord
+        var student: Student? = nil
+        var guardians: [Guardian]? = nil
+    }
+
     /// Does what a decision's effects ask, in the caller's transaction.
-    /// `known`: the case as the caller just recorded it (and, at opening,
-    /// its student and guardians, read in the same transaction), so a
-    /// step's messages do not read them back again.
-    func perform(_ effects: [CaseEffect], _ tx: any StoreWriter, now: Date, known: CaseRecord? = nil,
-                 student: Student? = nil, guardians: [Guardian]? = nil) throws {
+    func perform(_ effects: [CaseEffect], _ tx: any StoreWriter, now: Date, known: Known? = nil) throws {
         for effect in effects {
             switch effect {
             case let .schedule(d): try tx.schedule(d)
@@ -33,7 +37,7 @@ extension Engine {
                     "message_id": "\(MessageID.escalationSent)", "case_id": "\(caseID)", "step": "\(stepID)", "target": "\(target.rawValue)",
                 ])
             case let .notify(caseID, stepID, topic):
-                try notifyGuardians(caseID: caseID, stepID: stepID, topic: topic, tx, now: now, known: known, student: student, guardians: guardians)
+                try notifyGuardians(caseID: caseID, stepID: stepID, topic: topic, tx, now: now, known: known)
             }
         }
     }
@@ -48,7 +52,7 @@ extension Engine {
             let (events, effects) = try CaseSteps.evidence(c, book: try pinnedRulebook(c, tx), stepID: stepID, level: level, channel: channel,
                                                            note: note, actor: actor.id, now: now, calendar: calendar)
             let updated = try Projector.record(events, in: tx) ?? c
-            try perform(effects, tx, now: now, known: updated)
+            try perform(effects, tx, now: now, known: Known(c: updated))
             return updated
         }
         committed()
@@ -80,7 +84,7 @@ extension Engine {
                                                            actor: actor.id, now: now, calendar: calendar, extra: extra)
             let (recorded, seqs) = try Projector.recordNumbered(events, in: tx)
             let updated = recorded ?? c
-            try perform(effects, tx, now: now, known: updated)
+            try perform(effects, tx, now: now, known: Known(c: updated))
             try audit(.caseStep, by: actor, student: c.studentID, case: c.id, scope: try relation(of: actor, toStudent: c.studentID, tx),
                       detail: "step \(stepID); " + Self.eventsDetail(seqs), in: tx)
             return updated
@@ -114,7 +118,7 @@ extension Engine {
                 let (recorded, more) = try Projector.recordNumbered(events, in: tx)
                 c = recorded ?? c
                 seqs += more
-                try perform(effects, tx, now: now, known: c)
+                try perform(effects, tx, now: now, known: Known(c: c))
             }
             try audit(.caseMeeting, by: actor, student: c.studentID, case: c.id, scope: try relation(of: actor, toStudent: c.studentID, tx),
                       detail: Self.eventsDetail(seqs), in: tx)
@@ -145,7 +149,7 @@ extension Engine {
                     guard let c = try tx.caseRecord(d.caseID) else { continue }
                     let (events, effects) = CaseSteps.fire(d, c, book: try pinnedRulebook(c, tx), now: now)
                     let fired = try Projector.record(events, in: tx) ?? c
-                    try perform(effects, tx, now: now, known: fired)
+                    try perform(effects, tx, now: now, known: Known(c: fired))
                     if events.contains(where: { $0.type == .deadlineMissed }) { missed.append(d) }
                 }
                 return (count, missed)

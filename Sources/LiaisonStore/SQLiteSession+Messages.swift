@@ -41,20 +41,15 @@ extension SQLiteSession {
         return db.changesCount == 1 ? db.lastInsertedRowID : nil
     }
 
-    func update(_ m: Message) throws {
+    func update(_ m: Message, body: Bool) throws {
+        let setBody = body ? " body = ?," : ""
+        var args: StatementArguments = [m.state.rawValue, m.routeIndex, m.channel, m.attempts, Self.ms(m.nextAt), m.providerID]
+        if body { args += [seal(m.body, .messageBody)] }
+        args += [seal(m.note, .messageNote), Self.ms(m.updatedAt), m.id]
         try exec("""
-            UPDATE outbox SET state = ?, route_index = ?, channel = ?, attempts = ?, next_at = ?, provider_id = ?, body = ?,
+            UPDATE outbox SET state = ?, route_index = ?, channel = ?, attempts = ?, next_at = ?, provider_id = ?,\(setBody)
                 note = ?, updated_at = ? WHERE id = ?
-            """, [m.state.rawValue, m.routeIndex, m.channel, m.attempts, Self.ms(m.nextAt), m.providerID, seal(m.body, .messageBody), seal(m.note, .messageNote),
-                  Self.ms(m.updatedAt), m.id])
-    }
-
-    func updateKeepingBody(_ m: Message) throws {
-        try exec("""
-            UPDATE outbox SET state = ?, route_index = ?, channel = ?, attempts = ?, next_at = ?, provider_id = ?,
-                note = ?, updated_at = ? WHERE id = ?
-            """, [m.state.rawValue, m.routeIndex, m.channel, m.attempts, Self.ms(m.nextAt), m.providerID, seal(m.note, .messageNote),
-                  Self.ms(m.updatedAt), m.id])
+            """, args)
     }
 
     func finish(_ a: MessageAttempt) throws {

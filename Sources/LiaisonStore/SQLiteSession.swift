@@ -51,46 +51,43 @@ struct SQLiteSession: StoreWriter {
     // Reads the steps column: configured once, never mutated, safe across threads.
     static let stepsDecoder = JSONDecoder()
 
-    /// The steps column by hand, in the shape JSONDecoder reads back into
-    /// `[StepState]` (dates as seconds since 2001, Foundation's default): it
-    /// is written on every case change, inside the commit.
     /// The steps column read back: the shape `stepsJSON` writes, by hand
     /// (JSONDecoder was a fifth of the writer's time: every receipt and
     /// every step reads its case), or, for anything else an older release
     /// wrote, JSONDecoder.
     static func steps(_ text: String) -> [StepState] {
-        if let fast = try? FlatJSON.decodeArray(Array(text.utf8)) {
-            var out: [StepState] = []
-            out.reserveCapacity(fast.count)
-            for o in fast {
-                guard let id = o["id"], let status = o["status"].flatMap(StepStatus.init(rawValue:)),
-                      let escalations = o["escalations"].flatMap({ Int($0) }),
-                      o.keys.allSatisfy(stepKeys.contains) else { out = []; break }
-                var s = StepState(id: id, status: status)
-                s.escalations = escalations
-                func time(_ k: String) -> Date?? {
-                    guard let v = o[k], !v.isEmpty else { return .some(nil) }
-                    return Double(v).map { .some(Date(timeIntervalSinceReferenceDate: $0)) } ?? nil
-                }
-                guard let due = time("due"), let doneAt = time("doneAt") else { out = []; break }
-                s.due = due; s.doneAt = doneAt
-                if let e = o["evidence"], !e.isEmpty {
-                    guard let level = EvidenceLevel(name: e) else { out = []; break }
-                    s.evidence = level
-                }
-                if let l = o["lateSeconds"], !l.isEmpty {
-                    guard let v = Double(l) else { out = []; break }
-                    s.lateSeconds = v
-                }
-                if let b = o["dueBy"] { s.dueBy = b }
-                out.append(s)
-            }
-            if out.count == fast.count { return out }
-        }
+        if let objects = try? FlatJSON.decodeArray(Array(text.utf8)), let steps = try? objects.map(step) { return steps }
         return (try? stepsDecoder.decode([StepState].self, from: Data(text.utf8))) ?? []
     }
+
+    /// Not the shape `stepsJSON` writes: JSONDecoder reads it.
+    struct OtherShape: Error {}
+
+    static func step(_ o: [String: String]) throws -> StepState {
+        guard o.keys.allSatisfy(stepKeys.contains), let id = o["id"], let status = o["status"].flatMap(StepStatus.init(rawValue:)),
+              let escalations = o["escalations"].flatMap({ Int($0) }) else { throw OtherShape() }
+        func number(_ key: String) throws -> Double? {
+            guard let v = o[key], !v.isEmpty else { return nil }
+            guard let d = Double(v) else { throw OtherShape() }
+            return d
+        }
+        var s = StepState(id: id, status: status, due: try number("due").map(Date.init(timeIntervalSinceReferenceDate:)))
+        s.escalations = escalations
+        s.doneAt = try number("doneAt").map(Date.init(timeIntervalSinceReferenceDate:))
+        s.lateSeconds = try number("lateSeconds")
+        if let e = o["evidence"], !e.isEmpty {
+            guard let level = EvidenceLevel(name: e) else { throw OtherShape() }
+            s.evidence = level
+        }
+        s.dueBy = o["dueBy"]
+        return s
+    }
+
     static let stepKeys: Set<String> = ["id", "status", "escalations", "due", "doneAt", "evidence", "lateSeconds", "dueBy"]
 
+    /// The steps column by hand, in the shape JSONDecoder reads back into
+    /// `[StepState]` (dates as seconds since 2001, Foundation's default): it
+    /// is written on every case change, inside the commit.
     static func stepsJSON(_ steps: [StepState]) -> String {
         var out = "["
         for (i, s) in steps.enumerated() {

@@ -210,11 +210,10 @@ public protocol StoreWriter: StoreReader {
     /// receipt that came first is kept); the provider id is set.
     func markSent(_ id: Int64, providerID: String, note: String, at: Date) throws
     func markDelivered(_ id: Int64, note: String, at: Date) throws
-    /// Saves what changes on a message (state, route, attempts, times, provider id, body, note).
-    func update(_ m: Message) throws
-    /// The same, for a claim whose text is the one already stored: the
-    /// body is not written (nor sealed) again.
-    func updateKeepingBody(_ m: Message) throws
+    /// Saves what changes on a message (state, route, attempts, times,
+    /// provider id, note, and the body unless `body` is false: a claim
+    /// whose text is the one stored does not seal it again).
+    func update(_ m: Message, body: Bool) throws
     func record(_ a: MessageAttempt) throws
     /// How an attempt ended (outcome, time, provider id, error); its
     /// channel, address and start stay as recorded.
@@ -242,4 +241,9 @@ public protocol StoreWriter: StoreReader {
 extension StoreReader {
     /// Every task (of a case, or every open one): the engine's own view.
     public func tasks(caseID: String?) throws -> [PersonTask] { try tasks(caseID: caseID, scope: .school) }
+}
+
+extension StoreWriter {
+    /// Saves what changes on a message, its body included.
+    public func update(_ m: Message) throws { try update(m, body: true) }
 }
