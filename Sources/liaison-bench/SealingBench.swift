@@ -111,40 +111,52 @@ func sealingSection(binDir: URL, dir: URL, rulesDirectory: String, templatesDire
         daemons.append((name, work.appendingPathComponent("liaison.sock").path, p))
     }
     for d in daemons { _ = try openCasesRound(socket: d.socket, clients: 4, total: 200) }  // warm up
+    // Pairs of short rounds, the order flipped every pair (sealed first,
+    // then plaintext first): the machine's drift over a run falls on both
+    // alike, and each pair's ratio compares figures taken seconds apart.
+    // The ratio is the median of the pairs' ratios; their range is printed.
+    let pairs = max(rounds * 3, 9), perRound = max(ops / 2, 200)
     var open: [String: [Figures]] = [:], list: [String: [Figures]] = [:], cpu: [String: [Double]] = [:]
-    for _ in 0..<rounds {
-        for d in daemons {
+    for pair in 0..<pairs {
+        for d in pair % 2 == 0 ? daemons : daemons.reversed() {
             // Each round starts with both daemons quiet: the other one's
             // notices of its last round (delivered, receipts recorded) are
             // not left to compete with this one's.
             for q in daemons { waitQuiet(pid: q.process.processIdentifier) }
             let before = cpuSeconds(pid: d.process.processIdentifier)
-            open[d.name, default: []].append(try openCasesRound(socket: d.socket, clients: 16, total: ops))
+            open[d.name, default: []].append(try openCasesRound(socket: d.socket, clients: 16, total: perRound))
             waitQuiet(pid: d.process.processIdentifier)
-            cpu[d.name, default: []].append((cpuSeconds(pid: d.process.processIdentifier) - before) * 1000 / Double(ops))
+            cpu[d.name, default: []].append((cpuSeconds(pid: d.process.processIdentifier) - before) * 1000 / Double(perRound))
             for q in daemons { waitQuiet(pid: q.process.processIdentifier) }
-            list[d.name, default: []].append(try studentListRound(socket: d.socket, total: ops))
+            list[d.name, default: []].append(try studentListRound(socket: d.socket, total: perRound))
         }
     }
     func med(_ xs: [Figures]) -> Figures {
         Figures(perSecond: median(xs.map(\.perSecond)), p50ms: median(xs.map(\.p50ms)), p99ms: median(xs.map(\.p99ms)))
     }
+    /// Sealed over plaintext, pair by pair: the median and the range.
+    func ratios(_ runs: [String: [Figures]]) -> (median: Double, low: Double, high: Double) {
+        let r = zip(runs["sealed"]!, runs["plaintext"]!).map { $0.perSecond / $1.perSecond }
+        return (median(r), r.min()!, r.max()!)
+    }
     let os = med(open["sealed"]!), op = med(open["plaintext"]!), ls = med(list["sealed"]!), lp = med(list["plaintext"]!)
+    let openRatio = ratios(open), listRatio = ratios(list)
     func line(_ what: String, _ f: Figures) -> String {
         what.padding(toLength: 38, withPad: " ", startingAt: 0) + String(format: "%10.0f %9.3f %9.3f", f.perSecond, f.p50ms, f.p99ms)
     }
     return ([
-        "sealing: median of \(rounds) interleaved rounds of \(ops) requests (goal sealed/plaintext >= 0.9)",
+        "sealing: \(pairs) pairs of interleaved rounds of \(perRound) requests, medians (goal sealed/plaintext >= 0.9)",
         line("case open, 16 clients, sealed", os), line("case open, 16 clients, plaintext", op),
         line("student list T0101 (40), sealed", ls), line("student list T0101 (40), plaintext", lp),
-        String(format: "ratio sealed/plaintext: case open(16) = %.2f   student list = %.2f", os.perSecond / op.perSecond, ls.perSecond / lp.perSecond),
+        String(format: "ratio sealed/plaintext, median of the pairs: case open(16) = %.2f (%.2f–%.2f)   student list = %.2f (%.2f–%.2f)",
+               openRatio.median, openRatio.low, openRatio.high, listRatio.median, listRatio.low, listRatio.high),
         String(format: "liaisond CPU per opened case (its notices delivered): sealed %.2f ms, plaintext %.2f ms", median(cpu["sealed"]!), median(cpu["plaintext"]!)),
         String(format: "per value: a phone number seal %.2f µs, open %.2f µs, again %.2f µs; a %d-byte payload seal %.2f µs, open %.2f µs",
                phone.seal, phone.open, phone.cached, 940, payload.seal, payload.open),
     ], [
         "seal_phone_us": phone.seal, "open_phone_us": phone.open, "open_cached_us": phone.cached, "seal_payload_us": payload.seal,
-        "sealed_open16_ops": os.perSecond, "plain_open16_ops": op.perSecond, "ratio_sealed_open16": os.perSecond / op.perSecond,
-        "sealed_list_ops": ls.perSecond, "plain_list_ops": lp.perSecond, "ratio_sealed_list": ls.perSecond / lp.perSecond,
+        "sealed_open16_ops": os.perSecond, "plain_open16_ops": op.perSecond, "ratio_sealed_open16": openRatio.median,
+        "sealed_list_ops": ls.perSecond, "plain_list_ops": lp.perSecond, "ratio_sealed_list": listRatio.median,
         "sealed_open16_p99_ms": os.p99ms, "plain_open16_p99_ms": op.p99ms,
         "sealed_case_cpu_ms": median(cpu["sealed"]!), "plain_case_cpu_ms": median(cpu["plaintext"]!),
     ])
