@@ -94,7 +94,7 @@ extension ChannelDispatcher {
         }
         // The daemon's clock (a virtual one's time in rehearsals), in school
         // time: a letter is dated by it, not by the host's clock (issue 12).
-        let sentAt = calendar.isoTimestamp(now)
+        let sentAt = calendar.isoTimestamp(now), term = calendar.term(containing: now)
         for s in sends {
             guard let rt = channels[s.channel], let host = rt.current else { continue }
             nextSendID += 1
@@ -102,7 +102,7 @@ extension ChannelDispatcher {
             inFlight[nextSendID] = InFlight(messageID: s.message.id, attempt: s.attempt, channel: s.channel, via: s.message.route?.via ?? "",
                                             generation: host.generation, started: Date())
             host.sendMessage(id: nextSendID, key: s.message.idempotencyKey, to: s.attempt.address, name: s.message.recipientName,
-                             topic: s.message.topic, subject: s.subject, body: s.body, urgent: s.message.urgent, sentAt: sentAt)
+                             topic: s.message.topic, subject: s.subject, body: s.body, urgent: s.message.urgent, sentAt: sentAt, term: term)
         }
         if due.count == Self.batch && !sends.isEmpty { return 0 }
         // With the system clock, sleep until the next message is due or the

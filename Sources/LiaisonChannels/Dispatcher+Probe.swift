@@ -60,7 +60,8 @@ extension ChannelDispatcher {
             probes[nextSendID] = probe
             probesByKey[key] = probe
             host.sendMessage(id: nextSendID, key: key, to: p.to, name: "", topic: "channel-test", subject: p.subject, body: p.text, urgent: true,
-                             sentAt: port.schoolCalendar.isoTimestamp(port.deliveryNow()))
+                             sentAt: port.schoolCalendar.isoTimestamp(port.deliveryNow()),
+                             term: port.schoolCalendar.term(containing: port.deliveryNow()))
             return (probe, "\(rt.info.name) \(rt.info.version)", rt.spec.sendTimeout, rt.receipts)
         }
         defer { _ = try? onThread { [self] in probesByKey[key] = nil; probes = probes.filter { $0.value.key != key } } }

@@ -65,10 +65,12 @@ public final class HostProcess: @unchecked Sendable {
     @discardableResult
     /// `sentAt`: the daemon's clock at this send, ISO 8601 in school time
     /// with its offset (`SchoolCalendar.isoTimestamp`), the plugin's
-    /// `liaison_message.sent_at`.
+    /// `liaison_message.sent_at`; `term`, that instant's academic term,
+    /// its `liaison_message.term`.
     public func sendMessage(id: UInt64, key: String, to: String, name: String, topic: String, subject: String, body: String,
-                            urgent: Bool, sentAt: String) -> Bool {
-        send(.send(HostSend(id: id, key: key, to: to, name: name, topic: topic, subject: subject, body: body, urgent: urgent, sentAt: sentAt)))
+                            urgent: Bool, sentAt: String, term: String = "") -> Bool {
+        send(.send(HostSend(id: id, key: key, to: to, name: name, topic: topic, subject: subject, body: body, urgent: urgent, sentAt: sentAt,
+                            term: term)))
     }
 
     /// Writes one frame; false if the host is gone.

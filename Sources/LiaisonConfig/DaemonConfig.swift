@@ -23,6 +23,12 @@ public struct DaemonConfig: Sendable, Equatable {
     /// Weekday holidays and weekend make-up working days, `yyyy-MM-dd`.
     public var holidays: Set<String> = []
     public var workdays: Set<String> = []
+    /// `school.terms` and `school.vacations`.
+    public var academic = AcademicCalendar()
+    /// School time as configured: the one calendar the daemon uses.
+    public var schoolCalendar: SchoolCalendar {
+        SchoolCalendar(timeZone: timeZone, holidays: holidays, workdays: workdays, academic: academic)
+    }
     /// Load the synthetic demo roster on first start (the dev profile only).
     public var demoRoster = false
     public var logLevel = "info"
@@ -89,7 +95,7 @@ public struct DaemonConfig: Sendable, Equatable {
             }
         }
         if let school = top["school"] {
-            let s = try school.mapping(allowed: ["name", "short_name", "timezone", "holidays", "workdays"], what: "school")
+            let s = try school.mapping(allowed: ["name", "short_name", "timezone", "holidays", "workdays", "terms", "vacations"], what: "school")
             for (key, path) in [("name", \SchoolName.name), ("short_name", \SchoolName.shortName)] {
                 guard let v = s[key] else { continue }
                 let text = try v.string("school.\(key)").trimmingCharacters(in: .whitespaces)
@@ -114,6 +120,7 @@ public struct DaemonConfig: Sendable, Equatable {
                     c[keyPath: path].insert(day)
                 }
             }
+            c.academic = try CalendarConfig.academic(s, school)
             if let v = s["timezone"] {
                 let name = try v.string("school.timezone")
                 guard let tz = TimeZone(identifier: name) else {

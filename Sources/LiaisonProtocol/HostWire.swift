@@ -30,7 +30,7 @@ public enum HostWire: Equatable, Sendable {
         case let .open(config): ["op": "open", "config": config]
         case let .send(s):
             ["op": "send", "id": "\(s.id)", "key": s.key, "to": s.to, "name": s.name, "topic": s.topic, "subject": s.subject, "body": s.body,
-             "urgent": s.urgent ? "1" : "0", "sent_at": s.sentAt]
+             "urgent": s.urgent ? "1" : "0", "sent_at": s.sentAt, "term": s.term]
         case .close: ["op": "close"]
         case let .ready(name, version, abi, capabilities, maxLength, pid):
             ["op": "ready", "name": name, "version": version, "abi": abi, "capabilities": capabilities, "max_length": maxLength, "pid": "\(pid)"]
@@ -63,7 +63,7 @@ public enum HostWire: Equatable, Sendable {
             guard let id = id() else { return .failure(HostWireError("a send without an id")) }
             return .success(.send(HostSend(id: id, key: m["key"] ?? "", to: m["to"] ?? "", name: m["name"] ?? "", topic: m["topic"] ?? "",
                                            subject: m["subject"] ?? "", body: m["body"] ?? "", urgent: m["urgent"] == "1",
-                                           sentAt: m["sent_at"] ?? "")))
+                                           sentAt: m["sent_at"] ?? "", term: m["term"] ?? "")))
         case "close": return .success(.close)
         case "ready":
             return .success(.ready(name: m["name"] ?? "", version: m["version"] ?? "", abi: m["abi"] ?? "", capabilities: m["capabilities"] ?? "",
@@ -95,9 +95,12 @@ public struct HostSend: Equatable, Sendable {
     public var urgent: Bool
     /// The daemon's clock at this send, ISO 8601 in school time with its offset.
     public var sentAt: String
-    public init(id: UInt64, key: String, to: String, name: String, topic: String, subject: String, body: String, urgent: Bool, sentAt: String) {
+    /// The academic term of that instant (`SchoolCalendar.term(containing:)`), e.g. 2026-2027-1.
+    public var term: String
+    public init(id: UInt64, key: String, to: String, name: String, topic: String, subject: String, body: String, urgent: Bool, sentAt: String,
+                term: String = "") {
         self.id = id; self.key = key; self.to = to; self.name = name; self.topic = topic; self.subject = subject; self.body = body
-        self.urgent = urgent; self.sentAt = sentAt
+        self.urgent = urgent; self.sentAt = sentAt; self.term = term
     }
 }
 

@@ -86,10 +86,10 @@ func handle(_ frame: HostWire) {
             return
         }
         pending.add(m.id)
-        let rc = withStrings([m.key, m.to, m.name, m.topic, m.subject, m.body, m.sentAt]) { p in
+        let rc = withStrings([m.key, m.to, m.name, m.topic, m.subject, m.body, m.sentAt, m.term]) { p in
             var msg = liaison_message(struct_size: UInt32(MemoryLayout<liaison_message>.size), id: m.id,
                                       idempotency_key: p[0], recipient: p[1], recipient_name: p[2], topic: p[3],
-                                      subject: p[4], body: p[5], urgent: m.urgent ? 1 : 0, sent_at: p[6])
+                                      subject: p[4], body: p[5], urgent: m.urgent ? 1 : 0, sent_at: p[6], term: p[7])
             return descriptor.send!(instance, &msg, done, UnsafeMutableRawPointer(bitPattern: UInt(m.id)))
         }
         if rc != Int32(LIAISON_OK.rawValue), pending.remove(m.id) {

@@ -12,7 +12,7 @@ struct LiaisonCtl: ParsableCommand {
             Exit codes: 0 done, 1 refused (the message says why), 2 bad usage, 3 the daemon cannot be reached (or holds too many of your connections).
             """,
         subcommands: [WhoAmI.self, StaffCommand.self, RosterCommand.self, StudentCommand.self, CaseCommand.self, ContactCommand.self, RulesCommand.self, Deadlines.self,
-                      ClockCommand.self, Status.self, Backup.self, KeyCommand.self, AuditCommand.self, RetentionCommand.self, PluginCommand.self, ChannelCommand.self, MessageCommand.self, TaskCommand.self, LetterCommand.self,
+                      ClockCommand.self, CalendarCommand.self, Status.self, Backup.self, KeyCommand.self, AuditCommand.self, RetentionCommand.self, PluginCommand.self, ChannelCommand.self, MessageCommand.self, TaskCommand.self, LetterCommand.self,
                       GenerateManual.self])
 }
 

@@ -116,7 +116,7 @@ if store.sealer.isSealing {
 }
 let clock: any WallClock
 if config.virtualClock {
-    let calendar = SchoolCalendar(timeZone: config.timeZone)
+    let calendar = config.schoolCalendar
     let resumed: (VirtualClock, VirtualClock.Origin)
     do { resumed = try VirtualClock.resume(store, start: config.virtualClockStart, calendar: calendar) } catch { fail("\(config.file): \(error)", code: 78) }
     clock = resumed.0
@@ -133,13 +133,16 @@ if config.virtualClock {
     clock = SystemClock()
 }
 let engine = Engine(store: store, clock: clock,
-                    calendar: SchoolCalendar(timeZone: config.timeZone, holidays: config.holidays, workdays: config.workdays),
+                    calendar: config.schoolCalendar,
                     logger: Logger(label: "liaisond.engine"))
 // Rulebooks changed while the daemon was down are installed like a reload.
 do { try engine.installRulebooks(rulebooks); try engine.installTemplates(templates) } catch { fail("\(error)", code: 78) }
 engine.installSchool(config.school)
 // Retention periods (docs/RETENTION.md); the daily purge's schedule starts at the first start.
 do { try engine.configureRetention(config.retention) } catch { fail("cannot start the retention schedule: \(error)") }
+if let gap = config.schoolCalendar.calendarGap(at: clock.now()) {
+    log.warning("\(gap) in \(config.file); add the next academic year's terms and vacations to school.terms and school.vacations (docs/DEPLOY.md)")
+}
 if config.school.name == nil {
     log.warning("school.name is not set in \(config.file): parents' messages are signed with each student's college as the roster writes it (a code such as C01 in many rosters); set school.name and school.short_name")
 }

@@ -44,12 +44,14 @@ import Testing
             """
     }
 
-    /// Spring term: February to July; autumn: August to January (the plugin's default campaign is "{topic}-{term}").
+    /// The term a daemon without school.terms counts by: the first term of a
+    /// year runs August to January, the second February to July (the
+    /// plugin's default campaign is "{topic}-{term}", the daemon's term).
     static func term(_ date: Date = Date()) -> String {
         var cal = Calendar(identifier: .gregorian)
         cal.timeZone = TimeZone(secondsFromGMT: 8 * 3600)!
         let (year, month) = (cal.component(.year, from: date), cal.component(.month, from: date))
-        return month >= 8 ? "\(year)-autumn" : month == 1 ? "\(year - 1)-autumn" : "\(year)-spring"
+        return month >= 8 ? "\(year)-\(year + 1)-1" : month == 1 ? "\(year - 1)-\(year)-1" : "\(year - 1)-\(year)-2"
     }
 
     static func chineseDate(_ date: Date = Date()) -> String {
@@ -239,11 +241,11 @@ import Testing
         #expect(viaConfig.status == 0 && viaConfig.out.contains("merged \(invitations.count) letters"), "\(viaConfig.err)")
 
         // An unknown campaign names those that exist; an empty one says so.
-        let unknown = try d.ctl(["letter", "batch", "--campaign", "good-news-2026-spring", "--spool", spool, "--output", out])
-        #expect(unknown.status == 1 && unknown.err.contains("no campaign \"good-news-2026-spring\"")
+        let unknown = try d.ctl(["letter", "batch", "--campaign", "good-news-2025-2026-2", "--spool", spool, "--output", out])
+        #expect(unknown.status == 1 && unknown.err.contains("no campaign \"good-news-2025-2026-2\"")
                 && unknown.err.contains("campus-invitation-2026春季学期") && unknown.err.contains("incident-notice-2026春季学期"), "\(unknown.err)")
-        try FileManager.default.createDirectory(atPath: "\(spool)/good-news-2026-spring", withIntermediateDirectories: true)
-        let empty = try d.ctl(["letter", "batch", "--campaign", "good-news-2026-spring", "--spool", spool, "--output", out])
+        try FileManager.default.createDirectory(atPath: "\(spool)/good-news-2025-2026-2", withIntermediateDirectories: true)
+        let empty = try d.ctl(["letter", "batch", "--campaign", "good-news-2025-2026-2", "--spool", spool, "--output", out])
         #expect(empty.status == 1 && empty.err.contains("has no letters"), "\(empty.err)")
     }
 

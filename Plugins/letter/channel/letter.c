@@ -273,7 +273,7 @@ static int load_template(const char *path, letter_template *t, char *err, size_t
 
 typedef struct job {
     struct job *next;
-    char *key, *recipient, *name, *topic, *subject, *body, *sent_at;
+    char *key, *recipient, *name, *topic, *subject, *body, *sent_at, *term;
     liaison_send_done done;
     void *context;
 } job;
@@ -385,19 +385,27 @@ static void school_date(const char *sent_at, struct tm *tm) {
     gmtime_r(&now, tm);
 }
 
-/* Spring term: February to July; autumn term: August to January (January
-   belongs to the autumn term of the year before). */
-static void term_name(const struct tm *tm, char *out, size_t size) {
-    int year = tm->tm_year + 1900, month = tm->tm_mon + 1;
-    if (month >= 8) snprintf(out, size, "%d-autumn", year);
-    else if (month == 1) snprintf(out, size, "%d-autumn", year - 1);
-    else snprintf(out, size, "%d-spring", year);
-}
-
 /* A campaign name usable as one directory name. */
 static void clean_name(char *s) {
     for (char *p = s; *p; ++p) if (*p == '/' || *p == '\\' || (unsigned char)*p < 0x20) *p = '_';
     if (s[0] == '.') s[0] = '_';
+}
+
+/* The academic term a letter is filed under, as the daemon's calendar has
+   it (liaison_message.term, e.g. "2026-2027-1": school.terms in its config,
+   issue 16.1). A daemon that does not say (an older host): the same rule the
+   daemon uses outside its configured terms, from the letter's date: the
+   first term runs August to January, the second February to July. */
+static void term_name(const char *given, const struct tm *tm, char *out, size_t size) {
+    if (given && *given && strlen(given) < size) {
+        snprintf(out, size, "%s", given);
+        clean_name(out);
+        return;
+    }
+    int year = tm->tm_year + 1900, month = tm->tm_mon + 1;
+    if (month >= 8) snprintf(out, size, "%d-%d-1", year, year + 1);
+    else if (month == 1) snprintf(out, size, "%d-%d-1", year - 1, year);
+    else snprintf(out, size, "%d-%d-2", year - 1, year);
 }
 
 /* The next sequence number for this college and year, under the spool lock. */
@@ -522,7 +530,7 @@ static void spool_letter(instance *in, const job *j, outcome *o) {
     long seq = next_sequence(in, year, o->error, sizeof o->error);
     if (seq < 0) { o->status = LIAISON_TEMPORARY; close(lock); return; }
     char term[32], date[64], seqtext[32], yeartext[16], docnum[512];
-    term_name(&tm, term, sizeof term);
+    term_name(j->term, &tm, term, sizeof term);
     snprintf(date, sizeof date, "%d年%d月%d日", year, tm.tm_mon + 1, tm.tm_mday);
     snprintf(o->serial, sizeof o->serial, "%s-%d-%06ld", in->college, year, seq);
     snprintf(seqtext, sizeof seqtext, "%ld", seq);
@@ -609,7 +617,7 @@ static void spool_letter(instance *in, const job *j, outcome *o) {
 }
 
 static void job_free(job *j) {
-    free(j->key); free(j->recipient); free(j->name); free(j->topic); free(j->subject); free(j->body); free(j->sent_at); free(j);
+    free(j->key); free(j->recipient); free(j->name); free(j->topic); free(j->subject); free(j->body); free(j->sent_at); free(j->term); free(j);
 }
 
 static void *worker(void *arg) {
@@ -762,6 +770,7 @@ static int letter_send(void *inst, const liaison_message *m, liaison_send_done d
     j->subject = dup_or_empty(m->subject);
     j->body = dup_or_empty(m->body);
     j->sent_at = dup_or_empty(LIAISON_MESSAGE_HAS(m, sent_at) ? m->sent_at : NULL);
+    j->term = dup_or_empty(LIAISON_MESSAGE_HAS(m, term) ? m->term : NULL);
     j->done = done;
     j->context = context;
     pthread_mutex_lock(&in->lock);

@@ -95,6 +95,13 @@ typedef struct liaison_message {
        that dates what it makes (a letter's 成文日期) uses this. "" if the
        daemon did not say. */
     const char *sent_at;
+    /* Added after sent_at (LIAISON_MESSAGE_HAS(m, term)): the academic term
+       of sent_at as the daemon's calendar has it (school.terms; a day
+       between terms counts for the next), e.g. "2026-2027-1" for the first
+       term of 2026-2027. A plugin that files by term (the letter plugin's
+       campaigns) uses this rather than guessing from the month. "" if the
+       daemon did not say. */
+    const char *term;
 } liaison_message;
 
 /* Whether message m (a liaison_message *) has the field: the host that

@@ -1,23 +1,30 @@
 import Foundation
 
 /// School time: the time zone every deadline, term and displayed time is in
-/// (Asia/Shanghai by default), and the academic terms. Until the academic
-/// calendar arrives from config, terms follow the usual Chinese pattern: the
-/// first term runs August–January, the second February–July.
+/// (Asia/Shanghai by default), working days, and the academic calendar
+/// (`AcademicCalendar`, from the config's `school.terms` and
+/// `school.vacations`). One definition: deadlines, contacts, the ledger and
+/// the letters a plugin prints all ask this. Outside the configured terms,
+/// terms follow the usual Chinese pattern: the first runs August–January,
+/// the second February–July.
 public struct SchoolCalendar: Sendable {
     public let timeZone: TimeZone
     /// Days off that fall on weekdays (national holidays), as `yyyy-MM-dd`.
     public var holidays: Set<String>
     /// Weekend days that are working days (调休 make-up days), as `yyyy-MM-dd`.
     public var workdays: Set<String>
+    /// Terms and vacations (issue 16.1).
+    public var academic: AcademicCalendar
 
     /// Built once: a Calendar per question showed on the commit path.
     public let calendar: Calendar
 
-    public init(timeZone: TimeZone = TimeZone(identifier: "Asia/Shanghai")!, holidays: Set<String> = [], workdays: Set<String> = []) {
+    public init(timeZone: TimeZone = TimeZone(identifier: "Asia/Shanghai")!, holidays: Set<String> = [], workdays: Set<String> = [],
+                academic: AcademicCalendar = AcademicCalendar()) {
         self.timeZone = timeZone
         self.holidays = holidays
         self.workdays = workdays
+        self.academic = academic
         var c = Calendar(identifier: .gregorian)
         c.timeZone = timeZone
         calendar = c
@@ -45,8 +52,11 @@ public struct SchoolCalendar: Sendable {
         return c.weekday != 1 && c.weekday != 7
     }
 
-    /// `2026-2027-1` for the first term of academic year 2026–2027.
+    /// `2026-2027-1` for the first term of academic year 2026–2027: the
+    /// configured term in progress or the next to start; outside the
+    /// configured calendar, by the month.
     public func term(containing date: Date) -> String {
+        if let t = academicTerm(containing: date) { return t.id }
         let parts = calendar.dateComponents([.year, .month], from: date)
         let (y, m) = (parts.year!, parts.month!)
         switch m {

@@ -30,6 +30,7 @@ enum Routes {
         addAudit(&r, engine)
         addKeys(&r, engine, info.keys)
         addRetention(&r, engine)
+        addCalendar(&r, engine)
         let table = AccessTable()
         addStaff(&r, engine, table)
         table.set(r.access)
