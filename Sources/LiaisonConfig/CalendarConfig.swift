@@ -59,4 +59,21 @@ enum CalendarConfig {
         }
         return c
     }
+
+    /// `obligations: {intervals: {general: term, key: 30d, special: 14d}}`.
+    static func intervals(_ node: YAMLNode) throws -> ContactIntervals {
+        let o = try node.mapping(allowed: ["intervals"], what: "obligations")
+        var out = ContactIntervals()
+        guard let list = o["intervals"] else { return out }
+        let m = try list.mapping(allowed: ["general", "key", "special"], what: "obligations.intervals")
+        for (name, path) in [("general", \ContactIntervals.general), ("key", \ContactIntervals.key), ("special", \ContactIntervals.special)] {
+            guard let v = m[name] else { continue }
+            let text = try v.string("obligations.intervals.\(name)")
+            guard let interval = ContactInterval(text: text) else {
+                throw v.error("obligations.intervals.\(name) \"\(text)\" is not an interval; write term (once a term), 14d or 2w")
+            }
+            out[keyPath: path] = interval
+        }
+        return out
+    }
 }

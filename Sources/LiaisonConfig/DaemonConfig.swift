@@ -25,6 +25,8 @@ public struct DaemonConfig: Sendable, Equatable {
     public var workdays: Set<String> = []
     /// `school.terms` and `school.vacations`.
     public var academic = AcademicCalendar()
+    /// `obligations.intervals`: how often each tier's parents are owed a contact (P3.1).
+    public var contactIntervals = ContactIntervals()
     /// School time as configured: the one calendar the daemon uses.
     public var schoolCalendar: SchoolCalendar {
         SchoolCalendar(timeZone: timeZone, holidays: holidays, workdays: workdays, academic: academic)
@@ -65,7 +67,7 @@ public struct DaemonConfig: Sendable, Equatable {
     public static func parse(_ root: YAMLNode) throws -> DaemonConfig {
         var c = DaemonConfig()
         c.file = root.file
-        let top = try root.mapping(allowed: ["database", "data_key", "socket", "rules", "school", "demo_roster", "log_level", "clock",
+        let top = try root.mapping(allowed: ["database", "data_key", "socket", "rules", "school", "obligations", "demo_roster", "log_level", "clock",
                                                       "templates", "plugins", "channels", "retention"], what: "the daemon config")
         if let v = top["database"] { c.database = try v.string("database") }
         if let v = top["data_key"] {
@@ -129,6 +131,7 @@ public struct DaemonConfig: Sendable, Equatable {
                 c.timeZone = tz
             }
         }
+        if let o = top["obligations"] { c.contactIntervals = try CalendarConfig.intervals(o) }
         if let v = top["templates"] { c.templatesDirectory = try v.string("templates") }
         if let p = top["plugins"] {
             let m = try p.mapping(allowed: ["directory", "host"], what: "plugins")

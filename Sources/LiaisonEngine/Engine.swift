@@ -23,6 +23,8 @@ public final class Engine: Sendable {
     let templates = Mutex(TemplateLibrary())
     /// What parents' messages are signed with (`school:` in the config).
     let schoolName = Mutex(SchoolName())
+    /// How often each tier's parents are owed a contact (issue 16.3).
+    let contactIntervalsBox = Mutex(ContactIntervals())
     /// The channels the engine sends through (liaisond attaches the
     /// dispatcher); none: nothing carries messages, nothing can prove one.
     let channelPort = Mutex<(any ChannelPort)?>(nil)

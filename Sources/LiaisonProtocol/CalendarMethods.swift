@@ -10,3 +10,26 @@ public struct CalendarShowParams: Codable, Sendable {
     public var term: String?
     public init(term: String? = nil) { self.term = term }
 }
+
+extension Method {
+    /// Whose parents are owed a contact this term (issue 16.3).
+    public static let obligations = "obligations.list"
+}
+
+public struct ObligationsParams: Codable, Sendable {
+    public var term: String?
+    /// `7d`, `2w`: owed within that long, and the overdue.
+    public var dueWithin: String?
+    public var overdue: Bool?
+    public var tier: String?
+    public var className: String?
+    public var counselor: String?
+    public var college: String?
+    public var limit: Int?
+    public var after: String?
+    public init(term: String? = nil, dueWithin: String? = nil, overdue: Bool? = nil, tier: String? = nil, className: String? = nil,
+                counselor: String? = nil, college: String? = nil, limit: Int? = nil, after: String? = nil) {
+        self.term = term; self.dueWithin = dueWithin; self.overdue = overdue; self.tier = tier; self.className = className
+        self.counselor = counselor; self.college = college; self.limit = limit; self.after = after
+    }
+}

@@ -81,6 +81,8 @@ public protocol StoreReader {
     /// questions such as a member of staff's assignment history).
     func events(types: [EventType]) throws -> [Event]
     func contacts(studentID: String) throws -> [ContactRecord]
+    /// Logged contacts and delivered case notices to guardians, by student, in [from, to) (issue 16.3).
+    func contactEvidence(from: Date, to: Date) throws -> [String: [ContactEvidence]]
     func counts() throws -> StoreCounts
     /// The earliest deadline not yet fired.
     func nextDeadline() throws -> Deadline?

@@ -11,7 +11,7 @@ struct LiaisonCtl: ParsableCommand {
             on stdout instead of a message on stderr.
             Exit codes: 0 done, 1 refused (the message says why), 2 bad usage, 3 the daemon cannot be reached (or holds too many of your connections).
             """,
-        subcommands: [WhoAmI.self, StaffCommand.self, RosterCommand.self, StudentCommand.self, CaseCommand.self, ContactCommand.self, RulesCommand.self, Deadlines.self,
+        subcommands: [WhoAmI.self, StaffCommand.self, RosterCommand.self, StudentCommand.self, CaseCommand.self, ContactCommand.self, Obligations.self, RulesCommand.self, Deadlines.self,
                       ClockCommand.self, CalendarCommand.self, Status.self, Backup.self, KeyCommand.self, AuditCommand.self, RetentionCommand.self, PluginCommand.self, ChannelCommand.self, MessageCommand.self, TaskCommand.self, LetterCommand.self,
                       GenerateManual.self])
 }

@@ -138,6 +138,7 @@ let engine = Engine(store: store, clock: clock,
 // Rulebooks changed while the daemon was down are installed like a reload.
 do { try engine.installRulebooks(rulebooks); try engine.installTemplates(templates) } catch { fail("\(error)", code: 78) }
 engine.installSchool(config.school)
+engine.installContactIntervals(config.contactIntervals)
 // Retention periods (docs/RETENTION.md); the daily purge's schedule starts at the first start.
 do { try engine.configureRetention(config.retention) } catch { fail("cannot start the retention schedule: \(error)") }
 if let gap = config.schoolCalendar.calendarGap(at: clock.now()) {
@@ -216,6 +217,7 @@ Notifier.ready(status: statusLine())
         try engine.installTemplates(library)
         // New messages are signed with the new name; those already queued keep theirs.
         engine.installSchool(fresh.school)
+        engine.installContactIntervals(fresh.contactIntervals)
         config.school = fresh.school
         try engine.configureRetention(fresh.retention)
         config.retention = fresh.retention

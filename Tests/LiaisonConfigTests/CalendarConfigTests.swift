@@ -61,4 +61,13 @@ import Testing
         let twice = "school:\n  terms:\n    - {id: 2026-2027-1, start: 2026-09-07, end: 2026-10-15}\n    - {id: 2026-2027-1, start: 2026-11-01, end: 2027-01-15}\n"
         #expect(message(twice)?.contains("term 2026-2027-1 is given twice") == true)
     }
+
+    @Test func contactIntervalsPerTier() throws {
+        #expect(try parse("database: x.db\n").contactIntervals == ContactIntervals())
+        let c = try parse("obligations:\n  intervals: {general: term, key: 4w, special: 10d}\n")
+        #expect(c.contactIntervals[.general] == .term && c.contactIntervals[.key] == .days(28) && c.contactIntervals[.special] == .days(10))
+        #expect(message("obligations:\n  intervals: {key: monthly}\n")?
+            .hasPrefix("liaison.yaml:2:20: obligations.intervals.key \"monthly\" is not an interval; write term (once a term), 14d or 2w") == true)
+        #expect(message("obligations:\n  intervals: {vip: 7d}\n")?.hasPrefix("liaison.yaml:2:") == true)
+    }
 }

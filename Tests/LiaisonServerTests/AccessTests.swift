@@ -98,7 +98,7 @@ struct Reply<R: Decodable>: Decodable { var result: R }
             Method.auditList: "{}", Method.auditVerify: "{}", Method.studentExport: #"{"id":"\#(student)"}"#,
             Method.keyStatus: "{}", Method.keyRotate: "{}",
             Method.retentionPlan: "{}", Method.retentionPurge: "{}",
-            Method.calendarShow: "{}",
+            Method.calendarShow: "{}", Method.obligations: "{}",
         ]
     }
 
@@ -158,6 +158,10 @@ struct Reply<R: Decodable>: Decodable { var result: R }
             let tasks = try w.call(who, Method.taskList, "{}", as: [PersonTask].self).get()
             #expect(tasks.allSatisfy { $0.caseID == w.own.id || school }, "\(role)")
             let replies = try w.call(who, Method.messageReplies, "{}", as: [InboundReply].self).get()
+            // Obligations (issue 16.3): the students in scope, all of them, none beyond.
+            let owed = try w.call(who, Method.obligations, #"{"limit":1000}"#, as: ObligationPage.self).get()
+            let inScope = try w.engine.students(className: nil, counselorID: nil, scope: scope, limit: 1000)
+            #expect(Set(owed.obligations.map(\.studentID)) == Set(inScope.students.map(\.id)) && owed.total == inScope.total, "\(role)")
             if role == "admin" {
                 #expect(students.total == 0 && students.students.isEmpty && cases.total == 0 && deadlines.rows.isEmpty && messages.isEmpty
                         && tasks.isEmpty && replies.isEmpty, "an administrator's lists are empty")

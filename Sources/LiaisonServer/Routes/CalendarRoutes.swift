@@ -11,3 +11,36 @@ extension Routes {
         }
     }
 }
+
+extension Routes {
+    /// A caseworker's own students, a supervisor's college, the office's
+    /// school; names are personal data, so the read is audited as a list.
+    static func addObligations(_ r: inout Router, _ engine: Engine) {
+        r.add(Method.obligations, ObligationsParams.self, .filtered()) { ctx, p in
+            var f = ObligationFilter()
+            f.term = p.term
+            f.limit = p.limit ?? 100
+            guard (1...1000).contains(f.limit) else { throw LiaisonError.invalid("limit \(f.limit) is out of range; ask for 1 to 1000 a page") }
+            if let text = p.dueWithin {
+                guard let s = parseDuration(text), s >= 86400, s.truncatingRemainder(dividingBy: 86400) == 0 else {
+                    throw LiaisonError.invalid("--due-within \"\(text)\" is not a number of days; write 7d or 2w")
+                }
+                f.dueWithinDays = Int(s / 86400)
+            }
+            f.overdueOnly = p.overdue ?? false
+            if let t = p.tier {
+                guard let tier = Tier(text: t) else { throw LiaisonError.invalid("\"\(t)\" is not a tier; use special, key or general (特殊, 重点, 一般)") }
+                f.tier = tier
+            }
+            f.className = p.className
+            f.counselorID = p.counselor
+            f.college = p.college
+            f.after = p.after
+            let page = try engine.obligations(f, scope: try engine.responsibility(of: ctx.actor))
+            try engine.auditList(Method.obligations, by: ctx.actor, rows: page.obligations.count,
+                                 filter: [p.term.map { "term=\($0)" }, p.className.map { "class=\($0)" }, p.counselor.map { "counselor=\($0)" },
+                                          p.college.map { "college=\($0)" }, p.after.map { "after=\($0)" }])
+            return page
+        }
+    }
+}

@@ -31,6 +31,7 @@ enum Routes {
         addKeys(&r, engine, info.keys)
         addRetention(&r, engine)
         addCalendar(&r, engine)
+        addObligations(&r, engine)
         let table = AccessTable()
         addStaff(&r, engine, table)
         table.set(r.access)

@@ -1,0 +1,33 @@
+import Foundation
+import LiaisonCore
+import LiaisonStore
+
+extension Engine {
+    /// The tiers' contact intervals (`obligations.intervals` in the config).
+    public func installContactIntervals(_ intervals: ContactIntervals) { contactIntervalsBox.withLock { $0 = intervals } }
+    public var contactIntervals: ContactIntervals { contactIntervalsBox.withLock { $0 } }
+
+    /// The contact obligations of the students in `scope` in a term (today's
+    /// by default), most urgent first (issue 16.3, P2.2.1, P3.1): decided
+    /// from one read of the term's contacts and delivered notices.
+    public func obligations(_ filter: ObligationFilter, scope: Responsibility) throws -> ObligationPage {
+        let now = clock.now()
+        let today = calendar.day(of: now)
+        let id = filter.term ?? calendar.term(containing: now)
+        guard let term = calendar.termBounds(id) else {
+            throw LiaisonError.invalid("\"\(id)\" is not a term; write it as 2026-2027-1 (`liaisonctl calendar show` lists the terms)")
+        }
+        guard let from = calendar.startOfDay(term.start), let to = calendar.startOfDay(calendar.adding(days: 1, to: term.end)) else {
+            throw LiaisonError(.internal, "term \(term.id) has no valid days")
+        }
+        let intervals = contactIntervals
+        let (students, evidence) = try store.read { tx in
+            (try tx.students(className: filter.className, counselorID: filter.counselorID, scope: scope, after: nil, limit: Int(Int32.max)).students,
+             try tx.contactEvidence(from: from, to: to))
+        }
+        let all = students.filter { filter.college == nil || $0.college == filter.college }.map { s in
+            ObligationRule.decide(student: s, term: term, interval: intervals[s.tier], evidence: evidence[s.id] ?? [], today: today, calendar: calendar)
+        }
+        return ObligationPage.make(all, filter: filter, term: term.id, today: today, calendar: calendar)
+    }
+}

@@ -1,0 +1,25 @@
+import Foundation
+import GRDB
+import LiaisonCore
+
+extension SQLiteSession {
+    /// Every individual contact with a student's guardians from `from` up to
+    /// `to`, by student (issue 16.3, P2.2.1): logged contacts (a letter sent
+    /// is one) and case notices to guardians that a receipt says were
+    /// delivered. Reads no sealed column.
+    func contactEvidence(from: Date, to: Date) throws -> [String: [ContactEvidence]] {
+        var out: [String: [ContactEvidence]] = [:]
+        let window: StatementArguments = [Self.ms(from), Self.ms(to)]
+        for r in try Row.fetchAll(db, sql: "SELECT id, student_id, channel, contacted_at FROM contacts WHERE contacted_at >= ? AND contacted_at < ?",
+                                     arguments: window) {
+            out[r[1] as String, default: []].append(ContactEvidence(at: Self.date(r[3] as Int64), channel: r[2], source: "contact \(r[0] as Int64)"))
+        }
+        for r in try Row.fetchAll(db, sql: """
+            SELECT o.id, c.student_id, o.channel, o.updated_at FROM outbox o JOIN cases c ON c.id = o.case_id
+            WHERE o.state = 'delivered' AND o.purpose = ? AND o.recipient_role = 'guardian' AND o.updated_at >= ? AND o.updated_at < ?
+            """, arguments: [MessagePurpose.caseNotice.rawValue, Self.ms(from), Self.ms(to)]) {
+            out[r[1] as String, default: []].append(ContactEvidence(at: Self.date(r[3] as Int64), channel: r[2], source: "message \(r[0] as Int64)"))
+        }
+        return out
+    }
+}

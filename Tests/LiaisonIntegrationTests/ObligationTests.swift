@@ -1,0 +1,70 @@
+import Foundation
+import LiaisonCore
+import Testing
+
+/// `liaisonctl obligations` against the real daemon (issue 16.3, P2.2.1,
+/// P3.1): on a virtual clock inside a configured term, a fortnightly
+/// (special) student is overdue until a contact is logged; a case notice
+/// that a receipt says was delivered meets a student's obligation too; the
+/// intervals come from the config; pages are explicit; bad filters say
+/// what to write.
+@Suite(.serialized) struct ObligationTests {
+    @Test func contactsAndDeliveredNoticesMeetTheTermsObligations() throws {
+        let d = try Daemon(extra: """
+            clock: {virtual: true, start: "2026-12-08 09:00"}
+            school:
+              terms:
+                - {id: 2026-2027-1, start: 2026-09-07, end: 2027-01-15}
+            obligations:
+              intervals: {general: term, key: 4w, special: 14d}
+            """, channels: "")
+        try d.configure(Daemon.outbox(d.outboxDirectory))
+        try d.start()
+        let first = try d.json(ObligationPage.self, "obligations", "--limit", "1000")
+        #expect(first.term == "2026-2027-1" && first.today == "2026-12-08" && first.total == first.obligations.count && first.done == 0)
+        let special = try #require(first.obligations.first { $0.tier == .special })
+        #expect(special.status == .overdue && special.interval == "14d" && special.dueBy == "2026-12-13" && special.missedPeriods == 6, "\(special)")
+        #expect(first.obligations.first { $0.tier == .key }?.interval == "28d")
+        let general = try #require(first.obligations.first { $0.tier == .general })
+        #expect(general.status == .due && general.dueBy == "2027-01-15")
+        // Most urgent first.
+        #expect(first.obligations.first?.status == .overdue && first.obligations.last?.status == .due)
+
+        // A logged call meets the special student's fortnight.
+        let detail = try d.json(StudentDetail.self, "student", "show", special.studentID)
+        let guardian = try #require(detail.guardians.first)
+        let logged = try d.ctl("contact", "log", "--student", special.studentID, "--guardian", guardian.id, "--channel", "phone",
+                               "--topics", "wellbeing", "--summary", "近况良好")
+        #expect(logged.status == 0, "\(logged.err)")
+        let after = try d.json(ObligationPage.self, "obligations", "--limit", "1000")
+        let met = try #require(after.obligations.first { $0.studentID == special.studentID })
+        #expect(met.status == .done && met.satisfiedBy?.source.hasPrefix("contact ") == true && met.nextDue == "2026-12-27", "\(met)")
+        #expect(after.done == 1 && after.overdue == first.overdue - 1)
+
+        // A general student's accident: the notices delivered (the outbox's receipts) meet the term's contact.
+        let other = try #require(after.obligations.first { $0.tier == .general && $0.status == .due })
+        let opened = try d.ctl("case", "open", "accident", "--student", other.studentID, "--summary", "体育课扭伤")
+        #expect(opened.status == 0, "\(opened.err)")
+        let noticed = try Eventually.value("\(other.studentID)'s delivered notice counted") { () -> Obligation? in
+            let page = try d.json(ObligationPage.self, "obligations", "--limit", "1000")
+            return page.obligations.first { $0.studentID == other.studentID && $0.status == .done }
+        }
+        #expect(noticed.satisfiedBy?.source.hasPrefix("message ") == true && noticed.nextDue == nil, "\(noticed)")
+
+        // Filters and pages.
+        let overdue = try d.json(ObligationPage.self, "obligations", "--overdue", "--tier", "special", "--limit", "2")
+        #expect(overdue.obligations.count == min(2, overdue.total) && overdue.obligations.allSatisfy { $0.status == .overdue && $0.tier == .special })
+        if overdue.total > 2 {
+            let next = try #require(overdue.next)
+            let page2 = try d.json(ObligationPage.self, "obligations", "--overdue", "--tier", "special", "--limit", "2", "--after", next)
+            #expect(Set(page2.obligations.map(\.studentID)).isDisjoint(with: overdue.obligations.map(\.studentID)))
+        }
+        let table = try d.ctl("obligations", "--tier", "special", "--limit", "3")
+        #expect(table.status == 0 && table.out.contains("term 2026-2027-1, today 2026-12-08") && table.out.contains("special 特殊")
+                && table.out.contains("overdue 逾期") && table.out.contains("next page: --after"), "\(table.out)")
+        let bad = try d.ctl("obligations", "--due-within", "soon")
+        #expect(bad.status != 0 && bad.err.contains("--due-within \"soon\" is not a number of days; write 7d or 2w"), "\(bad.err)")
+        let badTerm = try d.ctl("obligations", "--term", "2026")
+        #expect(badTerm.status != 0 && badTerm.err.contains("\"2026\" is not a term"), "\(badTerm.err)")
+    }
+}
