@@ -30,4 +30,26 @@ extension Engine {
         }
         return ObligationPage.make(all, filter: filter, term: term.id, today: today, calendar: calendar)
     }
+
+    /// The guardians of the students in `scope` no message can reach:
+    /// no usable route, or every route of their last message failed.
+    public func unreachableGuardians(className: String?, counselorID: String?, college: String?, scope: Responsibility,
+                                     after: String?, limit: Int) throws -> UnreachablePage {
+        let all = try store.read { tx -> [UnreachableGuardian] in
+            let students = try tx.students(className: className, counselorID: counselorID, scope: scope, after: nil, limit: Int(Int32.max)).students
+            let last = try tx.lastGuardianMessages()
+            var out: [UnreachableGuardian] = []
+            for s in students where college == nil || s.college == college {
+                for g in try tx.guardians(ofStudent: s.id) {
+                    if Self.routes(for: g).isEmpty {
+                        out.append(UnreachableGuardian(student: s, guardian: g, reason: .noRoute))
+                    } else if let m = last[g.id], m.state == .failed {
+                        out.append(UnreachableGuardian(student: s, guardian: g, reason: .everyRouteFailed, messageID: m.id, failedAt: m.at))
+                    }
+                }
+            }
+            return out
+        }
+        return UnreachablePage.make(all, after: after, limit: limit)
+    }
 }

@@ -14,6 +14,8 @@ public struct CalendarShowParams: Codable, Sendable {
 extension Method {
     /// Whose parents are owed a contact this term (issue 16.3).
     public static let obligations = "obligations.list"
+    /// Guardians no message can reach, for the counselor to fix the file (issue 16.3, P2.1.1).
+    public static let obligationsUnreachable = "obligations.unreachable"
 }
 
 public struct ObligationsParams: Codable, Sendable {

@@ -23,3 +23,19 @@ extension SQLiteSession {
         return out
     }
 }
+
+extension SQLiteSession {
+    /// The last message to each guardian (a household's message counts for
+    /// each of its guardians): its id, state and when it last changed.
+    func lastGuardianMessages() throws -> [String: (id: Int64, state: MessageState, at: Date)] {
+        var out: [String: (id: Int64, state: MessageState, at: Date)] = [:]
+        for r in try Row.fetchAll(db, sql: """
+            SELECT o.id, o.recipient_id, o.state, o.updated_at FROM outbox o
+            JOIN (SELECT recipient_id, max(id) AS id FROM outbox WHERE recipient_role = 'guardian' GROUP BY recipient_id) l ON l.id = o.id
+            """) {
+            guard let state = MessageState(rawValue: r[2]) else { continue }
+            for g in Household.guardianIDs(r[1]) { out[g] = (r[0], state, Self.date(r[3] as Int64)) }
+        }
+        return out
+    }
+}

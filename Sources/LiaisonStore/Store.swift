@@ -83,6 +83,8 @@ public protocol StoreReader {
     func contacts(studentID: String) throws -> [ContactRecord]
     /// Logged contacts and delivered case notices to guardians, by student, in [from, to) (issue 16.3).
     func contactEvidence(from: Date, to: Date) throws -> [String: [ContactEvidence]]
+    /// The last message to each guardian: id, state, when it last changed.
+    func lastGuardianMessages() throws -> [String: (id: Int64, state: MessageState, at: Date)]
     func counts() throws -> StoreCounts
     /// The earliest deadline not yet fired.
     func nextDeadline() throws -> Deadline?

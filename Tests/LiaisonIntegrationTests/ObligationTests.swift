@@ -68,3 +68,44 @@ import Testing
         #expect(badTerm.status != 0 && badTerm.err.contains("\"2026\" is not a term"), "\(badTerm.err)")
     }
 }
+
+/// `obligations --unreachable` (issue 16.3, P2.1.1): a guardian with nothing
+/// on file a channel can use, and one whose last message failed on every
+/// route (no channel runs here), are listed for the counselor to fix; one
+/// reachable guardian is not.
+@Suite struct UnreachableGuardianTests {
+    @Test func guardiansNoMessageCanReachAreListed() throws {
+        let d = try Daemon(demo: false, channels: "")
+        try d.start()
+        let guardians = """
+            guardian_id,student_id,name,relation,phone,wechat,qq,address,preference
+            G1,2023010101,张建国,父亲,13900000001,,,,
+            G3,2023010102,欧阳海,父亲,13900000003,,,,
+            G4,2023010102,欧阳梅,母亲,,,,,
+
+            """
+        let files = [try d.write("students.csv", Fixtures.students), try d.write("guardians.csv", guardians), try d.write("staff.csv", Fixtures.staff)]
+        let imported = try d.ctl(["roster", "import"] + files)
+        #expect(imported.status == 0, "\(imported.out)\(imported.err)")
+        let before = try d.json(UnreachablePage.self, "obligations", "--unreachable")
+        #expect(before.guardians.map(\.guardianID) == ["G4"] && before.guardians.first?.reason == .noRoute && before.total == 1, "\(before)")
+
+        // No channel runs: the accident's notice to 张建国 fails on every route.
+        let opened = try d.ctl("case", "open", "accident", "--student", "2023010101", "--summary", "摔伤")
+        #expect(opened.status == 0, "\(opened.err)")
+        let after = try Eventually.value("G1's failed notice listed") { () -> UnreachablePage? in
+            let page = try d.json(UnreachablePage.self, "obligations", "--unreachable")
+            return page.guardians.contains { $0.guardianID == "G1" } ? page : nil
+        }
+        let g1 = try #require(after.guardians.first { $0.guardianID == "G1" })
+        #expect(g1.reason == .everyRouteFailed && g1.messageID != nil && g1.studentName == "张三" && !after.guardians.contains { $0.guardianID == "G3" },
+                "\(after)")
+        let table = try d.ctl("obligations", "--unreachable")
+        #expect(table.status == 0 && table.out.contains("no phone, WeChat, QQ or address on file") && table.out.contains("every route of the last message failed")
+                && table.out.contains("2 of 2 unreachable guardians"), "\(table.out)")
+        // Pages are explicit.
+        let first = try d.json(UnreachablePage.self, "obligations", "--unreachable", "--limit", "1")
+        let rest = try d.json(UnreachablePage.self, "obligations", "--unreachable", "--limit", "1", "--after", try #require(first.next))
+        #expect(first.total == 2 && rest.guardians.count == 1 && rest.next == nil && rest.guardians[0].guardianID != first.guardians[0].guardianID)
+    }
+}

@@ -98,7 +98,7 @@ struct Reply<R: Decodable>: Decodable { var result: R }
             Method.auditList: "{}", Method.auditVerify: "{}", Method.studentExport: #"{"id":"\#(student)"}"#,
             Method.keyStatus: "{}", Method.keyRotate: "{}",
             Method.retentionPlan: "{}", Method.retentionPurge: "{}",
-            Method.calendarShow: "{}", Method.obligations: "{}",
+            Method.calendarShow: "{}", Method.obligations: "{}", Method.obligationsUnreachable: "{}",
         ]
     }
 

@@ -42,5 +42,16 @@ extension Routes {
                                           p.college.map { "college=\($0)" }, p.after.map { "after=\($0)" }])
             return page
         }
+    
+        r.add(Method.obligationsUnreachable, ObligationsParams.self, .filtered()) { ctx, p in
+            let limit = p.limit ?? 100
+            guard (1...1000).contains(limit) else { throw LiaisonError.invalid("limit \(limit) is out of range; ask for 1 to 1000 a page") }
+            let page = try engine.unreachableGuardians(className: p.className, counselorID: p.counselor, college: p.college,
+                                                       scope: try engine.responsibility(of: ctx.actor), after: p.after, limit: limit)
+            try engine.auditList(Method.obligationsUnreachable, by: ctx.actor, rows: page.guardians.count,
+                                 filter: [p.className.map { "class=\($0)" }, p.counselor.map { "counselor=\($0)" }, p.college.map { "college=\($0)" },
+                                          p.after.map { "after=\($0)" }])
+            return page
+        }
     }
 }
