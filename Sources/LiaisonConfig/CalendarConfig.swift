@@ -60,11 +60,23 @@ enum CalendarConfig {
         return c
     }
 
-    /// `obligations: {intervals: {general: term, key: 30d, special: 14d}}`.
-    static func intervals(_ node: YAMLNode) throws -> ContactIntervals {
-        let o = try node.mapping(allowed: ["intervals"], what: "obligations")
+    /// `obligations: {intervals: {general: term, key: 30d, special: 14d}, digest_at: "08:00"}`.
+    static func obligations(_ node: YAMLNode, into c: inout DaemonConfig) throws {
+        let o = try node.mapping(allowed: ["intervals", "digest_at"], what: "obligations")
+        if let v = o["digest_at"] {
+            let text = try v.string("obligations.digest_at")
+            if text == "none" { c.digestAt = nil } else {
+                guard let t = DailyTime(text: text) else {
+                    throw v.error("obligations.digest_at \"\(text)\" is not a time of day; write \"08:00\" (school time), or none for no digest")
+                }
+                c.digestAt = t
+            }
+        }
+        if let list = o["intervals"] { c.contactIntervals = try intervals(list) }
+    }
+
+    static func intervals(_ list: YAMLNode) throws -> ContactIntervals {
         var out = ContactIntervals()
-        guard let list = o["intervals"] else { return out }
         let m = try list.mapping(allowed: ["general", "key", "special"], what: "obligations.intervals")
         for (name, path) in [("general", \ContactIntervals.general), ("key", \ContactIntervals.key), ("special", \ContactIntervals.special)] {
             guard let v = m[name] else { continue }

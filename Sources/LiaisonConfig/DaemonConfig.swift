@@ -27,6 +27,8 @@ public struct DaemonConfig: Sendable, Equatable {
     public var academic = AcademicCalendar()
     /// `obligations.intervals`: how often each tier's parents are owed a contact (P3.1).
     public var contactIntervals = ContactIntervals()
+    /// `obligations.digest_at`: when counselors get the day's digest (nil: none).
+    public var digestAt: DailyTime? = DailyTime(hour: 8, minute: 0)
     /// School time as configured: the one calendar the daemon uses.
     public var schoolCalendar: SchoolCalendar {
         SchoolCalendar(timeZone: timeZone, holidays: holidays, workdays: workdays, academic: academic)
@@ -131,7 +133,7 @@ public struct DaemonConfig: Sendable, Equatable {
                 c.timeZone = tz
             }
         }
-        if let o = top["obligations"] { c.contactIntervals = try CalendarConfig.intervals(o) }
+        if let o = top["obligations"] { try CalendarConfig.obligations(o, into: &c) }
         if let v = top["templates"] { c.templatesDirectory = try v.string("templates") }
         if let p = top["plugins"] {
             let m = try p.mapping(allowed: ["directory", "host"], what: "plugins")

@@ -23,6 +23,8 @@ extension Engine {
         if let p = purgeAt { runDailyPurge(at: p, clock) }
         clock.set(target)
         try store.write { try $0.setVirtualNow(target) }
+        // The day's obligation digests, if the clock passed their time today.
+        do { try sendDailyDigestsIfDue() } catch { logger.error("the obligation digests failed: \(error); they are tried again at the next move of the clock") }
         outboxChanged()  // messages waiting for this time (retries, quiet hours)
         return target
     }

@@ -25,6 +25,9 @@ public final class Engine: Sendable {
     let schoolName = Mutex(SchoolName())
     /// How often each tier's parents are owed a contact (issue 16.3).
     let contactIntervalsBox = Mutex(ContactIntervals())
+    /// `obligations.digest_at`, and the school day whose digests went (issue 16.3).
+    let digestAt = Mutex<DailyTime?>(DailyTime(hour: 8, minute: 0))
+    let digestDay = Mutex<String?>(nil)
     /// The channels the engine sends through (liaisond attaches the
     /// dispatcher); none: nothing carries messages, nothing can prove one.
     let channelPort = Mutex<(any ChannelPort)?>(nil)

@@ -2,8 +2,10 @@ import Foundation
 import LiaisonCore
 import Logging
 
-/// Runs the daily retention purge (`retention.daily_at`, school time) on a
-/// thread of its own, so that a long first purge never delays a deadline.
+/// Runs the daily jobs on a thread of their own, so that a long first purge
+/// never delays a deadline: the retention purge (`retention.daily_at`,
+/// school time) and the counselors' obligation digests
+/// (`obligations.digest_at`).
 /// It looks at the clock at least every `maxSleep`; a purge missed while the
 /// daemon was down runs at start, once. On a virtual clock time moves only
 /// by `clock advance/set`, which runs the purge itself (`Engine.moveClock`):
@@ -44,6 +46,9 @@ public final class RetentionScheduler: @unchecked Sendable {
             } catch {
                 wait = retryAfterFailure
                 logger.error("the daily retention purge failed: \(error); trying again in \(Int(wait)) s")
+            }
+            do { try engine.sendDailyDigestsIfDue() } catch {
+                logger.error("the obligation digests failed: \(error); trying again in \(Int(maxSleep)) s")
             }
             condition.lock()
             if !stopped { _ = condition.wait(until: Date().addingTimeInterval(wait)) }

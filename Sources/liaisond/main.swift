@@ -139,6 +139,7 @@ let engine = Engine(store: store, clock: clock,
 do { try engine.installRulebooks(rulebooks); try engine.installTemplates(templates) } catch { fail("\(error)", code: 78) }
 engine.installSchool(config.school)
 engine.installContactIntervals(config.contactIntervals)
+engine.installDigest(at: config.digestAt)
 // Retention periods (docs/RETENTION.md); the daily purge's schedule starts at the first start.
 do { try engine.configureRetention(config.retention) } catch { fail("cannot start the retention schedule: \(error)") }
 if let gap = config.schoolCalendar.calendarGap(at: clock.now()) {
@@ -218,6 +219,7 @@ Notifier.ready(status: statusLine())
         // New messages are signed with the new name; those already queued keep theirs.
         engine.installSchool(fresh.school)
         engine.installContactIntervals(fresh.contactIntervals)
+        engine.installDigest(at: fresh.digestAt)
         config.school = fresh.school
         try engine.configureRetention(fresh.retention)
         config.retention = fresh.retention

@@ -1,5 +1,6 @@
 import Foundation
 import LiaisonCore
+import LiaisonProtocol
 import Testing
 
 /// `liaisonctl obligations` against the real daemon (issue 16.3, P2.2.1,
@@ -107,5 +108,51 @@ import Testing
         let first = try d.json(UnreachablePage.self, "obligations", "--unreachable", "--limit", "1")
         let rest = try d.json(UnreachablePage.self, "obligations", "--unreachable", "--limit", "1", "--after", try #require(first.next))
         #expect(first.total == 2 && rest.guardians.count == 1 && rest.next == nil && rest.guardians[0].guardianID != first.guardians[0].guardianID)
+    }
+}
+
+/// The daily digest (issue 16.3): on a working day at `obligations.digest_at`
+/// every counselor whose students are owed a contact gets one staff message
+/// (the counts, the most overdue by name), delivered through the staff
+/// channel; once a day whatever the clock does, none on a weekend.
+@Suite struct ObligationDigestTests {
+    @Test func eachCounselorIsToldOnceAWorkingDay() throws {
+        let d = try Daemon(extra: """
+            clock: {virtual: true, start: "2026-12-08 07:00"}
+            school:
+              terms:
+                - {id: 2026-2027-1, start: 2026-09-07, end: 2027-01-15}
+            obligations:
+              digest_at: "08:00"
+            """, channels: "")
+        try d.configure(Daemon.outbox(d.outboxDirectory))
+        try d.start()
+        func digests(_ ms: [Message]) -> [Message] { ms.filter { $0.topic == ObligationDigest.topic } }
+        #expect(digests(try d.json([Message].self, "message", "list", "--limit", "5000")).isEmpty, "none before 08:00")
+
+        #expect(try d.ctl("clock", "set", "2026-12-08 08:30").status == 0)
+        let counselors = try d.json(StaffPage.self, "staff", "list", "--role", "counselor", "--limit", "1000").staff
+        let owed = Set(try counselors.filter { c in
+            try d.json(ObligationPage.self, "obligations", "--counselor", c.id, "--limit", "1").total > 0
+        }.map(\.id))
+        #expect(!owed.isEmpty)
+        let sent = digests(try d.messages { ms in
+            let x = ms.filter { $0.topic == ObligationDigest.topic }
+            return x.count == owed.count && x.allSatisfy { $0.state == .delivered }
+        })
+        #expect(Set(sent.map(\.recipientID)) == owed && sent.allSatisfy { $0.state == .delivered && $0.purpose == .staffNotice }, "\(sent.map { "\($0.recipientID) \($0.state)" })")
+        let t0101 = try #require(sent.first { $0.recipientID == "T0101" })
+        let page = try d.json(ObligationPage.self, "obligations", "--counselor", "T0101", "--limit", "1")
+        #expect(t0101.body.contains("2026-12-08") && t0101.body.contains("逾期 \(page.overdue) 人") && t0101.body.contains("最需联系：")
+                && t0101.body.contains("liaisonctl obligations") && t0101.body.contains(page.obligations[0].studentName), "\(t0101.body)")
+
+        // Later the same day, and on Saturday: nothing more.
+        #expect(try d.ctl("clock", "set", "2026-12-08 17:00").status == 0)
+        #expect(try d.ctl("clock", "set", "2026-12-12 09:00").status == 0)
+        #expect(digests(try d.json([Message].self, "message", "list", "--limit", "5000")).count == owed.count)
+        // Monday: the new day's.
+        #expect(try d.ctl("clock", "set", "2026-12-14 08:05").status == 0)
+        let monday = try d.messages { ms in ms.filter { $0.topic == ObligationDigest.topic }.count == 2 * owed.count }
+        #expect(digests(monday).filter { $0.body.contains("2026-12-14") }.count == owed.count)
     }
 }
