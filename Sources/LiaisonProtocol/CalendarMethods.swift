@@ -12,6 +12,19 @@ public struct CalendarShowParams: Codable, Sendable {
 }
 
 extension Method {
+    /// A student's tier and its history; setting it with reasons (issue 16.2).
+    public static let studentTier = "student.tier"
+    public static let studentTierSet = "student.tier.set"
+}
+
+public struct StudentTierParams: Codable, Sendable {
+    public var id: String
+    public var tier: String?
+    public var reason: String?
+    public init(id: String, tier: String? = nil, reason: String? = nil) { self.id = id; self.tier = tier; self.reason = reason }
+}
+
+extension Method {
     /// Whose parents are owed a contact this term (issue 16.3).
     public static let obligations = "obligations.list"
     /// Guardians no message can reach, for the counselor to fix the file (issue 16.3, P2.1.1).

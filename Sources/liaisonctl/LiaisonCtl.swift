@@ -48,7 +48,7 @@ struct RosterCommand: ParsableCommand {
 
 struct StudentCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "student", abstract: "Look up students and their guardians.",
-                                                    subcommands: [StudentShow.self, StudentList.self, StudentExportCommand.self])
+                                                    subcommands: [StudentShow.self, StudentList.self, StudentTierCommand.self, StudentExportCommand.self])
 }
 
 struct CaseCommand: ParsableCommand {

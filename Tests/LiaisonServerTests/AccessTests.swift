@@ -99,6 +99,7 @@ struct Reply<R: Decodable>: Decodable { var result: R }
             Method.keyStatus: "{}", Method.keyRotate: "{}",
             Method.retentionPlan: "{}", Method.retentionPurge: "{}",
             Method.calendarShow: "{}", Method.obligations: "{}", Method.obligationsUnreachable: "{}",
+            Method.studentTier: #"{"id":"\#(student)"}"#, Method.studentTierSet: #"{"id":"\#(student)","tier":"key","reason":"学业预警"}"#,
         ]
     }
 

@@ -57,6 +57,8 @@ public struct AuditAction: OpenString {
     public static let caseMeeting: AuditAction = "case.meeting"
     public static let caseClose: AuditAction = "case.close"
     public static let contactLog: AuditAction = "contact.log"
+    /// A student's tier set with its reasons (issue 16.2).
+    public static let tierSet: AuditAction = "student.tier"
 }
 
 /// Under what entitlement it was done: the student is the actor's own

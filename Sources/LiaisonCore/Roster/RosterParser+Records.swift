@@ -90,6 +90,11 @@ extension RosterParser {
                 problem(row, "tier", "\"\(tierText)\" is not a tier; use special, key or general (特殊, 重点, 一般)")
             }
         }
+        if let id, let set = liaisonTiers[id], let held = Tier(rawValue: set.level), held != tier, !tierText.isEmpty || held != .general {
+            warn(row, "tier", "tier_kept", "\(id)'s tier was set in Liaison on \(set.date) (\(held.rawValue) \(held.chineseName)); this file says \(tier.rawValue): the tier set in Liaison is kept (change it with `liaisonctl student tier \(id) --set`)")
+            keptTiers[id] = (tier, row.place("tier").line)
+            tier = held
+        }
         let birth = date(row, "birth_date", required: false)
         let phone = phone(row, "phone")
         guard let id, let name, let college, let className, let counselor, let birth else { return nil }

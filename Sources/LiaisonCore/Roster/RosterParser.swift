@@ -11,8 +11,17 @@ public struct RosterParser {
     /// Data-quality warnings: the row is imported without the bad value.
     var warnings: [RosterProblem] = []
     let existing: Roster
+    /// Tiers set in Liaison that are each student's latest (issue 16.2):
+    /// students.csv does not undo them.
+    let liaisonTiers: [String: StudentRecord]
+    /// The students whose Liaison tier was kept over students.csv's: the
+    /// file's tier and the row, undone if records.csv brings a later tier.
+    var keptTiers: [String: (tier: Tier, line: Int)] = [:]
 
-    public init(existing: Roster = Roster()) { self.existing = existing }
+    public init(existing: Roster = Roster()) {
+        self.existing = existing
+        liaisonTiers = TierChange.setInLiaison(existing.records)
+    }
 
     /// Parses and checks; throws `invalid_input` listing every problem, the
     /// warnings too, when there is an error; else the roster and its warnings.
@@ -30,11 +39,20 @@ public struct RosterParser {
         for s in newStaff { staffByID[s.id] = s }
 
         let classes = p.classes(files.classes, staff: staffByID)
-        let students = p.students(files.students, staff: staffByID, classes: classes)
+        var students = p.students(files.students, staff: staffByID, classes: classes)
         var studentIDs = Set(existing.students.map(\.id))
         studentIDs.formUnion(students.map(\.id))
         let (guardians, households) = p.guardians(files.guardians, students: studentIDs)
         let records = p.records(files.records, students: students)
+        // A tier record in records.csv as late as the one set in Liaison replaces it: students.csv's tier applies.
+        let superseded = Set(records.filter { r in
+            r.kind == .tier && r.document != TierChange.source && p.keptTiers[r.studentID] != nil && r.date >= p.liaisonTiers[r.studentID]!.date
+        }.map(\.studentID))
+        for (i, s) in students.enumerated() where superseded.contains(s.id) {
+            let kept = p.keptTiers[s.id]!
+            students[i].tier = kept.tier
+            p.warnings.removeAll { $0.code == "tier_kept" && $0.line == kept.line }
+        }
 
         p.warnings = RosterProblem.inFileOrder(p.warnings)
         p.problems = RosterProblem.inFileOrder(p.problems)

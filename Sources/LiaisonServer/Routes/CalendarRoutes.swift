@@ -16,6 +16,17 @@ extension Routes {
     /// A caseworker's own students, a supervisor's college, the office's
     /// school; names are personal data, so the read is audited as a list.
     static func addObligations(_ r: inout Router, _ engine: Engine) {
+        r.add(Method.studentTier, ReadParams.self, .studentRead) { ctx, p in
+            let grant = try engine.checkStudentRead(p.id, for: ctx.actor, reason: p.reason, mayBreakGlass: ctx.mayBreakGlass)
+            return try engine.tierHistory(p.id, by: ctx.actor, scope: grant.scope, reason: grant.reason)
+        }
+        r.add(Method.studentTierSet, StudentTierParams.self, .student()) { ctx, p in
+            try engine.checkStudent(p.id, for: ctx.actor)
+            guard let text = p.tier, let tier = Tier(text: text) else {
+                throw LiaisonError.invalid("\"\(p.tier ?? "")\" is not a tier; use special, key or general (特殊, 重点, 一般)")
+            }
+            return try engine.setTier(p.id, to: tier, reasons: p.reason ?? "", by: ctx.actor)
+        }
         r.add(Method.obligations, ObligationsParams.self, .filtered()) { ctx, p in
             var f = ObligationFilter()
             f.term = p.term
