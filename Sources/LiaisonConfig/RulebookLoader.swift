@@ -12,7 +12,7 @@ public enum RulebookLoader {
 
     /// One rulebook file. Problems inside steps are collected, not stopped at.
     public static func parse(_ root: YAMLNode) throws -> Rulebook {
-        let top = try root.mapping(allowed: ["kind", "version", "title", "policy", "urgent", "sensitive", "steps"], what: "a rulebook")
+        let top = try root.mapping(allowed: ["kind", "version", "title", "policy", "urgent", "sensitive", "proposes_tier", "steps"], what: "a rulebook")
         guard let kindNode = top["kind"] else { throw root.error("missing kind: (one of \(CaseKind.usageList))") }
         let kindText = try kindNode.string("kind")
         guard let kind = CaseKind(rawValue: kindText) else {
@@ -20,6 +20,14 @@ public enum RulebookLoader {
         }
         let version = try top["version"].map { try $0.int("version") } ?? 1
         let policy = try top["policy"].map { try $0.strings("policy") } ?? []
+        var proposes: Tier?
+        if let v = top["proposes_tier"] {
+            let text = try v.string("proposes_tier")
+            guard let t = Tier(text: text), t != .general else {
+                throw v.error("proposes_tier \"\(text)\" is not special or key (特殊, 重点)")
+            }
+            proposes = t
+        }
         guard let stepsNode = top["steps"] else { throw root.error("missing steps:") }
         var steps: [StepRule] = []
         var problems: [String] = []
@@ -29,7 +37,7 @@ public enum RulebookLoader {
         if !problems.isEmpty { throw LiaisonError.invalid(problems[0], details: Array(problems.dropFirst())) }
         return Rulebook(kind: kind, version: version, title: try top["title"]?.string("title") ?? kind.chineseName,
                         policy: policy, steps: steps, source: root.place, urgent: try top["urgent"]?.bool("urgent") ?? false,
-                        sensitive: try top["sensitive"]?.bool("sensitive"))
+                        sensitive: try top["sensitive"]?.bool("sensitive"), proposesTier: proposes)
     }
 
     static let stepKeys = ["id", "title", "mandatory", "notifies_parents", "evidence", "due", "escalate", "when", "policy", "message"]

@@ -15,6 +15,7 @@ extension Engine {
             // Flagged at opening: nobody can be reached, by any channel or phone.
             let guardians = try tx.guardians(ofStudent: student.id)
             facts.unreachable = guardians.allSatisfy { Self.routes(for: $0).isEmpty }
+            if let t = book.proposesTier, t.rank > student.tier.rank { facts.proposedTier = t }
             let year = calendar.year(of: now)
             let id = CaseRecord.makeID(year: year, sequence: try tx.nextSequence("case-\(year)"))
             var events = try CaseMachine.decide(nil, .open(kind: kind, student: student, summary: summary, occurredAt: occurredAt, facts: facts),

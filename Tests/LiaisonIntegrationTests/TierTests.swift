@@ -46,3 +46,26 @@ import Testing
         #expect(table.out.contains("special 特殊") && table.out.contains("Liaison") && table.out.contains("records.csv"), "\(table.out)")
     }
 }
+
+/// A case may propose a tier (issue 16.2): a psychological crisis proposes
+/// special for a student of a lower tier; the counselor confirms it.
+@Suite struct ProposedTierTests {
+    @Test func aCrisisProposesTheSpecialTier() throws {
+        let d = try Daemon(demo: false, channels: "")
+        try d.start()
+        _ = try d.importFixtures()
+        let opened = try d.ctl("case", "open", "psychological-crisis", "--student", "2023010101", "--summary", "情绪低落，有自伤念头")
+        #expect(opened.status == 0 && opened.out.contains("proposed tier: special 特殊 (P3.1)")
+                && opened.out.contains("liaisonctl student tier 2023010101 --set special"), "\(opened.out)\(opened.err)")
+        let c = try #require(try d.json(CasePage.self, "case", "list", "--student", "2023010101").cases.first)
+        #expect(c.facts.proposedTier == .special)
+        #expect(try d.ctl("case", "show", c.id).out.contains("proposed tier"))
+        // Confirmed: the case no longer asks.
+        #expect(try d.ctl("student", "tier", "2023010101", "--set", "special", "--reason", "心理危机，咨询中心评估").status == 0)
+        #expect(!(try d.ctl("case", "show", c.id).out.contains("proposed tier")))
+        // A student already special: nothing proposed; an accident proposes nothing.
+        let special = try d.json(CaseRecord.self, "case", "open", "psychological-crisis", "--student", "2023010201", "--summary", "x")
+        let accident = try d.json(CaseRecord.self, "case", "open", "accident", "--student", "2023010102", "--summary", "x")
+        #expect(special.facts.proposedTier == nil && accident.facts.proposedTier == nil)
+    }
+}

@@ -42,12 +42,16 @@ public struct CaseFacts: Codable, Sendable, Equatable {
     /// No guardian of the student could be reached by any channel or phone
     /// when the case opened (found by the engine, not typed): flagged.
     public var unreachable: Bool = false
+    /// The tier the case's rulebook proposes for a student of a lower one
+    /// (a psychological crisis → special, issue 16.2): the counselor
+    /// confirms it with `student tier --set`; found by the engine.
+    public var proposedTier: Tier?
 
     public init(sanctionLevel: SanctionLevel? = nil, effectiveAt: Date? = nil, unreachable: Bool = false) {
         self.sanctionLevel = sanctionLevel; self.effectiveAt = effectiveAt; self.unreachable = unreachable
     }
 
-    public var isEmpty: Bool { sanctionLevel == nil && effectiveAt == nil && !unreachable }
+    public var isEmpty: Bool { sanctionLevel == nil && effectiveAt == nil && !unreachable && proposedTier == nil }
 
     /// The opening event's payload fields for these facts.
     public var payload: [String: String] {
@@ -55,6 +59,7 @@ public struct CaseFacts: Codable, Sendable, Equatable {
         if let s = sanctionLevel { p["sanction_level"] = s.rawValue }
         if let e = effectiveAt { p["effective_at"] = Event.timestamp(e) }
         if unreachable { p["unreachable"] = "true" }
+        if let t = proposedTier { p["proposed_tier"] = t.rawValue }
         return p
     }
 
@@ -62,6 +67,7 @@ public struct CaseFacts: Codable, Sendable, Equatable {
         sanctionLevel = p["sanction_level"].flatMap(SanctionLevel.init(rawValue:))
         effectiveAt = Event.parseTimestamp(p["effective_at"])
         unreachable = p["unreachable"] == "true"
+        proposedTier = p["proposed_tier"].flatMap(Tier.init(rawValue:))
     }
 
     /// Checks the facts fit the kind: a sanction needs its level, only a

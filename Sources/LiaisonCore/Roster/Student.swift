@@ -13,6 +13,15 @@ public enum Tier: String, Codable, Sendable, Bilingual {
         }
     }
 
+    /// general < key < special: how much attention the tier asks for.
+    public var rank: Int {
+        switch self {
+        case .general: 0
+        case .key: 1
+        case .special: 2
+        }
+    }
+
     /// Accepts the English id or the Chinese name, as SIS exports use either.
     public init?(text: String) {
         guard let v = Self.named(text) ?? Self.named(text.replacingOccurrences(of: "关注", with: "")) else { return nil }

@@ -129,11 +129,14 @@ public struct Rulebook: Codable, Sendable, Equatable {
     /// Its content is for the case's counselor, the college's supervisors
     /// and the office only (issue 14, `SensitiveCase`); nil: the kind decides.
     public var sensitive: Bool?
+    /// The tier a case of this kind proposes for its student when theirs is
+    /// lower (P3.1, issue 16.2): the counselor confirms it. nil: none.
+    public var proposesTier: Tier?
 
     public init(kind: CaseKind, version: Int, title: String, policy: [String], steps: [StepRule], source: String, urgent: Bool? = nil,
-                sensitive: Bool? = nil) {
+                sensitive: Bool? = nil, proposesTier: Tier? = nil) {
         self.kind = kind; self.version = version; self.title = title; self.policy = policy; self.steps = steps
-        self.source = source; self.urgent = urgent; self.sensitive = sensitive
+        self.source = source; self.urgent = urgent; self.sensitive = sensitive; self.proposesTier = proposesTier
     }
 
     public func step(_ id: String) -> StepRule? { steps.first { $0.id == id } }

@@ -23,6 +23,7 @@ struct CaseOpen: ParsableCommand {
         try global.call(Method.caseOpen, params, as: CaseRecord.self) { c, display in
             "opened \(c.id): \(display.kind(c.kind)) for student \(c.studentID), counselor \(c.counselorID)"
                 + (c.facts.unreachable ? "\nwarning: no guardian of \(c.studentID) can be reached by any channel or phone; find a number now (`liaisonctl task list --case \(c.id)`)" : "")
+                + (c.facts.proposedTier.map { "\nproposed tier: \($0.rawValue) \($0.chineseName) (P3.1); confirm with `liaisonctl student tier \(c.studentID) --set \($0.rawValue) --reason TEXT`" } ?? "")
         }
     }
 }

@@ -24,6 +24,9 @@ struct CaseShow: ParsableCommand {
             if let level = c.facts.sanctionLevel { pairs.append(("sanction", "\(level.chineseName) (\(level.rawValue))")) }
             if let effective = c.facts.effectiveAt { pairs.append(("effective", display.time(effective))) }
             if c.facts.unreachable { pairs.append(("warning", "no guardian could be reached by any channel or phone when it opened")) }
+            if let t = c.facts.proposedTier, let s = d.student, s.tier.rank < t.rank {
+                pairs.append(("proposed tier", "\(t.rawValue) \(t.chineseName); the student is \(s.tier.rawValue): `liaisonctl student tier \(s.id) --set \(t.rawValue) --reason TEXT`"))
+            }
             if c.state == .closed {
                 pairs.append(("closed", "\(display.time(c.closedAt)) by \(c.closedBy ?? "?")"))
                 pairs.append(("resolution", Self.purged(d) ?? c.resolution ?? ""))
