@@ -27,8 +27,9 @@ public struct DaemonConfig: Sendable, Equatable {
     public var academic = AcademicCalendar()
     /// `obligations.intervals`: how often each tier's parents are owed a contact (P3.1).
     public var contactIntervals = ContactIntervals()
-    /// `obligations.digest_at`: when counselors get the day's digest (nil: none).
-    public var digestAt: DailyTime? = DailyTime(hour: 8, minute: 0)
+    /// `obligations.digest_at`: when counselors get the day's digest; nil
+    /// (the default, `none`): no digest. The shipped config sets 08:00.
+    public var digestAt: DailyTime?
     /// School time as configured: the one calendar the daemon uses.
     public var schoolCalendar: SchoolCalendar {
         SchoolCalendar(timeZone: timeZone, holidays: holidays, workdays: workdays, academic: academic)

@@ -26,7 +26,7 @@ public final class Engine: Sendable {
     /// How often each tier's parents are owed a contact (issue 16.3).
     let contactIntervalsBox = Mutex(ContactIntervals())
     /// `obligations.digest_at`, and the school day whose digests went (issue 16.3).
-    let digestAt = Mutex<DailyTime?>(DailyTime(hour: 8, minute: 0))
+    let digestAt = Mutex<DailyTime?>(nil)
     let digestDay = Mutex<String?>(nil)
     /// The channels the engine sends through (liaisond attaches the
     /// dispatcher); none: nothing carries messages, nothing can prove one.

@@ -69,7 +69,7 @@ import Testing
         #expect(message("obligations:\n  intervals: {key: monthly}\n")?
             .hasPrefix("liaison.yaml:2:20: obligations.intervals.key \"monthly\" is not an interval; write term (once a term), 14d or 2w") == true)
         #expect(message("obligations:\n  intervals: {vip: 7d}\n")?.hasPrefix("liaison.yaml:2:") == true)
-        #expect(try parse("database: x.db\n").digestAt == DailyTime(hour: 8, minute: 0))
+        #expect(try parse("database: x.db\n").digestAt == nil, "no digest unless the config asks for one")
         #expect(try parse("obligations:\n  digest_at: \"07:45\"\n").digestAt == DailyTime(hour: 7, minute: 45))
         #expect(try parse("obligations:\n  digest_at: none\n").digestAt == nil)
         #expect(message("obligations:\n  digest_at: \"8am\"\n")?

@@ -29,7 +29,7 @@ import Testing
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         let prod = try DaemonConfig.load(path: root.appendingPathComponent("Config/liaison.yaml").path)
         // Every key at its default, but for this year's holiday calendar and the school's name.
-        #expect(prod == { var d = DaemonConfig(); d.file = prod.file; d.holidays = prod.holidays; d.workdays = prod.workdays; d.academic = prod.academic; d.channels = prod.channels; d.school = prod.school; return d }())
+        #expect(prod == { var d = DaemonConfig(); d.file = prod.file; d.holidays = prod.holidays; d.workdays = prod.workdays; d.academic = prod.academic; d.digestAt = prod.digestAt; d.channels = prod.channels; d.school = prod.school; return d }())
         #expect(prod.school == SchoolName(name: "丽江文化旅游学院", shortName: "丽江文旅学院"))
         // One channel, the outbox, with every setting at its default.
         let outbox = try #require(prod.channels.first)
@@ -42,6 +42,7 @@ import Testing
         // The current and the next academic year, in both, alike.
         #expect(prod.academic.terms.map(\.id) == ["2026-2027-1", "2026-2027-2", "2027-2028-1", "2027-2028-2"] && prod.academic.vacations.count == 4)
         #expect(dev.academic == prod.academic)
+        #expect(prod.digestAt == DailyTime(hour: 8, minute: 0) && dev.digestAt == prod.digestAt)
         // `make run` may test its outbox on one made-up number; the shipped config lists none (every test refused until ops add theirs).
         #expect(dev.channels.first?.testRecipients?.addresses == ["13800138000"] && outbox.testRecipients == nil)
     }
