@@ -7,6 +7,9 @@ extension Engine {
     public func installContactIntervals(_ intervals: ContactIntervals) { contactIntervalsBox.withLock { $0 = intervals } }
     public var contactIntervals: ContactIntervals { contactIntervalsBox.withLock { $0 } }
 
+    /// Up to this many students, their contacts are read by student id.
+    static let evidenceByStudentUpTo = 2000
+
     /// The contact obligations of the students in `scope` in a term (today's
     /// by default), most urgent first (issue 16.3, P2.2.1, P3.1): decided
     /// from one read of the term's contacts and delivered notices.
@@ -22,8 +25,11 @@ extension Engine {
         }
         let intervals = contactIntervals
         let (students, evidence) = try store.read { tx in
-            (try tx.students(className: filter.className, counselorID: filter.counselorID, scope: scope, after: nil, limit: Int(Int32.max)).students,
-             try tx.contactEvidence(from: from, to: to))
+            let students = try tx.students(className: filter.className, counselorID: filter.counselorID, scope: scope, after: nil,
+                                           limit: Int(Int32.max)).students
+            // A few hundred students (a counselor's, a class): by their ids; more, one pass over the term.
+            let ids = students.count <= Self.evidenceByStudentUpTo ? students.map(\.id) : nil
+            return (students, try tx.contactEvidence(students: ids, from: from, to: to))
         }
         let all = students.filter { filter.college == nil || $0.college == filter.college }.map { s in
             ObligationRule.decide(student: s, term: term, interval: intervals[s.tier], evidence: evidence[s.id] ?? [], today: today, calendar: calendar)

@@ -6,18 +6,26 @@ extension SQLiteSession {
     /// Every individual contact with a student's guardians from `from` up to
     /// `to`, by student (issue 16.3, P2.2.1): logged contacts (a letter sent
     /// is one) and case notices to guardians that a receipt says were
-    /// delivered. Reads no sealed column.
-    func contactEvidence(from: Date, to: Date) throws -> [String: [ContactEvidence]] {
+    /// delivered. Reads no sealed column. `students`: only theirs, by the
+    /// student indexes (a counselor's few hundred); nil, the whole school
+    /// in one pass over the window.
+    func contactEvidence(students: [String]?, from: Date, to: Date) throws -> [String: [ContactEvidence]] {
         var out: [String: [ContactEvidence]] = [:]
+        var only = "", ids: [String] = []
+        if let students {
+            guard !students.isEmpty else { return [:] }
+            ids = students
+            only = " AND student_id IN (\(Array(repeating: "?", count: ids.count).joined(separator: ",")))"
+        }
         let window: StatementArguments = [Self.ms(from), Self.ms(to)]
-        for r in try Row.fetchAll(db, sql: "SELECT id, student_id, channel, contacted_at FROM contacts WHERE contacted_at >= ? AND contacted_at < ?",
-                                     arguments: window) {
+        for r in try Row.fetchAll(db, sql: "SELECT id, student_id, channel, contacted_at FROM contacts WHERE contacted_at >= ? AND contacted_at < ?\(only)",
+                                     arguments: window + StatementArguments(ids)) {
             out[r[1] as String, default: []].append(ContactEvidence(at: Self.date(r[3] as Int64), channel: r[2], source: "contact \(r[0] as Int64)"))
         }
         for r in try Row.fetchAll(db, sql: """
             SELECT o.id, c.student_id, o.channel, o.updated_at FROM outbox o JOIN cases c ON c.id = o.case_id
-            WHERE o.state = 'delivered' AND o.purpose = ? AND o.recipient_role = 'guardian' AND o.updated_at >= ? AND o.updated_at < ?
-            """, arguments: [MessagePurpose.caseNotice.rawValue, Self.ms(from), Self.ms(to)]) {
+            WHERE o.state = 'delivered' AND o.purpose = ? AND o.recipient_role = 'guardian' AND o.updated_at >= ? AND o.updated_at < ?\(only.replacingOccurrences(of: "student_id", with: "c.student_id"))
+            """, arguments: [MessagePurpose.caseNotice.rawValue, Self.ms(from), Self.ms(to)] + StatementArguments(ids)) {
             out[r[1] as String, default: []].append(ContactEvidence(at: Self.date(r[3] as Int64), channel: r[2], source: "message \(r[0] as Int64)"))
         }
         return out

@@ -81,8 +81,9 @@ public protocol StoreReader {
     /// questions such as a member of staff's assignment history).
     func events(types: [EventType]) throws -> [Event]
     func contacts(studentID: String) throws -> [ContactRecord]
-    /// Logged contacts and delivered case notices to guardians, by student, in [from, to) (issue 16.3).
-    func contactEvidence(from: Date, to: Date) throws -> [String: [ContactEvidence]]
+    /// Logged contacts and delivered case notices to guardians, by student, in [from, to) (issue 16.3);
+    /// `students` nil: every student's.
+    func contactEvidence(students: [String]?, from: Date, to: Date) throws -> [String: [ContactEvidence]]
     /// The last message to each guardian: id, state, when it last changed.
     func lastGuardianMessages() throws -> [String: (id: Int64, state: MessageState, at: Date)]
     func counts() throws -> StoreCounts

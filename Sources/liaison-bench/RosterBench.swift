@@ -17,46 +17,14 @@ func rosterSection(binDir: URL, dir: URL, rulesDirectory: String, templatesDirec
     try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: work) }
 
-    // 40 students a class, one counselor a class (from classes.csv), two guardians each.
-    var s = "学号,姓名,性别,学院,专业,班级,辅导员工号,关注等级,手机\r\n"
-    var g = "guardian_id,student_id,name,relation,phone,wechat,qq,address,preference,household_id\r\n"
-    var t = "staff_id,name,role,college,unix_user,phone\r\n"
-    var k = "班级,学院,年级,辅导员工号\r\n"
-    var r = "学号,类别,名称,级别,日期\r\n"
-    var siblings = 0
-    let surnames = Array("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"), given = Array("伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英")
-    func name(_ i: Int) -> String { String(surnames[i % surnames.count]) + String(given[(i / 7) % given.count]) + String(given[(i / 3) % given.count]) }
-    let classes = (students + 39) / 40
-    for c in 0..<classes {
-        let college = c % 2 == 0 ? "旅游管理学院" : "文化传媒学院"
-        t += "T\(10_000 + c),\(name(c)),counselor,\(college),,139\(String(format: "%08d", c))\r\n"
-        k += "班\(c),\(college),\(2023 + c % 4),T\(10_000 + c)\r\n"
-    }
-    var previous = ""
-    for i in 0..<students {
-        let c = i / 40, id = "20\(23 + c % 4)\(String(format: "%06d", i))"
-        let college = c % 2 == 0 ? "旅游管理学院" : "文化传媒学院"
-        s += "\(id),\(name(i)),\(i % 2 == 0 ? "男" : "女"),\(college),旅游管理,班\(c),,\(i % 20 == 0 ? "重点" : "一般"),138\(String(format: "%08d", i))\r\n"
-        if i % 10 == 0 { r += "\(id),奖励,\(i % 20 == 0 ? "国家奖学金" : "三好学生"),\(i % 20 == 0 ? "国家级" : "校级"),2026-06-30\r\n" }
-        defer { previous = id }
-        if i % 50 == 1 {
-            // A sibling: the same parents, each a second row that leaves their own columns to the first.
-            g += "G\(previous)1,\(id),,父亲,,,,,,\r\nG\(previous)2,\(id),,母亲,,,,,,\r\n"
-            siblings += 1
-            continue
-        }
-        let address = "\"云南省丽江市古城区\n福慧路\(i % 300)号\""
-        g += "G\(id)1,\(id),\(name(i + 1)),父亲,+86 137 \(String(format: "%04d %04d", i / 10_000, i % 10_000)),wx\(i),,\(address),wechat>phone>sms,H\(id)\r\n"
-        g += "G\(id)2,\(id),\(name(i + 2)),母亲,１３６\(String(format: "%08d", i).map { String(UnicodeScalar(0xFF10 + Int(String($0))!)!) }.joined()),,\(100_000 + i),,,H\(id)\r\n"
-    }
-    let files = [("students.csv", s), ("guardians.csv", g), ("staff.csv", t), ("classes.csv", k), ("records.csv", r)].map { (name, text) -> String in
+    let roster = benchRosterCSV(students: students)
+    let (classes, siblings, guardians) = (roster.classes, roster.siblings, roster.guardians)
+    let files = roster.files.map { (name, text) -> String in
         let path = work.appendingPathComponent(name).path
         FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
         return path
     }
-    let bytes = [s, g, t, k, r].reduce(0) { $0 + $1.utf8.count }
-    let guardians = (students - siblings) * 2
-
+    let bytes = roster.files.reduce(0) { $0 + $1.text.utf8.count }
     let socket = work.appendingPathComponent("liaison.sock").path
     let daemon = try startDaemon(binDir: binDir, dir: work, rulesDirectory: rulesDirectory, templatesDirectory: templatesDirectory, """
         demo_roster: false
@@ -117,4 +85,45 @@ func startDaemon(binDir: URL, dir: URL, rulesDirectory: String, templatesDirecto
         usleep(20_000)
     }
     return daemon
+}
+
+/// The bench's roster as a student information system exports it: 40
+/// students a class, one counselor a class (from classes.csv), two guardians
+/// each in one household, one student in 50 a sibling of the one before, a
+/// key student in 20, an award for one in ten.
+func benchRosterCSV(students: Int) -> (files: [(name: String, text: String)], classes: Int, siblings: Int, guardians: Int) {
+    // 40 students a class, one counselor a class (from classes.csv), two guardians each.
+    var s = "学号,姓名,性别,学院,专业,班级,辅导员工号,关注等级,手机\r\n"
+    var g = "guardian_id,student_id,name,relation,phone,wechat,qq,address,preference,household_id\r\n"
+    var t = "staff_id,name,role,college,unix_user,phone\r\n"
+    var k = "班级,学院,年级,辅导员工号\r\n"
+    var r = "学号,类别,名称,级别,日期\r\n"
+    var siblings = 0
+    let surnames = Array("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"), given = Array("伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英")
+    func name(_ i: Int) -> String { String(surnames[i % surnames.count]) + String(given[(i / 7) % given.count]) + String(given[(i / 3) % given.count]) }
+    let classes = (students + 39) / 40
+    for c in 0..<classes {
+        let college = c % 2 == 0 ? "旅游管理学院" : "文化传媒学院"
+        t += "T\(10_000 + c),\(name(c)),counselor,\(college),,139\(String(format: "%08d", c))\r\n"
+        k += "班\(c),\(college),\(2023 + c % 4),T\(10_000 + c)\r\n"
+    }
+    var previous = ""
+    for i in 0..<students {
+        let c = i / 40, id = "20\(23 + c % 4)\(String(format: "%06d", i))"
+        let college = c % 2 == 0 ? "旅游管理学院" : "文化传媒学院"
+        s += "\(id),\(name(i)),\(i % 2 == 0 ? "男" : "女"),\(college),旅游管理,班\(c),,\(i % 20 == 0 ? "重点" : "一般"),138\(String(format: "%08d", i))\r\n"
+        if i % 10 == 0 { r += "\(id),奖励,\(i % 20 == 0 ? "国家奖学金" : "三好学生"),\(i % 20 == 0 ? "国家级" : "校级"),2026-06-30\r\n" }
+        defer { previous = id }
+        if i % 50 == 1 {
+            // A sibling: the same parents, each a second row that leaves their own columns to the first.
+            g += "G\(previous)1,\(id),,父亲,,,,,,\r\nG\(previous)2,\(id),,母亲,,,,,,\r\n"
+            siblings += 1
+            continue
+        }
+        let address = "\"云南省丽江市古城区\n福慧路\(i % 300)号\""
+        g += "G\(id)1,\(id),\(name(i + 1)),父亲,+86 137 \(String(format: "%04d %04d", i / 10_000, i % 10_000)),wx\(i),,\(address),wechat>phone>sms,H\(id)\r\n"
+        g += "G\(id)2,\(id),\(name(i + 2)),母亲,１３６\(String(format: "%08d", i).map { String(UnicodeScalar(0xFF10 + Int(String($0))!)!) }.joined()),,\(100_000 + i),,,H\(id)\r\n"
+    }
+    return ([("students.csv", s), ("guardians.csv", g), ("staff.csv", t), ("classes.csv", k), ("records.csv", r)], classes, siblings,
+            (students - siblings) * 2)
 }

@@ -35,13 +35,14 @@ let binDir = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInP
 let rulesDirectory = FileManager.default.currentDirectoryPath + "/Config/rules"
 let templatesDirectory = FileManager.default.currentDirectoryPath + "/Config/templates"
 
-// LIAISON_BENCH_ONLY=channels / sms / letters / roster / sealing: just those figures;
+// LIAISON_BENCH_ONLY=channels / sms / letters / roster / sealing / obligations: just those figures;
 // =cases: case open and what a case costs (CaseBench), without the other sections.
 let only = ProcessInfo.processInfo.environment["LIAISON_BENCH_ONLY"]
-if only == "channels" || only == "sms" || only == "letters" || only == "roster" || only == "sealing" {
+if only == "channels" || only == "sms" || only == "letters" || only == "roster" || only == "sealing" || only == "obligations" {
     let channels = only == "sms" ? try smsSection(binDir: binDir, dir: dir, rulesDirectory: rulesDirectory, rounds: rounds)
         : only == "sealing" ? try sealingSection(binDir: binDir, dir: dir, rulesDirectory: rulesDirectory, templatesDirectory: templatesDirectory, rounds: rounds)
         : only == "letters" ? try letterSection(dir: dir, rounds: rounds)
+        : only == "obligations" ? try obligationSection(dir: dir, rulesDirectory: rulesDirectory, templatesDirectory: templatesDirectory)
         : only == "roster" ? try rosterSection(binDir: binDir, dir: dir, rulesDirectory: rulesDirectory, templatesDirectory: templatesDirectory)
         : try channelSection(binDir: binDir, dir: dir, rulesDirectory: rulesDirectory, rounds: rounds)
     channels.lines.forEach { print($0) }
@@ -156,6 +157,7 @@ let sms = try smsSection(binDir: binDir, dir: dir, rulesDirectory: rulesDirector
 let letters = try letterSection(dir: dir, rounds: rounds)
 let roster = try rosterSection(binDir: binDir, dir: dir, rulesDirectory: rulesDirectory, templatesDirectory: templatesDirectory)
 let sealing = try sealingSection(binDir: binDir, dir: dir, rulesDirectory: rulesDirectory, templatesDirectory: templatesDirectory, rounds: rounds)
+let obligations = try obligationSection(dir: dir, rulesDirectory: rulesDirectory, templatesDirectory: templatesDirectory)
 
 let r = medianFigures(raw), d1 = medianFigures(one), d16 = medianFigures(sixteen)
 let e1 = medianFigures(engine1), e16 = medianFigures(engine16)
@@ -179,6 +181,7 @@ sms.lines.forEach { print($0) }
 letters.lines.forEach { print($0) }
 roster.lines.forEach { print($0) }
 sealing.lines.forEach { print($0) }
+obligations.lines.forEach { print($0) }
 caseFigures.lines.forEach { print($0) }
 let json: [String: Double] = [
     "raw_tps": r.perSecond, "raw_p50_ms": r.p50ms,
@@ -191,4 +194,4 @@ let json: [String: Double] = [
 ]
 let enc = JSONEncoder()
 enc.outputFormatting = .sortedKeys
-print(String(decoding: try enc.encode(json.merging(channels.json) { a, _ in a }.merging(sms.json) { a, _ in a }.merging(letters.json) { a, _ in a }.merging(roster.json) { a, _ in a }.merging(sealing.json) { a, _ in a }.merging(caseFigures.json) { a, _ in a }), as: UTF8.self))
+print(String(decoding: try enc.encode(json.merging(channels.json) { a, _ in a }.merging(sms.json) { a, _ in a }.merging(letters.json) { a, _ in a }.merging(roster.json) { a, _ in a }.merging(sealing.json) { a, _ in a }.merging(obligations.json) { a, _ in a }.merging(caseFigures.json) { a, _ in a }), as: UTF8.self))

@@ -60,3 +60,17 @@ import Testing
         }
     }
 }
+
+/// Day numbers (the obligations' arithmetic) agree with Foundation's calendar.
+@Suite struct DayNumberTests {
+    @Test func dayNumbersRoundTripAndMatchTheCalendar() {
+        let c = SchoolCalendar()
+        for day in ["1970-01-01", "2000-02-29", "2026-12-08", "2027-01-15", "2028-02-29", "2099-12-31"] {
+            let n = SchoolCalendar.dayNumber(day)!
+            #expect(SchoolCalendar.dayText(n) == day)
+            #expect(c.dayNumber(of: c.startOfDay(day)!) == n && c.dayNumber(of: c.startOfDay(day)!.addingTimeInterval(86399)) == n)
+            #expect(SchoolCalendar.dayText(n + 1) == c.nextDay(day))
+        }
+        for bad in ["2026-13-01", "2026-1-01", "20261201", "2026-12-0x", ""] { #expect(SchoolCalendar.dayNumber(bad) == nil, "\(bad)") }
+    }
+}

@@ -98,22 +98,22 @@ public struct Obligation: Codable, Equatable, Sendable {
 /// The rule, pure: a student's obligation in a term on a day, from the
 /// contacts and delivered notices of that term (issue 16.3).
 public enum ObligationRule {
+    /// By day numbers (days since 1970-01-01 in school time), not
+    /// Foundation's Calendar: the school's 30,000 students are decided in one
+    /// request.
     public static func decide(student: Student, term: AcademicTerm, interval: ContactInterval, evidence: [ContactEvidence],
                               today: String, calendar: SchoolCalendar) -> Obligation {
-        let length = calendar.daysBetween(term.start, term.end) + 1
+        let first = SchoolCalendar.dayNumber(term.start) ?? 0, last = SchoolCalendar.dayNumber(term.end) ?? first
+        let length = last - first + 1
         let periodDays = switch interval {
         case .term: length
         case let .days(n): n
         }
         // The period of today: the first before the term, the last after it.
-        let offset = min(max(calendar.daysBetween(term.start, today), 0), length - 1)
-        let index = offset / periodDays
-        func bounds(_ k: Int) -> (String, String) {
-            let start = calendar.adding(days: k * periodDays, to: term.start)
-            let end = min(calendar.adding(days: (k + 1) * periodDays - 1, to: term.start), term.end)
-            return (start, end)
-        }
-        let days = evidence.map { (calendar.day(of: $0.at), $0) }.sorted { $0.0 < $1.0 }
+        let now = SchoolCalendar.dayNumber(today) ?? first
+        let index = min(max(now - first, 0), length - 1) / periodDays
+        func bounds(_ k: Int) -> (Int, Int) { (first + k * periodDays, min(first + (k + 1) * periodDays - 1, last)) }
+        let days = evidence.map { (calendar.dayNumber(of: $0.at), $0) }.sorted { $0.0 < $1.0 }
         func met(_ k: Int) -> ContactEvidence? {
             let (s, e) = bounds(k)
             return days.last { $0.0 >= s && $0.0 <= e }?.1
@@ -121,15 +121,14 @@ public enum ObligationRule {
         let (start, due) = bounds(index)
         let satisfied = met(index)
         let missed = (0..<index).filter { met($0) == nil }.count
-        let ended = today > term.end
         let status: Obligation.Status = if satisfied != nil { .done }
-            else if ended || (index > 0 && met(index - 1) == nil) { .overdue }
+            else if now > last || (index > 0 && met(index - 1) == nil) { .overdue }
             else { .due }
-        let nextStart = calendar.adding(days: (index + 1) * periodDays, to: term.start)
+        let next = bounds(index + 1)
         return Obligation(studentID: student.id, studentName: student.name, className: student.className, counselorID: student.counselorID,
-                          tier: student.tier, term: term.id, interval: interval.description, periodStart: start, dueBy: due, status: status,
-                          satisfiedBy: satisfied, lastContact: days.last?.1,
-                          missedPeriods: missed, nextDue: satisfied != nil && nextStart <= term.end ? bounds(index + 1).1 : nil)
+                          tier: student.tier, term: term.id, interval: interval.description, periodStart: SchoolCalendar.dayText(start),
+                          dueBy: SchoolCalendar.dayText(due), status: status, satisfiedBy: satisfied, lastContact: days.last?.1,
+                          missedPeriods: missed, nextDue: satisfied != nil && next.0 <= last ? SchoolCalendar.dayText(next.1) : nil)
     }
 
     /// Most urgent first: overdue (the most missed, then the longest since
