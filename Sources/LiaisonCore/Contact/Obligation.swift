@@ -188,8 +188,8 @@ public struct ObligationFilter: Codable, Equatable, Sendable {
     }
 }
 
-/// A page of obligations, most urgent first, with the counts of the whole
-/// selection by status.
+/// A page of obligations, most urgent first, with the counts by status of
+/// the students asked about (before `--overdue` and `--due-within`).
 public struct ObligationPage: Codable, Equatable, Sendable {
     public var term: String
     public var today: String
@@ -211,7 +211,10 @@ public struct ObligationPage: Codable, Equatable, Sendable {
         if let after = filter.after, let i = kept.firstIndex(where: { $0.studentID == after }) { from = i + 1 }
         let page = Array(kept.dropFirst(from).prefix(filter.limit))
         let more = from + page.count < kept.count
-        func count(_ s: Obligation.Status) -> Int { kept.count { $0.status == s } }
+        // The counts are of the students asked about (scope, class, tier), not only the page's status filter:
+        // `--overdue` still says how many are due and done.
+        let asked = all.filter { filter.tier == nil || $0.tier == filter.tier }
+        func count(_ s: Obligation.Status) -> Int { asked.count { $0.status == s } }
         return ObligationPage(term: term, today: today, obligations: page, total: kept.count, next: more ? page.last?.studentID : nil,
                               overdue: count(.overdue), due: count(.due), done: count(.done))
     }
