@@ -10,17 +10,24 @@ import Testing
 /// intervals come from the config; pages are explicit; bad filters say
 /// what to write.
 @Suite(.serialized) struct ObligationTests {
-    @Test func contactsAndDeliveredNoticesMeetTheTermsObligations() throws {
+    /// The demo roster on a virtual clock at `start`, in term 2026-2027-1,
+    /// the outbox channel delivering with receipts; `obligations`: that key's one line.
+    static func daemon(at start: String, obligations: String) throws -> Daemon {
         let d = try Daemon(extra: """
-            clock: {virtual: true, start: "2026-12-08 09:00"}
+            clock: {virtual: true, start: "\(start)"}
             school:
               terms:
                 - {id: 2026-2027-1, start: 2026-09-07, end: 2027-01-15}
             obligations:
-              intervals: {general: term, key: 4w, special: 14d}
+              \(obligations)
             """, channels: "")
         try d.configure(Daemon.outbox(d.outboxDirectory))
         try d.start()
+        return d
+    }
+
+    @Test func contactsAndDeliveredNoticesMeetTheTermsObligations() throws {
+        let d = try Self.daemon(at: "2026-12-08 09:00", obligations: "intervals: {general: term, key: 4w, special: 14d}")
         let first = try d.json(ObligationPage.self, "obligations", "--limit", "1000")
         #expect(first.term == "2026-2027-1" && first.today == "2026-12-08" && first.total == first.obligations.count && first.done == 0)
         let special = try #require(first.obligations.first { $0.tier == .special })
@@ -117,16 +124,7 @@ import Testing
 /// channel; once a day whatever the clock does, none on a weekend.
 @Suite struct ObligationDigestTests {
     @Test func eachCounselorIsToldOnceAWorkingDay() throws {
-        let d = try Daemon(extra: """
-            clock: {virtual: true, start: "2026-12-08 07:00"}
-            school:
-              terms:
-                - {id: 2026-2027-1, start: 2026-09-07, end: 2027-01-15}
-            obligations:
-              digest_at: "08:00"
-            """, channels: "")
-        try d.configure(Daemon.outbox(d.outboxDirectory))
-        try d.start()
+        let d = try ObligationTests.daemon(at: "2026-12-08 07:00", obligations: "digest_at: \"08:00\"")
         func digests(_ ms: [Message]) -> [Message] { ms.filter { $0.topic == ObligationDigest.topic } }
         #expect(digests(try d.json([Message].self, "message", "list", "--limit", "5000")).isEmpty, "none before 08:00")
 
