@@ -25,9 +25,10 @@ import Testing
         #expect(term("2026-07-20") == "2025-2026-2" && c.academicTerm(containing: c.parse("2026-07-20")!) == nil)
         #expect(term("2027-08-01") == "2027-2028-1" && c.academicTerm(containing: c.parse("2027-08-01")!) == nil)
         #expect(c.academic.vacation(onDay: "2027-02-01")?.id == "2027-winter" && c.academic.vacation(onDay: "2027-03-01") == nil)
-        // School time, not UTC: 2027-01-15 23:30 in Beijing is 15:30 UTC the same day, 2027-01-16 00:30 is the next school day.
-        #expect(c.term(containing: Date(timeIntervalSince1970: 1_768_491_000 + 365 * 86400)) == "2026-2027-2"
-                || c.day(of: Date(timeIntervalSince1970: 1_768_491_000 + 365 * 86400)) <= "2027-01-15")
+        // School time, not UTC: 2027-01-15 23:30 and 2027-01-16 00:30 in Beijing are both still the 15th in UTC.
+        let lastEvening = try! Date("2027-01-15T15:30:00Z", strategy: .iso8601), afterMidnight = try! Date("2027-01-15T16:30:00Z", strategy: .iso8601)
+        #expect(c.day(of: lastEvening) == "2027-01-15" && c.term(containing: lastEvening) == "2026-2027-1")
+        #expect(c.day(of: afterMidnight) == "2027-01-16" && c.term(containing: afterMidnight) == "2026-2027-2")
     }
 
     @Test func theViewCountsWeeksAndWorkingDays() throws {
@@ -71,6 +72,6 @@ import Testing
             #expect(c.dayNumber(of: c.startOfDay(day)!) == n && c.dayNumber(of: c.startOfDay(day)!.addingTimeInterval(86399)) == n)
             #expect(SchoolCalendar.dayText(n + 1) == c.nextDay(day))
         }
-        for bad in ["2026-13-01", "2026-1-01", "20261201", "2026-12-0x", ""] { #expect(SchoolCalendar.dayNumber(bad) == nil, "\(bad)") }
+        for bad in ["2026-13-01", "2026-02-31", "2026-1-01", "20261201", "2026-12-0x", ""] { #expect(SchoolCalendar.dayNumber(bad) == nil, "\(bad)") }
     }
 }

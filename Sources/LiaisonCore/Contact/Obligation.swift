@@ -144,12 +144,6 @@ public enum ObligationRule {
 }
 
 extension SchoolCalendar {
-    /// `day` moved by `n` school-time days.
-    public func adding(days n: Int, to day: String) -> String {
-        guard let d = startOfDay(day), let moved = calendar.date(byAdding: .day, value: n, to: d) else { return day }
-        return self.day(of: moved)
-    }
-
     /// A term's first and last day: as configured, or outside the configured
     /// calendar the month pattern's (August 1st–January 31st, February
     /// 1st–July 31st). Nil for an id that is not a term's.

@@ -92,40 +92,6 @@ public struct AcademicCalendar: Codable, Equatable, Sendable {
 }
 
 extension SchoolCalendar {
-    /// `2026-11-28`: the school-time date of an instant.
-    public func day(of date: Date) -> String {
-        let w = wallClock(date)
-        return "\(Self.pad(w.year, 4))-\(Self.pad(w.month))-\(Self.pad(w.day))"
-    }
-
-    /// `2026-11-28` as days since 1970-01-01 (nil if not a date).
-    public static func dayNumber(_ day: String) -> Int? {
-        let b = Array(day.utf8)
-        guard b.count == 10, b[4] == 0x2D, b[7] == 0x2D else { return nil }
-        func num(_ r: Range<Int>) -> Int64? {
-            var v: Int64 = 0
-            for i in r { guard (0x30...0x39).contains(b[i]) else { return nil }; v = v * 10 + Int64(b[i] - 0x30) }
-            return v
-        }
-        guard let y = num(0..<4), let m = num(5..<7), let d = num(8..<10), (1...12).contains(m), (1...31).contains(d) else { return nil }
-        return Int(Event.days(fromCivil: y, m, d))
-    }
-
-    /// Days since 1970-01-01 as `2026-11-28`.
-    public static func dayText(_ n: Int) -> String {
-        let (y, m, d) = Event.civil(fromDays: Int64(n))
-        return "\(pad(Int(y), 4))-\(pad(Int(m)))-\(pad(Int(d)))"
-    }
-
-    /// The school-time day number of an instant.
-    public func dayNumber(of date: Date) -> Int {
-        let offset = timeZone.secondsFromGMT(for: date)
-        return Int((Int64(date.timeIntervalSince1970.rounded(.down)) + Int64(offset)).floorDiv(86400))
-    }
-
-    /// The instant a school-time day begins (00:00 school time).
-    public func startOfDay(_ day: String) -> Date? { day.count == 10 ? parse(day) : nil }
-
     /// The configured term of an instant, if the calendar has one for it.
     public func academicTerm(containing date: Date) -> AcademicTerm? { academic.term(onDay: day(of: date)) }
 
@@ -142,15 +108,4 @@ extension SchoolCalendar {
             : "the academic calendar ends with term \(last.id) on \(last.end)"
     }
 
-    /// The working days from `from` to `to`, both school-time days, counted
-    /// inclusively.
-    public func workingDays(from: String, to: String) -> Int {
-        guard var d = startOfDay(from), let end = startOfDay(to) else { return 0 }
-        var n = 0
-        while d <= end {
-            if isWorkingDay(d) { n += 1 }
-            d = calendar.date(byAdding: .day, value: 1, to: d)!
-        }
-        return n
-    }
 }

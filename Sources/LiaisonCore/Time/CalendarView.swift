@@ -64,16 +64,3 @@ public struct CalendarView: Codable, Equatable, Sendable {
         workdays = calendar.workdays.filter(within).sorted()
     }
 }
-
-extension SchoolCalendar {
-    /// The school-time day after `day` (`yyyy-MM-dd`).
-    public func nextDay(_ day: String) -> String? {
-        startOfDay(day).flatMap { calendar.date(byAdding: .day, value: 1, to: $0) }.map(self.day(of:))
-    }
-
-    /// Whole days from one school-time day to another.
-    public func daysBetween(_ from: String, _ to: String) -> Int {
-        guard let a = startOfDay(from), let b = startOfDay(to) else { return 0 }
-        return calendar.dateComponents([.day], from: a, to: b).day ?? 0
-    }
-}

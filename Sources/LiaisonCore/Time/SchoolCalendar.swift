@@ -44,13 +44,7 @@ public struct SchoolCalendar: Sendable {
         return d
     }
 
-    public func isWorkingDay(_ date: Date) -> Bool {
-        let c = calendar.dateComponents([.year, .month, .day, .weekday], from: date)
-        let day = String(format: "%04d-%02d-%02d", c.year!, c.month!, c.day!)
-        if workdays.contains(day) { return true }
-        if holidays.contains(day) { return false }
-        return c.weekday != 1 && c.weekday != 7
-    }
+    public func isWorkingDay(_ date: Date) -> Bool { isWorkingDay(number: dayNumber(of: date)) }
 
     /// `2026-2027-1` for the first term of academic year 2026–2027: the
     /// configured term in progress or the next to start; outside the
