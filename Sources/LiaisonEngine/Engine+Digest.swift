@@ -21,21 +21,17 @@ extension Engine {
         let day = calendar.day(of: slot)
         guard day == calendar.day(of: now), calendar.isWorkingDay(slot), digestDay.withLock({ $0 }) != day else { return 0 }
         let counselors = try store.read { try $0.staff(role: .counselor, college: nil) }
-        var queued = 0
+        var messages: [Message] = []
         for staff in counselors {
-            var filter = ObligationFilter()
-            filter.limit = ObligationDigest.shown
-            let page = try obligations(filter, scope: try responsibility(of: staff))
-            filter.dueWithinDays = 7
-            filter.limit = 1
-            let soon = try obligations(filter, scope: try responsibility(of: staff))
-            guard let text = ObligationDigest.text(page, soon: soon.total - soon.overdue, withinDays: 7) else { continue }
-            let message = Message(purpose: .staffNotice, recipientRole: "counselor", recipientID: staff.id, recipientName: staff.name,
-                                  topic: ObligationDigest.topic, urgent: false, fields: ["term": page.term, "day": day],
-                                  routes: [MessageRoute(via: "staff", address: staff.phone)], body: text,
-                                  idempotencyKey: "digest:\(day):\(staff.id)", createdAt: now)
-            if try store.write({ try $0.enqueue(message) }) != nil { queued += 1 }
+            let (term, _, all) = try obligationList(ObligationFilter(), scope: try responsibility(of: staff))
+            guard let text = ObligationDigest.text(all, term: term.id, today: day, calendar: calendar) else { continue }
+            messages.append(Message(purpose: .staffNotice, recipientRole: "counselor", recipientID: staff.id, recipientName: staff.name,
+                                    topic: ObligationDigest.topic, urgent: false, fields: ["term": term.id, "day": day],
+                                    routes: [MessageRoute(via: "staff", address: staff.phone)], body: text,
+                                    idempotencyKey: "digest:\(day):\(staff.id)", createdAt: now))
         }
+        // One write for the day's digests; a key already there (a restart) is left alone.
+        let queued = try store.write { tx in try messages.filter { try tx.enqueue($0) != nil }.count }
         digestDay.withLock { $0 = day }
         if queued > 0 {
             outboxChanged()

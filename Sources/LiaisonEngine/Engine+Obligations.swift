@@ -14,6 +14,13 @@ extension Engine {
     /// by default), most urgent first (issue 16.3, P2.2.1, P3.1): decided
     /// from one read of the term's contacts and delivered notices.
     public func obligations(_ filter: ObligationFilter, scope: Responsibility) throws -> ObligationPage {
+        let (term, today, all) = try obligationList(filter, scope: scope)
+        return ObligationPage.make(all, filter: filter, term: term.id, today: today, calendar: calendar)
+    }
+
+    /// Every obligation in `scope` that `filter`'s class, counselor and
+    /// college select (its status filters and page are the page's), unsorted.
+    func obligationList(_ filter: ObligationFilter, scope: Responsibility) throws -> (term: AcademicTerm, today: String, all: [Obligation]) {
         let now = clock.now()
         let today = calendar.day(of: now)
         let id = filter.term ?? calendar.term(containing: now)
@@ -34,7 +41,7 @@ extension Engine {
         let all = students.filter { filter.college == nil || $0.college == filter.college }.map { s in
             ObligationRule.decide(student: s, term: term, interval: intervals[s.tier], evidence: evidence[s.id] ?? [], today: today, calendar: calendar)
         }
-        return ObligationPage.make(all, filter: filter, term: term.id, today: today, calendar: calendar)
+        return (term, today, all)
     }
 
     /// The guardians of the students in `scope` no message can reach:

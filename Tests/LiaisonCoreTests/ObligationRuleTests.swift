@@ -85,4 +85,16 @@ import Testing
         #expect(calendar.termBounds("2030-2031-2") == AcademicTerm(id: "2030-2031-2", start: "2031-02-01", end: "2031-07-31"))
         #expect(calendar.termBounds("2030") == nil)
     }
+
+    @Test func theDigestCountsAndNamesTheMostUrgent() throws {
+        var a = decide(.special, .days(14), [], today: "2026-12-08"); a.studentID = "A"; a.studentName = "甲"
+        var b = decide(.special, .days(14), [contact("2026-11-25 10:00")], today: "2026-12-08"); b.studentID = "B"; b.studentName = "乙"
+        var c = decide(.general, .term, [], today: "2026-12-08"); c.studentID = "C"; c.studentName = "丙"
+        var e = decide(.general, .term, [contact("2026-10-01 10:00")], today: "2026-12-08"); e.studentID = "E"; e.studentName = "戊"
+        let text = try #require(ObligationDigest.text([e, c, b, a], term: "2026-2027-1", today: "2026-12-08", calendar: calendar))
+        // A overdue; B owed by 12-13 (within 7 days), C by the term's end; E done.
+        #expect(text.contains("逾期 1 人，待联系 2 人（其中 7 天内到期 1 人），已联系 1 人"), "\(text)")
+        #expect(text.contains("最需联系：甲（") && text.range(of: "甲")!.lowerBound < text.range(of: "乙")!.lowerBound && !text.contains("戊"), "\(text)")
+        #expect(ObligationDigest.text([e], term: "2026-2027-1", today: "2026-12-08", calendar: calendar) == nil, "nothing owed, no digest")
+    }
 }

@@ -8,10 +8,20 @@ public enum ObligationDigest {
     public static let topic = "obligation-digest"
     public static let shown = 5
 
-    public static func text(_ page: ObligationPage, soon: Int, withinDays: Int) -> String? {
+    /// Owed within this many days: counted apart in the digest.
+    public static let soonDays = 7
+
+    /// The digest of one counselor's obligations (all of them, any order).
+    public static func text(_ all: [Obligation], term: String, today: String, calendar: SchoolCalendar) -> String? {
+        var soon = ObligationFilter()
+        soon.dueWithinDays = soonDays
+        soon.limit = shown
+        let page = ObligationPage.make(all, filter: soon, term: term, today: today, calendar: calendar)
         guard page.overdue + page.due > 0 else { return nil }
-        var lines = ["【家校联系提醒】\(page.today)，本学期（\(page.term)）：逾期 \(page.overdue) 人，待联系 \(page.due) 人（其中 \(withinDays) 天内到期 \(soon) 人），已联系 \(page.done) 人。"]
-        let urgent = page.obligations.filter { $0.status != .done }.prefix(shown)
+        let dueSoon = page.total - page.overdue
+        var lines = ["【家校联系提醒】\(today)，本学期（\(term)）：逾期 \(page.overdue) 人，待联系 \(page.due) 人（其中 \(soonDays) 天内到期 \(dueSoon) 人），已联系 \(page.done) 人。"]
+        // Most urgent first: the overdue, then those owed soonest.
+        let urgent = all.filter { $0.status != .done }.sorted(by: ObligationRule.urgency).prefix(shown)
         if !urgent.isEmpty {
             lines.append("最需联系：" + urgent.map { o in
                 let missed = o.missedPeriods > 0 ? "，已缺 \(o.missedPeriods) 次" : ""
