@@ -91,8 +91,8 @@ extension RosterParser {
             }
         }
         if let id, let set = liaisonTiers[id], let held = Tier(rawValue: set.level), held != tier, !tierText.isEmpty || held != .general {
-            warn(row, "tier", "tier_kept", "\(id)'s tier was set in Liaison on \(set.date) (\(held.rawValue) \(held.chineseName)); this file says \(tier.rawValue): the tier set in Liaison is kept (change it with `liaisonctl student tier \(id) --set`)")
-            keptTiers[id] = (tier, row.place("tier").line)
+            // Kept unless records.csv brings a later tier (checked once it is read: `settleKeptTiers`).
+            keptTiers[id] = (tier, row)
             tier = held
         }
         let birth = date(row, "birth_date", required: false)

@@ -16,7 +16,7 @@ public struct RosterParser {
     let liaisonTiers: [String: StudentRecord]
     /// The students whose Liaison tier was kept over students.csv's: the
     /// file's tier and the row, undone if records.csv brings a later tier.
-    var keptTiers: [String: (tier: Tier, line: Int)] = [:]
+    var keptTiers: [String: (tier: Tier, row: Row)] = [:]
 
     public init(existing: Roster = Roster()) {
         self.existing = existing
@@ -44,15 +44,7 @@ public struct RosterParser {
         studentIDs.formUnion(students.map(\.id))
         let (guardians, households) = p.guardians(files.guardians, students: studentIDs)
         let records = p.records(files.records, students: students)
-        // A tier record in records.csv as late as the one set in Liaison replaces it: students.csv's tier applies.
-        let superseded = Set(records.filter { r in
-            r.kind == .tier && r.document != TierChange.source && p.keptTiers[r.studentID] != nil && r.date >= p.liaisonTiers[r.studentID]!.date
-        }.map(\.studentID))
-        for (i, s) in students.enumerated() where superseded.contains(s.id) {
-            let kept = p.keptTiers[s.id]!
-            students[i].tier = kept.tier
-            p.warnings.removeAll { $0.code == "tier_kept" && $0.line == kept.line }
-        }
+        p.settleKeptTiers(&students, records: records)
 
         p.warnings = RosterProblem.inFileOrder(p.warnings)
         p.problems = RosterProblem.inFileOrder(p.problems)
@@ -65,6 +57,22 @@ public struct RosterParser {
         }
         return (Roster(students: students, guardians: guardians, households: households, staff: newStaff,
                        classes: classes.incoming, records: records), p.warnings)
+    }
+
+    /// A tier set in Liaison stands over students.csv's (warning
+    /// `tier_kept`) unless records.csv brings a tier record as late as it:
+    /// then students.csv's tier applies.
+    mutating func settleKeptTiers(_ students: inout [Student], records: [StudentRecord]) {
+        guard !keptTiers.isEmpty else { return }
+        let superseded = Set(records.filter { r in
+            r.kind == .tier && r.document != TierChange.source && keptTiers[r.studentID] != nil && r.date >= liaisonTiers[r.studentID]!.date
+        }.map(\.studentID))
+        for (i, s) in students.enumerated() {
+            guard let kept = keptTiers[s.id] else { continue }
+            if superseded.contains(s.id) { students[i].tier = kept.tier; continue }
+            let set = liaisonTiers[s.id]!
+            warn(kept.row, "tier", "tier_kept", "\(s.id)'s tier was set in Liaison on \(set.date) (\(s.tier.rawValue) \(s.tier.chineseName)); this file says \(kept.tier.rawValue): the tier set in Liaison is kept (change it with `liaisonctl student tier \(s.id) --set`)")
+        }
     }
 
     // MARK: rows
