@@ -10,21 +10,21 @@ extension SQLiteSession {
     /// student indexes (a counselor's few hundred); nil, the whole school
     /// in one pass over the window.
     func contactEvidence(students: [String]?, from: Date, to: Date) throws -> [String: [ContactEvidence]] {
-        var out: [String: [ContactEvidence]] = [:]
-        var only = "", ids: [String] = []
-        if let students {
-            guard !students.isEmpty else { return [:] }
-            ids = students
-            only = " AND student_id IN (\(Array(repeating: "?", count: ids.count).joined(separator: ",")))"
+        if students?.isEmpty == true { return [:] }
+        let ids = students ?? []
+        /// ` AND column IN (?, …)` for the students asked about; nothing for all.
+        func among(_ column: String) -> String {
+            students == nil ? "" : " AND \(column) IN (\(Array(repeating: "?", count: ids.count).joined(separator: ",")))"
         }
+        var out: [String: [ContactEvidence]] = [:]
         let window: StatementArguments = [Self.ms(from), Self.ms(to)]
-        for r in try Row.fetchAll(db, sql: "SELECT id, student_id, channel, contacted_at FROM contacts WHERE contacted_at >= ? AND contacted_at < ?\(only)",
+        for r in try Row.fetchAll(db, sql: "SELECT id, student_id, channel, contacted_at FROM contacts WHERE contacted_at >= ? AND contacted_at < ?\(among("student_id"))",
                                      arguments: window + StatementArguments(ids)) {
             out[r[1] as String, default: []].append(ContactEvidence(at: Self.date(r[3] as Int64), channel: r[2], source: "contact \(r[0] as Int64)"))
         }
         for r in try Row.fetchAll(db, sql: """
             SELECT o.id, c.student_id, o.channel, o.updated_at FROM outbox o JOIN cases c ON c.id = o.case_id
-            WHERE o.state = 'delivered' AND o.purpose = ? AND o.recipient_role = 'guardian' AND o.updated_at >= ? AND o.updated_at < ?\(only.replacingOccurrences(of: "student_id", with: "c.student_id"))
+            WHERE o.state = 'delivered' AND o.purpose = ? AND o.recipient_role = 'guardian' AND o.updated_at >= ? AND o.updated_at < ?\(among("c.student_id"))
             """, arguments: [MessagePurpose.caseNotice.rawValue, Self.ms(from), Self.ms(to)] + StatementArguments(ids)) {
             out[r[1] as String, default: []].append(ContactEvidence(at: Self.date(r[3] as Int64), channel: r[2], source: "message \(r[0] as Int64)"))
         }
