@@ -72,6 +72,8 @@ import Testing
                 && table.out.contains("overdue 逾期") && table.out.contains("next page: --after"), "\(table.out)")
         let bad = try d.ctl("obligations", "--due-within", "soon")
         #expect(bad.status != 0 && bad.err.contains("--due-within \"soon\" is not a number of days; write 7d or 2w"), "\(bad.err)")
+        let zero = try d.ctl("obligations", "--limit", "0")
+        #expect(zero.status != 0 && zero.err.contains("limit 0 is out of range; ask for 1 to 1000 students a page"), "\(zero.err)")
         let badTerm = try d.ctl("obligations", "--term", "2026")
         #expect(badTerm.status != 0 && badTerm.err.contains("\"2026\" is not a term"), "\(badTerm.err)")
     }

@@ -9,8 +9,7 @@ extension Routes {
     /// answers for the data (PIPL Art. 51, 56), and the administrator.
     static func addAudit(_ r: inout Router, _ engine: Engine) {
         r.add(Method.auditList, AuditListParams.self, Access.office.because("it shows who read and changed whose personal data")) { ctx, p in
-            let limit = p.limit ?? 100
-            guard (1...1000).contains(limit) else { throw LiaisonError.invalid("limit \(limit) is out of range; ask for 1 to 1000 rows a page") }
+            let limit = try pageLimit(p.limit, of: "rows")
             if let after = p.after, after < 0 { throw LiaisonError.invalid("after \(after) is not a row number; pass the previous page's next") }
             let filter = AuditFilter(studentID: nonEmpty(p.student), actor: nonEmpty(p.staff),
                                      since: try instant(p.since, field: "since", engine), after: p.after, limit: limit)

@@ -30,8 +30,7 @@ extension Routes {
         r.add(Method.obligations, ObligationsParams.self, .filtered()) { ctx, p in
             var f = ObligationFilter()
             f.term = p.term
-            f.limit = p.limit ?? 100
-            guard (1...1000).contains(f.limit) else { throw LiaisonError.invalid("limit \(f.limit) is out of range; ask for 1 to 1000 a page") }
+            f.limit = try pageLimit(p.limit, of: "students")
             if let text = p.dueWithin {
                 guard let s = parseDuration(text), s >= 86400, s.truncatingRemainder(dividingBy: 86400) == 0 else {
                     throw LiaisonError.invalid("--due-within \"\(text)\" is not a number of days; write 7d or 2w")
@@ -55,8 +54,7 @@ extension Routes {
         }
     
         r.add(Method.obligationsUnreachable, ObligationsParams.self, .filtered()) { ctx, p in
-            let limit = p.limit ?? 100
-            guard (1...1000).contains(limit) else { throw LiaisonError.invalid("limit \(limit) is out of range; ask for 1 to 1000 a page") }
+            let limit = try pageLimit(p.limit, of: "guardians")
             let page = try engine.unreachableGuardians(className: p.className, counselorID: p.counselor, college: p.college,
                                                        scope: try engine.responsibility(of: ctx.actor), after: p.after, limit: limit)
             try engine.auditList(Method.obligationsUnreachable, by: ctx.actor, rows: page.guardians.count,

@@ -22,8 +22,7 @@ extension Routes {
                                        occurredAt: try instant(p.occurredAt, field: "occurredAt", engine), facts: facts, by: ctx.actor)
         }
         r.add(Method.caseList, CaseListParams.self, .filtered()) { ctx, p in
-            let limit = p.limit ?? 100
-            guard (1...1000).contains(limit) else { throw LiaisonError.invalid("limit \(limit) is out of range; ask for 1 to 1000 cases a page") }
+            let limit = try pageLimit(p.limit, of: "cases")
             var f = CaseFilter(scope: try engine.responsibility(of: ctx.actor), after: p.after, limit: limit)
             if let s = p.state, s != "all" {
                 guard let state = CaseState(rawValue: s) else { throw LiaisonError.invalid("state \"\(s)\" is not open, closed or all") }

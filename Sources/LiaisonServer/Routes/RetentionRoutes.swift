@@ -13,8 +13,7 @@ extension Routes {
     static func addRetention(_ r: inout Router, _ engine: Engine) {
         r.add(Method.retentionPlan, RetentionPlanParams.self,
               Access.office.because("it lists the school's students whose data a purge would remove")) { _, p in
-            let limit = p.limit ?? 100
-            guard (1...1000).contains(limit) else { throw LiaisonError.invalid("limit \(limit) is out of range; ask for 1 to 1000 students a page") }
+            let limit = try pageLimit(p.limit, of: "students")
             return try engine.retentionPlan(after: nonEmpty(p.after), limit: limit)
         }
         r.add(Method.retentionPurge, Empty.self,

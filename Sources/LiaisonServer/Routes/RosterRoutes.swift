@@ -87,8 +87,7 @@ extension Routes {
             try engine.studentExport(p.id, by: ctx.actor)
         }
         r.add(Method.studentList, StudentListParams.self, .filtered()) { ctx, p in
-            let limit = p.limit ?? 100
-            guard (1...1000).contains(limit) else { throw LiaisonError.invalid("limit \(limit) is out of range; ask for 1 to 1000 students a page") }
+            let limit = try pageLimit(p.limit, of: "students")
             let page = try engine.students(className: p.className, counselorID: p.counselor, scope: try engine.responsibility(of: ctx.actor),
                                            after: p.after, limit: limit)
             try engine.auditList(Method.studentList, by: ctx.actor, rows: page.students.count,

@@ -51,3 +51,12 @@ enum Routes {
         return d
     }
 }
+
+extension Routes {
+    /// A list's page size: 100 unless asked, 1 to 1000 (every list pages explicitly).
+    static func pageLimit(_ asked: Int?, of noun: String) throws -> Int {
+        let limit = asked ?? 100
+        guard (1...1000).contains(limit) else { throw LiaisonError.invalid("limit \(limit) is out of range; ask for 1 to 1000 \(noun) a page") }
+        return limit
+    }
+}

@@ -14,8 +14,7 @@ extension Routes {
                                 may: table.methods(for: me))
         }
         r.add(Method.staffList, StaffListParams.self, Access.office.because("it lists every member of staff and their roles")) { _, p in
-            let limit = p.limit ?? 100
-            guard (1...1000).contains(limit) else { throw LiaisonError.invalid("limit \(limit) is out of range; ask for 1 to 1000 a page") }
+            let limit = try pageLimit(p.limit, of: "staff")
             var role: StaffRole?
             if let text = p.role {
                 guard let v = StaffRole(text: text) else { throw LiaisonError.invalid("\"\(text)\" is not a role; use one of \(StaffRole.usageList)") }
